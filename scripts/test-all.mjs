@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs every suite behind the README's test command (`npm test`) and ends with one plain line,
+// `N passed, N failed`, totalled over every suite, so CI can tell a run that executed tests from
+// one that executed none. A step that is not a test suite (typecheck, build) counts as one failed
+// test when it fails. In the real-Flink suites a skipped test counts as failed: a suite that skips
+// because Flink is missing must not look green.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, '.tmp', 'test-results');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const only = process.argv.slice(2);
+const steps = [
+  { name: 'typecheck', run: ['npx', 'tsc', '--noEmit', '-p', '.'] },
+  { name: 'unit, client and type tests', vitest: 'vitest.config.ts' },
+  { name: 'build', run: ['npx', 'tsup'] },
+  { name: 'package tests', vitest: 'vitest.package.config.ts' },
+  { name: 'real-Flink integration tests', vitest: 'vitest.integration.config.ts', real: true },
+].filter((s) => only.length === 0 || only.some((o) => s.name.includes(o)));
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', () => resolve(127));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+const summary = [];
+const started = Date.now();
+for (const step of steps) {
+  const t0 = Date.now();
+  console.log(`\n=== ${step.name} ===`);
+  if (step.run) {
+    const code = await run(step.run[0], step.run.slice(1));
+    if (code !== 0) failed += 1;
+    summary.push(`${step.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    continue;
+  }
+  const json = join(out, `${step.vitest.replace(/\W+/g, '-')}.json`);
+  const code = await run('npx', ['vitest', 'run', '--config', step.vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+  if (!existsSync(json)) {
+    failed += 1;
+    summary.push(`${step.name}: FAILED before reporting (exit ${code})`);
+    continue;
+  }
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  let p = report.numPassedTests ?? 0;
+  let f = report.numFailedTests ?? 0;
+  if (step.real) f += skipped;
+  // A suite file that failed to load reports no tests; count it as a failure.
+  const broken = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
+  f += broken;
+  if (code !== 0 && f === 0) f = 1;
+  if (step.real && p + f === 0) f = 1;
+  passed += p;
+  failed += f;
+  summary.push(`${step.name}: ${p} passed, ${f} failed${skipped && !step.real ? `, ${skipped} skipped` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+console.log('\n=== summary ===');
+for (const line of summary) console.log(`  ${line}`);
+console.log(`  total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

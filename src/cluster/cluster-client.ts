@@ -1,0 +1,387 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import { EventEmitter } from 'eventemitter3';
+import { FlinkArgumentError } from '../errors/flink-argument-error.js';
+import { FlinkError } from '../errors/flink-error.js';
+import type { ClusterClientEvents } from '../events.js';
+import { multipartFileBody, type UploadProgress } from '../http/multipart.js';
+import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipeline.js';
+import type { ClientContext } from '../internal/client-context.js';
+import { checkId, checkJarId, newId } from '../internal/ids.js';
+import { JobClient } from '../job/job-client.js';
+import { AsyncOperation } from '../operations/async-operation.js';
+import { disposalDriver } from '../operations/operation-drivers.js';
+import type { ClusterClientOptions, RequestOptions } from '../options.js';
+import { type ClusterOverview, ClusterOverviewSchema, type ConfigEntries, ConfigEntriesSchema, type DashboardConfig, DashboardConfigSchema, type TaskManagers, TaskManagersSchema } from '../schemas/cluster.js';
+import { type JarList, JarListSchema, JarRunResponseSchema, JarUploadResponseSchema } from '../schemas/jars.js';
+import { type JobOverview, JobsOverviewSchema, type JobPlan, JobPlanSchema } from '../schemas/jobs.js';
+import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
+import { VERSION } from '../version.js';
+
+/** How a job restores from a savepoint: take ownership of its files, or not. */
+export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
+
+/** Parameters shared by running and planning an uploaded jar. */
+export interface JarProgramParams {
+  /** The class with `main()`; defaults to the jar manifest's `Main-Class`. */
+  entryClass?: string;
+  /** Program arguments, one string per argument (no shell splitting). */
+  args?: readonly string[];
+  /** Default parallelism of the job. */
+  parallelism?: number;
+  /** Flink configuration for the job (`flinkConfiguration`), such as `{ 'pipeline.name': 'x' }`. */
+  configuration?: Record<string, string>;
+}
+
+/** Parameters of {@link ClusterClient.runJar}. */
+export interface RunJarParams extends JarProgramParams {
+  /** A savepoint or retained checkpoint to restore from. */
+  savepointPath?: string;
+  /** Whether the restored job takes ownership of the savepoint's files. @default Flink's default (NO_CLAIM) */
+  claimMode?: ClaimMode;
+  /** Skip savepoint state that maps to no operator. @default false */
+  allowNonRestoredState?: boolean;
+  /**
+   * The job id to submit under (32 hex characters). The client picks a fresh one when omitted;
+   * either way the id makes a retried run safe: it cannot start the job twice.
+   */
+  jobId?: string;
+}
+
+/** Options of {@link ClusterClient.uploadJar}. */
+export interface UploadJarOptions extends RequestOptions {
+  /** The file name Flink stores (must end in `.jar`); defaults to the path's base name. */
+  filename?: string;
+  /** Size in bytes of a stream source, to send a Content-Length (paths are measured). */
+  size?: number;
+  /** Called as the file streams out. */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/** An uploaded jar. */
+export interface UploadedJar {
+  /** The jar id to run, plan or delete it with (`<uuid>_<file name>.jar`). */
+  jarId: string;
+  /** The server-side path Flink reported. */
+  filename: string;
+}
+
+/**
+ * A client for one Flink cluster's REST API: cluster-level calls, jars, and handles on jobs.
+ *
+ * It owns the only expensive resource, the HTTP connection pool (an undici Agent with keep-alive),
+ * shared by every handle it gives out; call `close()` when done. Events `request`, `response` and
+ * `retry` report every HTTP attempt, with credentials redacted.
+ *
+ * @example
+ * ```ts
+ * const cluster = new ClusterClient({ url: 'http://localhost:8081' });
+ * const { jarId } = await cluster.uploadJar('./my-job.jar');
+ * const job = await cluster.runJar(jarId, { parallelism: 2 });
+ * console.log(await job.status());
+ * await cluster.close();
+ * ```
+ */
+export class ClusterClient extends EventEmitter<ClusterClientEvents> {
+  readonly #pipeline: RequestPipeline;
+  readonly #context: ClientContext;
+  #version: Promise<string> | undefined;
+
+  /**
+   * Creates a client. Sends nothing: the first request opens the first connection.
+   *
+   * @throws FlinkArgumentError for an invalid URL (or one with credentials in it) or option.
+   */
+  constructor(options: ClusterClientOptions) {
+    super();
+    if (!options || typeof options !== 'object') throw new FlinkArgumentError('options', 'expected an options object with a url');
+    this.#pipeline = new RequestPipeline(resolvePipelineOptions(options, this, `flink-client/${VERSION} node/${process.versions.node}`));
+    const waitTimeoutMs = options.waitTimeoutMs ?? 600_000;
+    if (!(waitTimeoutMs > 0)) throw new FlinkArgumentError('waitTimeoutMs', 'expected a positive number');
+    this.#context = {
+      pipeline: this.#pipeline,
+      waitTimeoutMs,
+      flinkVersion: (opts) => this.flinkVersion(opts),
+    };
+  }
+
+  /** The REST root of the JobManager the client talks to now (the HA leader it found last). */
+  get url(): string {
+    const { endpoint } = this.#pipeline.endpoints.current();
+    return endpoint.origin + endpoint.root.replace(/\/v1$/, '');
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#pipeline.closed;
+  }
+
+  /** @internal The shared context, for descriptors and handles of this package. */
+  get context(): ClientContext {
+    return this.#context;
+  }
+
+  /**
+   * A handle on one job. Sends nothing; a later call throws JobNotFoundError if the job does not
+   * exist.
+   *
+   * @throws FlinkArgumentError when the id is not 32 hex characters.
+   */
+  job(jobId: string): JobClient {
+    return new JobClient(this.#context, jobId);
+  }
+
+  /** Cluster overview (`GET /overview`): task managers, slots, job counts, Flink version. */
+  overview(options?: RequestOptions): Promise<ClusterOverview> {
+    return this.#pipeline.request({ method: 'GET', path: '/overview', schema: ClusterOverviewSchema }, options);
+  }
+
+  /**
+   * The web/REST configuration (`GET /config`), including `flink-version`. Also refreshes the
+   * cached version.
+   */
+  async config(options?: RequestOptions): Promise<DashboardConfig> {
+    const config = await this.#pipeline.request({ method: 'GET', path: '/config', schema: DashboardConfigSchema, alwaysValidate: true }, options);
+    this.#version = Promise.resolve(config['flink-version']);
+    return config;
+  }
+
+  /**
+   * The cluster's Flink version (such as `2.3.0`), fetched once from `/config` and cached for the
+   * life of the client. A failed fetch is not cached.
+   */
+  flinkVersion(options?: RequestOptions): Promise<string> {
+    if (!this.#version) {
+      const pending = this.config(options).then((c) => c['flink-version']);
+      this.#version = pending;
+      pending.catch(() => {
+        if (this.#version === pending) this.#version = undefined;
+      });
+    }
+    return this.#version;
+  }
+
+  /**
+   * Every job the cluster knows, with status, times and task counts (`GET /jobs/overview`, one
+   * request however many jobs there are).
+   */
+  async listJobs(options?: RequestOptions): Promise<JobOverview[]> {
+    const body = await this.#pipeline.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverviewSchema }, options);
+    return body.jobs;
+  }
+
+  /** The JobManager's configuration (`GET /jobmanager/config`) as key/value entries. */
+  jobManagerConfig(options?: RequestOptions): Promise<ConfigEntries> {
+    return this.#pipeline.request({ method: 'GET', path: '/jobmanager/config', schema: ConfigEntriesSchema }, options);
+  }
+
+  /** The registered task managers (`GET /taskmanagers`) with their slots and resources. */
+  taskManagers(options?: RequestOptions): Promise<TaskManagers> {
+    return this.#pipeline.request({ method: 'GET', path: '/taskmanagers', schema: TaskManagersSchema }, options);
+  }
+
+  /**
+   * Uploads a jar (`POST /jars/upload`), streaming it from disk or from a stream: a jar of any
+   * size is never held in memory. Uploads are not retried once bytes went out.
+   *
+   * @param source a file path, or a readable stream / async iterable of the jar's bytes (then
+   *   `filename` is required)
+   * @throws FlinkArgumentError when the file name does not end in `.jar` or the file is missing.
+   * @example
+   * ```ts
+   * const { jarId } = await cluster.uploadJar('./target/job.jar', {
+   *   onProgress: ({ bytesSent, totalBytes }) => console.log(bytesSent, '/', totalBytes),
+   * });
+   * ```
+   */
+  async uploadJar(source: string | Readable | AsyncIterable<Uint8Array>, options: UploadJarOptions = {}): Promise<UploadedJar> {
+    const { filename: givenName, size: givenSize, onProgress, ...requestOptions } = options;
+    let filename: string;
+    let size: number | undefined;
+    let open: () => AsyncIterable<Uint8Array>;
+    if (typeof source === 'string') {
+      let info;
+      try {
+        info = await stat(source);
+      } catch (err) {
+        throw new FlinkArgumentError('source', `cannot read ${JSON.stringify(source)}: ${(err as Error).message}`);
+      }
+      if (!info.isFile()) throw new FlinkArgumentError('source', `${JSON.stringify(source)} is not a file`);
+      filename = givenName ?? basename(source);
+      size = info.size;
+      open = () => createReadStream(source, { highWaterMark: 256 * 1024 });
+    } else {
+      if (!givenName) throw new FlinkArgumentError('filename', 'a file name is required when uploading from a stream');
+      filename = givenName;
+      size = givenSize;
+      let used = false;
+      open = () => {
+        if (used) throw new FlinkError('the upload stream was already consumed', 'FLINK_UPLOAD_STREAM_CONSUMED');
+        used = true;
+        return source;
+      };
+    }
+    if (!filename.toLowerCase().endsWith('.jar') || /[/\\]/.test(filename)) {
+      throw new FlinkArgumentError('filename', `Flink accepts only file names ending in .jar, got ${JSON.stringify(filename)}`);
+    }
+    const body = await this.#pipeline.request(
+      {
+        method: 'POST',
+        path: '/jars/upload',
+        stream: () => multipartFileBody({ source: open(), filename, size, onProgress }),
+        replayable: typeof source === 'string',
+        schema: JarUploadResponseSchema,
+        alwaysValidate: true,
+      },
+      { timeoutMs: 600_000, ...requestOptions },
+    );
+    const jarId = body.filename.split(/[/\\]/).pop() ?? body.filename;
+    return { jarId, filename: body.filename };
+  }
+
+  /** The uploaded jars (`GET /jars`) with their entry classes. */
+  listJars(options?: RequestOptions): Promise<JarList> {
+    return this.#pipeline.request({ method: 'GET', path: '/jars', schema: JarListSchema }, options);
+  }
+
+  /**
+   * Runs an uploaded jar (`POST /jars/:jarid/run`) and returns a handle on the job it submitted.
+   *
+   * The client sends a job id (its own, or `params.jobId`), so a run whose response was lost can
+   * be retried without starting a second job; a retry that finds the job already submitted
+   * resolves with that job. Flink answers once `main()` has submitted its job, which may take a
+   * while: the per-attempt timeout defaults to two minutes here.
+   *
+   * @throws JarNotFoundError / FlinkBadRequestError when the jar is unknown or the program fails
+   *   before submitting.
+   * @example
+   * ```ts
+   * const job = await cluster.runJar(jarId, { args: ['--input', 'x'], parallelism: 2 });
+   * await job.waitFor('RUNNING');
+   * ```
+   */
+  async runJar(jarId: string, params: RunJarParams = {}, options: RequestOptions = {}): Promise<JobClient> {
+    const id = checkJarId(jarId);
+    const jobId = params.jobId === undefined ? newId() : checkId('jobId', params.jobId);
+    const body = await this.#pipeline.request(
+      {
+        method: 'POST',
+        path: `/jars/${encodeURIComponent(id)}/run`,
+        json: {
+          ...programBody(params),
+          jobId,
+          savepointPath: params.savepointPath,
+          claimMode: params.claimMode,
+          allowNonRestoredState: params.allowNonRestoredState,
+        },
+        schema: JarRunResponseSchema,
+        alwaysValidate: true,
+        idempotent: true,
+        resource: { kind: 'jar', jarId: id },
+        recoverDuplicate: (error) => (isDuplicateSubmission(error) ? { jobid: jobId } : undefined),
+      },
+      { timeoutMs: 120_000, ...options },
+    );
+    return new JobClient(this.#context, body.jobid);
+  }
+
+  /**
+   * The dataflow plan a jar would produce (`POST /jars/:jarid/plan`), without running it.
+   *
+   * @throws JarNotFoundError / FlinkBadRequestError when the jar is unknown or the program fails.
+   */
+  async planJar(jarId: string, params: JarProgramParams = {}, options: RequestOptions = {}): Promise<JobPlan> {
+    const id = checkJarId(jarId);
+    return this.#pipeline.request(
+      {
+        method: 'POST',
+        path: `/jars/${encodeURIComponent(id)}/plan`,
+        json: programBody(params),
+        schema: JobPlanSchema,
+        idempotent: true,
+        resource: { kind: 'jar', jarId: id },
+      },
+      { timeoutMs: 120_000, ...options },
+    );
+  }
+
+  /** Deletes an uploaded jar (`DELETE /jars/:jarid`). */
+  async deleteJar(jarId: string, options?: RequestOptions): Promise<void> {
+    const id = checkJarId(jarId);
+    await this.#pipeline.request(
+      { method: 'DELETE', path: `/jars/${encodeURIComponent(id)}`, schema: EmptyResponseSchema, resource: { kind: 'jar', jarId: id } },
+      options,
+    );
+  }
+
+  /**
+   * Deletes a savepoint's files (`POST /savepoint-disposal`) and returns a handle on the disposal;
+   * await its `result()` to know it is gone.
+   *
+   * @example
+   * ```ts
+   * await (await cluster.disposeSavepoint(location)).result();
+   * ```
+   */
+  async disposeSavepoint(savepointPath: string, params: { triggerId?: string } = {}, options?: RequestOptions): Promise<AsyncOperation<void>> {
+    if (typeof savepointPath !== 'string' || savepointPath.length === 0) throw new FlinkArgumentError('savepointPath', 'expected a non-empty path');
+    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
+    const body = await this.#pipeline.request(
+      {
+        method: 'POST',
+        path: '/savepoint-disposal',
+        json: { 'savepoint-path': savepointPath, triggerId },
+        schema: TriggerResponseSchema,
+        alwaysValidate: true,
+        idempotent: true,
+      },
+      options,
+    );
+    return new AsyncOperation(this.#context, disposalDriver(body['request-id']));
+  }
+
+  /** A handle on a savepoint disposal triggered earlier, by its trigger id. Sends nothing. */
+  savepointDisposalOperation(triggerId: string): AsyncOperation<void> {
+    return new AsyncOperation(this.#context, disposalDriver(checkId('triggerId', triggerId)));
+  }
+
+  /**
+   * Shuts the whole cluster down (`DELETE /cluster`): every job is stopped and the JobManager
+   * exits. Not retried.
+   */
+  async shutDownCluster(options?: RequestOptions): Promise<void> {
+    await this.#pipeline.request({ method: 'DELETE', path: '/cluster', schema: EmptyResponseSchema, idempotent: false }, options);
+  }
+
+  /**
+   * Closes the connection pool the client owns (a dispatcher passed in is left open) and removes
+   * every event listener. Calls after `close()` reject with code `FLINK_CLIENT_CLOSED`.
+   */
+  async close(): Promise<void> {
+    await this.#pipeline.close();
+    this.removeAllListeners();
+  }
+}
+
+function programBody(params: JarProgramParams): Record<string, unknown> {
+  if (params.parallelism !== undefined && !(Number.isInteger(params.parallelism) && params.parallelism > 0)) {
+    throw new FlinkArgumentError('parallelism', 'expected a positive integer');
+  }
+  if (params.args !== undefined && (!Array.isArray(params.args) || params.args.some((a) => typeof a !== 'string'))) {
+    throw new FlinkArgumentError('args', 'expected an array of strings');
+  }
+  return {
+    entryClass: params.entryClass,
+    programArgsList: params.args,
+    parallelism: params.parallelism,
+    flinkConfiguration: params.configuration,
+  };
+}
+
+/** Flink's answer when a job id is submitted twice: the first attempt did start the job. */
+function isDuplicateSubmission(error: FlinkError): boolean {
+  const errors = (error as { errors?: readonly string[] }).errors ?? [];
+  return errors.some((e) => /DuplicateJobSubmissionException|already been submitted/i.test(e));
+}

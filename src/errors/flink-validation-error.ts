@@ -1,0 +1,36 @@
+import { FlinkError } from './flink-error.js';
+
+/** One problem found while validating a response body. */
+export interface ValidationIssue {
+  /** Where in the body, as a list of keys and indexes. */
+  path: readonly (string | number)[];
+  /** What was wrong. */
+  message: string;
+}
+
+/**
+ * A response body was not JSON or did not match the endpoint's schema. Carries the endpoint, the
+ * issues and the body (truncated text when it was not JSON). Raised instead of letting a
+ * malformed body surface later as a `TypeError`. With `validation: 'lenient'` (the default) only
+ * the fields the SDK relies on are checked; `'strict'` also rejects unknown fields and values.
+ */
+export class FlinkValidationError extends FlinkError {
+  static override readonly kind: string = 'FlinkValidationError';
+  /** `"<METHOD> <path>"` of the request whose response failed validation. */
+  readonly endpoint: string;
+  /** The problems found (at most 20). */
+  readonly issues: readonly ValidationIssue[];
+  /** The body as received: parsed JSON, or text when it was not JSON. */
+  readonly body: unknown;
+  constructor(init: { endpoint: string; issues: readonly ValidationIssue[]; body: unknown; message?: string; cause?: unknown }) {
+    const first = init.issues[0];
+    const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
+    const more = init.issues.length > 1 ? ` (+${init.issues.length - 1} more)` : '';
+    super(init.message ?? `${init.endpoint}: unexpected response${first ? `${where}: ${first.message}${more}` : ''}`, 'FLINK_VALIDATION_ERROR', {
+      cause: init.cause,
+    });
+    this.endpoint = init.endpoint;
+    this.issues = init.issues;
+    this.body = init.body;
+  }
+}

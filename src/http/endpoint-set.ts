@@ -1,0 +1,69 @@
+import { FlinkArgumentError } from '../errors/flink-argument-error.js';
+
+/** One JobManager REST endpoint: an origin and the path prefix its routes live under. */
+export interface Endpoint {
+  /** `scheme://host:port`. */
+  readonly origin: string;
+  /** The path prefix including `/v1`, without a trailing slash, e.g. `/flink/v1`. */
+  readonly root: string;
+  /** Whether the endpoint uses TLS. */
+  readonly secure: boolean;
+}
+
+/**
+ * The JobManager endpoints of one cluster, and which one currently answers. With one URL it is a
+ * constant; with several (HA) a failure moves on to the next, and the one that answered is kept
+ * for later calls.
+ */
+export class EndpointSet {
+  readonly endpoints: readonly Endpoint[];
+  #active = 0;
+
+  constructor(urls: readonly (string | URL)[]) {
+    if (urls.length === 0) throw new FlinkArgumentError('url', 'at least one JobManager URL is required');
+    this.endpoints = urls.map(parseEndpoint);
+  }
+
+  /** Index of the endpoint that answered last. */
+  get activeIndex(): number {
+    return this.#active;
+  }
+
+  /** The endpoint to use now. */
+  current(): { endpoint: Endpoint; index: number } {
+    const index = this.#active;
+    return { endpoint: this.endpoints[index] as Endpoint, index };
+  }
+
+  /**
+   * Moves on from the endpoint at `failedIndex`, unless another call already did. Returns the
+   * index now active.
+   */
+  failover(failedIndex: number): number {
+    if (this.endpoints.length > 1 && this.#active === failedIndex) {
+      this.#active = (failedIndex + 1) % this.endpoints.length;
+    }
+    return this.#active;
+  }
+}
+
+function parseEndpoint(input: string | URL): Endpoint {
+  let url: URL;
+  try {
+    url = new URL(String(input));
+  } catch {
+    throw new FlinkArgumentError('url', `not a valid URL: ${JSON.stringify(String(input).slice(0, 200))}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FlinkArgumentError('url', `expected an http or https URL, got ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    // Credentials in a URL end up in logs and error messages; make the caller use `auth`.
+    throw new FlinkArgumentError('url', 'credentials in the URL are not accepted; pass them as `auth` instead');
+  }
+  if (url.search || url.hash) throw new FlinkArgumentError('url', 'the REST URL must not carry a query or fragment');
+  let prefix = url.pathname.replace(/\/+$/, '');
+  // Accept a URL that already ends in /v1 as well as the bare REST root.
+  if (!/\/v1$/.test(prefix)) prefix = `${prefix}/v1`;
+  return { origin: url.origin, root: prefix, secure: url.protocol === 'https:' };
+}

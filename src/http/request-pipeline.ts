@@ -1,0 +1,480 @@
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import type { EventEmitter } from 'eventemitter3';
+import { Agent, type Dispatcher } from 'undici';
+import type { ZodError } from 'zod';
+import { FlinkAbortError } from '../errors/flink-abort-error.js';
+import { FlinkConnectionError } from '../errors/flink-connection-error.js';
+import { FlinkError } from '../errors/flink-error.js';
+import { FlinkResponseTooLargeError } from '../errors/flink-response-too-large-error.js';
+import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
+import { FlinkValidationError, type ValidationIssue } from '../errors/flink-validation-error.js';
+import type { ClusterClientEvents } from '../events.js';
+import { linkedController, sleep } from '../internal/abort.js';
+import { redactHeaders, scrubSecrets } from '../internal/redact.js';
+import type { AuthOptions, ClusterClientOptions, RequestOptions, ValidationMode } from '../options.js';
+import type { DualSchema } from '../schemas/schema-kit.js';
+import { type Endpoint, EndpointSet } from './endpoint-set.js';
+import { mapHttpError, type ResourceRef } from './map-error.js';
+import { readBody } from './read-body.js';
+import { backoffDelay, DEFAULT_RETRY, isNotSent, isRetryableStatus, isTransient, parseRetryAfter, type ResolvedRetryOptions } from './retry-policy.js';
+
+/** HTTP methods the Flink REST API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A request body streamed from a source, such as a multipart jar upload. */
+export interface StreamBody {
+  /** The bytes to send. */
+  body: Readable;
+  /** The Content-Type header. */
+  contentType: string;
+  /** The Content-Length, when known. */
+  contentLength?: number;
+}
+
+/** Everything the pipeline needs to send one logical call. */
+export interface RequestSpec<T> {
+  /** HTTP method. */
+  method: HttpMethod;
+  /** Path below the REST root, starting with `/`; ids in it are already checked. */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON request body. */
+  json?: unknown;
+  /**
+   * A streamed request body. A factory, so the body is only opened when an attempt is made; such
+   * a request is only ever repeated when the failed attempt sent nothing.
+   */
+  stream?: () => StreamBody | Promise<StreamBody>;
+  /** Whether `stream` yields a fresh body on every call (a file reopened), so an attempt that sent nothing may be repeated. */
+  replayable?: boolean;
+  /** The response schema; without one the body is read and discarded and the call yields undefined. */
+  schema?: DualSchema<T>;
+  /** Validate (leniently) even when the client's validation is `'off'`: the SDK reads these fields itself. */
+  alwaysValidate?: boolean;
+  /**
+   * Whether repeating the request is harmless. Defaults to true for every method but POST; a POST
+   * is idempotent only when it carries a client-chosen id (trigger id, job id, application id).
+   */
+  idempotent?: boolean;
+  /** What the request is about, so a 404 (or Flink's odd 500s) becomes the matching typed error. */
+  resource?: ResourceRef;
+  /**
+   * Called when an attempt after the first fails with an API error: a client-chosen id makes a
+   * repeated POST fail as a duplicate when the first attempt did reach Flink; this hook may turn
+   * that failure into the success it stands for.
+   */
+  recoverDuplicate?: (error: FlinkError) => T | undefined;
+}
+
+/** Options of the pipeline, as the ClusterClient resolved them. */
+export interface PipelineOptions {
+  urls: readonly (string | URL)[];
+  dispatcher: Dispatcher | undefined;
+  tls: ClusterClientOptions['tls'];
+  auth: AuthOptions | undefined;
+  headers: Record<string, string>;
+  sensitiveHeaders: readonly string[];
+  timeoutMs: number;
+  maxRetries: number;
+  retry: ResolvedRetryOptions;
+  validation: ValidationMode;
+  maxResponseBytes: number;
+  connections: number;
+  emitter: EventEmitter<ClusterClientEvents>;
+  userAgent: string;
+}
+
+/** Resolves client options into pipeline options, applying every default. */
+export function resolvePipelineOptions(
+  options: ClusterClientOptions,
+  emitter: EventEmitter<ClusterClientEvents>,
+  userAgent: string,
+): PipelineOptions {
+  const urls = Array.isArray(options.url) ? (options.url as readonly (string | URL)[]) : [options.url as string | URL];
+  return {
+    urls,
+    dispatcher: options.dispatcher,
+    tls: options.tls,
+    auth: options.auth,
+    headers: { ...options.headers },
+    sensitiveHeaders: options.sensitiveHeaders ?? [],
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 30_000),
+    maxRetries: nonNegativeInt('maxRetries', options.maxRetries, 3),
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    validation: options.validation ?? 'lenient',
+    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 100 * 1024 * 1024),
+    connections: positive('connections', options.connections, 32),
+    emitter,
+    userAgent,
+  };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0)) throw new FlinkError(`invalid ${name}: expected a positive number`, 'FLINK_INVALID_ARGUMENT');
+  return value;
+}
+
+function nonNegativeInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new FlinkError(`invalid ${name}: expected a non-negative integer`, 'FLINK_INVALID_ARGUMENT');
+  return value;
+}
+
+/** How one failed attempt may be followed up. */
+interface AttemptFailure {
+  error: FlinkError;
+  /** `any`: nothing was sent, any request may repeat; `idempotent`: only safe requests; `never`. */
+  retry: 'any' | 'idempotent' | 'never';
+  /** Whether another JobManager URL should be tried. */
+  failover: boolean;
+  retryAfterMs?: number;
+}
+
+const ATTEMPT_TIMEOUT = Symbol('attempt timeout');
+const TEXT_BODY_LIMIT = 4096;
+
+/**
+ * The one function every HTTP call goes through: URL building, headers and auth, JSON encoding,
+ * the attempt loop (per-attempt timeout, retries with backoff, jitter and Retry-After, abortable
+ * sleeps, HA failover), body consumption with a size cap, error mapping, schema validation and
+ * the request/response/retry events.
+ */
+export class RequestPipeline {
+  readonly options: PipelineOptions;
+  readonly endpoints: EndpointSet;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #baseHeaders: Record<string, string>;
+  readonly #sensitive: ReadonlySet<string>;
+  readonly #secrets: string[] = [];
+  #closed = false;
+
+  constructor(options: PipelineOptions) {
+    this.options = options;
+    this.endpoints = new EndpointSet(options.urls);
+    if (options.dispatcher) {
+      this.#dispatcher = options.dispatcher;
+      this.#ownsDispatcher = false;
+    } else {
+      const tls = options.tls ?? {};
+      this.#dispatcher = new Agent({
+        connections: options.connections,
+        keepAliveTimeout: 10_000,
+        connect: {
+          ca: tls.ca as string | Buffer | (string | Buffer)[] | undefined,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          servername: tls.servername,
+          rejectUnauthorized: tls.rejectUnauthorized ?? true,
+        },
+      });
+      this.#ownsDispatcher = true;
+    }
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': options.userAgent };
+    for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    const auth = options.auth;
+    if (auth?.type === 'basic') {
+      const encoded = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+      headers.authorization = `Basic ${encoded}`;
+      this.#secrets.push(auth.password, encoded);
+    } else if (auth?.type === 'bearer' && typeof auth.token === 'string') {
+      headers.authorization = `Bearer ${auth.token}`;
+      this.#secrets.push(auth.token);
+    }
+    this.#baseHeaders = headers;
+    this.#sensitive = new Set(options.sensitiveHeaders.map((h) => h.toLowerCase()));
+    for (const name of this.#sensitive) {
+      const value = headers[name];
+      if (value) this.#secrets.push(value);
+    }
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the pipeline's own connection pool; a dispatcher passed in by the user is left open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /**
+   * Sends one logical call and returns its validated body.
+   *
+   * @throws FlinkApiError and its subclasses for error statuses, FlinkConnectionError,
+   *   FlinkTimeoutError (phase `attempt`), FlinkAbortError, FlinkValidationError,
+   *   FlinkResponseTooLargeError.
+   */
+  async request<T>(spec: RequestSpec<T>, options: RequestOptions = {}): Promise<T> {
+    if (this.#closed) throw new FlinkError('the client is closed', 'FLINK_CLIENT_CLOSED');
+    const signal = options.signal;
+    if (signal?.aborted) throw new FlinkAbortError(signal.reason, `${spec.method} ${spec.path}`);
+    const maxRetries = options.maxRetries ?? this.options.maxRetries;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    const tried = new Set<number>();
+    let retries = 0;
+    for (let attempt = 1; ; attempt++) {
+      const { endpoint, index } = this.endpoints.current();
+      tried.add(index);
+      const outcome = await this.#attempt(spec, endpoint, attempt, timeoutMs, options);
+      if (outcome.ok) return outcome.value;
+      const failure = outcome.failure;
+      if (attempt > 1 && spec.recoverDuplicate && 'status' in failure.error) {
+        const recovered = spec.recoverDuplicate(failure.error);
+        if (recovered !== undefined) return recovered;
+      }
+      const allowed = failure.retry === 'any' || (failure.retry === 'idempotent' && idempotent);
+      if (!allowed) throw failure.error;
+      // A JobManager not yet tried in this call is worth asking at once, and does not use up a retry.
+      let delayMs: number;
+      if (failure.failover && this.endpoints.endpoints.length > 1 && !tried.has(this.endpoints.failover(index))) {
+        delayMs = 0;
+      } else {
+        if (retries >= maxRetries) throw failure.error;
+        retries++;
+        if (failure.failover) this.endpoints.failover(index);
+        if (failure.retryAfterMs !== undefined) {
+          if (failure.retryAfterMs > this.options.retry.maxRetryAfterMs) throw failure.error;
+          delayMs = failure.retryAfterMs;
+        } else {
+          delayMs = backoffDelay(retries, this.options.retry);
+        }
+      }
+      const emitter = this.options.emitter;
+      if (emitter.listenerCount('retry') > 0) {
+        emitter.emit('retry', {
+          method: spec.method,
+          url: this.#displayUrl(endpoint, spec),
+          path: spec.path,
+          attempt: attempt + 1,
+          delayMs,
+          error: failure.error,
+        });
+      }
+      if (delayMs > 0) await sleep(delayMs, signal);
+      else if (signal?.aborted) throw new FlinkAbortError(signal.reason, `${spec.method} ${spec.path}`);
+    }
+  }
+
+  async #attempt<T>(
+    spec: RequestSpec<T>,
+    endpoint: Endpoint,
+    attempt: number,
+    timeoutMs: number,
+    options: RequestOptions,
+  ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure }> {
+    const method = spec.method;
+    const path = endpoint.root + spec.path + queryString(spec.query);
+    const headers = await this.#headers(options.headers);
+    let body: string | Readable | undefined;
+    if (spec.json !== undefined) {
+      body = JSON.stringify(spec.json);
+      headers['content-type'] = 'application/json';
+    } else if (spec.stream) {
+      const stream = await spec.stream();
+      body = stream.body;
+      headers['content-type'] = stream.contentType;
+      if (stream.contentLength !== undefined) headers['content-length'] = String(stream.contentLength);
+    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      // Flink reads an empty body as {}, but some proxies reject a body-less POST without a length.
+      headers['content-length'] = '0';
+    }
+    const emitter = this.options.emitter;
+    if (emitter.listenerCount('request') > 0) {
+      emitter.emit('request', {
+        method,
+        url: this.#displayUrl(endpoint, spec),
+        path: spec.path,
+        attempt,
+        headers: redactHeaders(headers, this.#sensitive),
+      });
+    }
+    const { controller, dispose } = linkedController([options.signal]);
+    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
+    const started = performance.now();
+    let sent = false;
+    try {
+      const response = await this.#dispatcher.request({
+        origin: endpoint.origin,
+        path,
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        // The attempt deadline above governs; undici's own 300 s timers would only fire later.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      sent = true;
+      const lengthHeader = response.headers['content-length'];
+      const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
+      const read = await readBody(response.body, this.options.maxResponseBytes, contentLength);
+      const status = response.statusCode;
+      if (emitter.listenerCount('response') > 0) {
+        emitter.emit('response', {
+          method,
+          url: this.#displayUrl(endpoint, spec),
+          path: spec.path,
+          attempt,
+          status,
+          durationMs: performance.now() - started,
+        });
+      }
+      if (!read.ok) {
+        return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
+      }
+      if (status >= 200 && status < 300) {
+        return { ok: true, value: this.#parse(spec, read.data) };
+      }
+      const { parsed, errors } = this.#errorBody(read.data);
+      const error = mapHttpError({
+        status,
+        method,
+        url: this.#displayUrl(endpoint, spec),
+        path: spec.path,
+        errors,
+        body: parsed,
+        resource: spec.resource,
+      });
+      const retryable = isRetryableStatus(status);
+      return {
+        ok: false,
+        failure: {
+          error,
+          retry: retryable ? 'idempotent' : 'never',
+          failover: status === 502 || status === 503 || status === 504,
+          retryAfterMs: retryable ? parseRetryAfter(response.headers['retry-after']) : undefined,
+        },
+      };
+    } catch (err) {
+      if (err instanceof FlinkError) return { ok: false, failure: { error: err, retry: 'never', failover: false } };
+      if (options.signal?.aborted) {
+        return { ok: false, failure: { error: new FlinkAbortError(options.signal.reason, `${method} ${spec.path}`), retry: 'never', failover: false } };
+      }
+      if (controller.signal.aborted && controller.signal.reason === ATTEMPT_TIMEOUT) {
+        const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs, target: `${method} ${spec.path}` });
+        // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
+        return { ok: false, failure: { error, retry: 'idempotent', failover: true } };
+      }
+      const error = new FlinkConnectionError({ method, url: this.#displayUrl(endpoint, spec), path: spec.path, cause: this.#scrubError(err) });
+      const notSent = !sent && isNotSent(err);
+      return {
+        ok: false,
+        failure: {
+          error,
+          retry: notSent && (!spec.stream || spec.replayable) ? 'any' : isTransient(err) ? 'idempotent' : 'never',
+          failover: true,
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+      dispose();
+    }
+  }
+
+  async #headers(extra: Record<string, string> | undefined): Promise<Record<string, string>> {
+    const headers = { ...this.#baseHeaders };
+    const auth = this.options.auth;
+    if (auth?.type === 'bearer' && typeof auth.token === 'function') {
+      let token: string;
+      try {
+        token = await auth.token();
+      } catch (err) {
+        throw new FlinkError('the bearer token provider failed', 'FLINK_AUTH_PROVIDER_FAILED', { cause: err });
+      }
+      if (typeof token !== 'string' || token.length === 0) {
+        throw new FlinkError('the bearer token provider returned no token', 'FLINK_AUTH_PROVIDER_FAILED');
+      }
+      if (!this.#secrets.includes(token)) {
+        this.#secrets.push(token);
+        // Remember a handful of recent tokens for scrubbing, not every token ever seen.
+        if (this.#secrets.length > 16) this.#secrets.splice(0, this.#secrets.length - 16);
+      }
+      headers.authorization = `Bearer ${token}`;
+    }
+    if (extra) for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
+    return headers;
+  }
+
+  #parse<T>(spec: RequestSpec<T>, data: Buffer): T {
+    if (!spec.schema) return undefined as T;
+    const text = data.toString('utf8');
+    let json: unknown;
+    try {
+      json = text.length === 0 ? {} : JSON.parse(text);
+    } catch (err) {
+      throw new FlinkValidationError({
+        endpoint: `${spec.method} ${spec.path}`,
+        issues: [{ path: [], message: 'response is not JSON' }],
+        body: truncate(this.#scrub(text)),
+        cause: err,
+      });
+    }
+    const mode = this.options.validation;
+    if (mode === 'off' && !spec.alwaysValidate) return json as T;
+    const result = spec.schema.for(mode).safeParse(json);
+    if (result.success) return result.data;
+    throw new FlinkValidationError({ endpoint: `${spec.method} ${spec.path}`, issues: toIssues(result.error), body: json });
+  }
+
+  #errorBody(data: Buffer): { parsed: unknown; errors: string[] } {
+    const text = this.#scrub(data.toString('utf8'));
+    try {
+      const parsed: unknown = JSON.parse(text);
+      const raw = (parsed as { errors?: unknown } | null)?.errors;
+      const errors = Array.isArray(raw) ? raw.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))) : [];
+      return { parsed, errors };
+    } catch {
+      return { parsed: truncate(text), errors: [] };
+    }
+  }
+
+  #scrub(text: string): string {
+    return this.#secrets.length === 0 ? text : scrubSecrets(text, this.#secrets);
+  }
+
+  #scrubError(err: unknown): unknown {
+    if (this.#secrets.length === 0 || !(err instanceof Error)) return err;
+    const scrubbed = this.#scrub(err.message);
+    if (scrubbed === err.message) return err;
+    const copy = new Error(scrubbed);
+    copy.name = err.name;
+    (copy as { code?: unknown }).code = (err as { code?: unknown }).code;
+    return copy;
+  }
+
+  #displayUrl(endpoint: Endpoint, spec: RequestSpec<unknown>): string {
+    // Built from parts the client controls: no userinfo is ever accepted, and query values are
+    // the SDK's own (ids, flags), so nothing here needs redaction beyond that.
+    return `${endpoint.origin}${endpoint.root}${spec.path}${queryString(spec.query)}`;
+  }
+}
+
+function queryString(query: RequestSpec<unknown>['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function truncate(text: string): string {
+  return text.length > TEXT_BODY_LIMIT ? `${text.slice(0, TEXT_BODY_LIMIT)}…[${text.length - TEXT_BODY_LIMIT} more characters]` : text;
+}
+
+function toIssues(error: ZodError): ValidationIssue[] {
+  return error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,104 @@
+/**
+ * flink-client: a typed, validated client for Apache Flink's REST API.
+ *
+ * Layers, from where a cluster is to one job:
+ * `ClusterDescriptor` (RestClusterDescriptor, LocalClusterDescriptor) → `ClusterClient` →
+ * `JobClient` → `AsyncOperation`.
+ *
+ * @example
+ * ```ts
+ * import { RestClusterDescriptor } from 'flink-client';
+ *
+ * const cluster = await new RestClusterDescriptor({ url: 'http://localhost:8081' }).retrieve();
+ * const { jarId } = await cluster.uploadJar('./job.jar');
+ * const job = await cluster.runJar(jarId, { parallelism: 2 });
+ * await job.waitFor('RUNNING');
+ * const savepoint = await (await job.stopWithSavepoint()).result();
+ * await cluster.close();
+ * ```
+ * @packageDocumentation
+ */
+
+// Cluster layer
+export type { ClusterDescriptor, RetrieveOptions } from './cluster/cluster-descriptor.js';
+export { RestClusterDescriptor } from './cluster/rest-cluster-descriptor.js';
+export { LocalClusterDescriptor, type LocalClusterOptions, type LocalProcess } from './cluster/local-cluster-descriptor.js';
+export {
+  type ClaimMode,
+  ClusterClient,
+  type JarProgramParams,
+  type RunJarParams,
+  type UploadedJar,
+  type UploadJarOptions,
+} from './cluster/cluster-client.js';
+export type { UploadProgress } from './http/multipart.js';
+
+// Job layer
+export {
+  JobClient,
+  type JobResult,
+  type JobStatusTarget,
+  type RescaleTarget,
+  type SavepointFormat,
+  type StopWithSavepointParams,
+  type TriggerCheckpointParams,
+  type TriggerSavepointParams,
+} from './job/job-client.js';
+
+// Long-running operations
+export { AsyncOperation, type OperationKind, type OperationStatus } from './operations/async-operation.js';
+
+// Options and events
+export type {
+  AuthOptions,
+  ClusterClientOptions,
+  RequestOptions,
+  RetryOptions,
+  TlsOptions,
+  TokenSource,
+  ValidationMode,
+  WaitOptions,
+} from './options.js';
+export type { ClusterClientEvents, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
+
+// Errors
+export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
+export { FlinkApiError } from './errors/flink-api-error.js';
+export { FlinkBadRequestError } from './errors/flink-bad-request-error.js';
+export { FlinkAuthenticationError } from './errors/flink-authentication-error.js';
+export { FlinkNotFoundError } from './errors/flink-not-found-error.js';
+export { JobNotFoundError } from './errors/job-not-found-error.js';
+export { ApplicationNotFoundError } from './errors/application-not-found-error.js';
+export { OperationNotFoundError } from './errors/operation-not-found-error.js';
+export { JarNotFoundError } from './errors/jar-not-found-error.js';
+export { FlinkConflictError } from './errors/flink-conflict-error.js';
+export { FlinkServerError } from './errors/flink-server-error.js';
+export { FlinkConnectionError } from './errors/flink-connection-error.js';
+export { FlinkTimeoutError } from './errors/flink-timeout-error.js';
+export { FlinkAbortError } from './errors/flink-abort-error.js';
+export { FlinkValidationError, type ValidationIssue } from './errors/flink-validation-error.js';
+export { FlinkResponseTooLargeError } from './errors/flink-response-too-large-error.js';
+export { FlinkArgumentError } from './errors/flink-argument-error.js';
+export { UnsupportedFeatureError } from './errors/unsupported-feature-error.js';
+export { JobFailedError } from './errors/job-failed-error.js';
+export { ApplicationFailedError } from './errors/application-failed-error.js';
+export { OperationFailedError } from './errors/operation-failed-error.js';
+export { UnreachableStateError } from './errors/unreachable-state-error.js';
+export { ClusterDeploymentError, type DeploymentFailure } from './errors/cluster-deployment-error.js';
+
+// Response types (Flink's wire names)
+export { isGloballyTerminalJobStatus, type JobStatus, KNOWN_JOB_STATUSES } from './schemas/job-status.js';
+export type { ClusterOverview, ConfigEntries, DashboardConfig, TaskManagers } from './schemas/cluster.js';
+export type {
+  JobAccumulators,
+  JobConfig,
+  JobDetails,
+  JobExceptions,
+  JobOverview,
+  JobPlan,
+  ResourceRequirements,
+} from './schemas/jobs.js';
+export type { CheckpointConfig, CheckpointingStatistics } from './schemas/checkpoints.js';
+export type { JarList } from './schemas/jars.js';
+
+export { VERSION } from './version.js';

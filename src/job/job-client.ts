@@ -1,0 +1,500 @@
+import { FlinkArgumentError } from '../errors/flink-argument-error.js';
+import { JobFailedError } from '../errors/job-failed-error.js';
+import { JobNotFoundError } from '../errors/job-not-found-error.js';
+import { UnreachableStateError } from '../errors/unreachable-state-error.js';
+import type { ClientContext } from '../internal/client-context.js';
+import { checkId, newId } from '../internal/ids.js';
+import { summarizeThrowable } from '../internal/throwable.js';
+import { AsyncOperation, isTransientWaitError } from '../operations/async-operation.js';
+import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
+import { pollUntil } from '../operations/poll.js';
+import type { RequestOptions, WaitOptions } from '../options.js';
+import { type CheckpointConfig, CheckpointConfigSchema, type CheckpointingStatistics, CheckpointingStatisticsSchema } from '../schemas/checkpoints.js';
+import { isGloballyTerminalJobStatus, type JobStatus } from '../schemas/job-status.js';
+import {
+  type JobAccumulators,
+  JobAccumulatorsSchema,
+  type JobConfig,
+  JobConfigSchema,
+  type JobDetails,
+  JobDetailsSchema,
+  type JobExceptions,
+  JobExceptionsSchema,
+  JobExecutionResultResponseSchema,
+  type JobPlan,
+  JobPlanSchema,
+  JobStatusInfoSchema,
+  type ResourceRequirements,
+  ResourceRequirementsSchema,
+} from '../schemas/jobs.js';
+import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
+
+/** Savepoint formats: CANONICAL is portable across state backends, NATIVE is faster to take and restore. */
+export type SavepointFormat = 'CANONICAL' | 'NATIVE';
+
+/** Parameters of {@link JobClient.triggerSavepoint}. */
+export interface TriggerSavepointParams {
+  /** Where to write the savepoint; defaults to the cluster's `execution.checkpointing.savepoint-dir`. */
+  targetDirectory?: string;
+  /**
+   * Cancel the job once the savepoint is taken.
+   * @default false
+   */
+  cancelJob?: boolean;
+  /**
+   * The savepoint format.
+   * @default Flink's default (CANONICAL)
+   */
+  formatType?: SavepointFormat;
+  /** A trigger id of your own (32 hex characters) to make the trigger safe to repeat across processes. */
+  triggerId?: string;
+}
+
+/** Parameters of {@link JobClient.stopWithSavepoint}. */
+export interface StopWithSavepointParams {
+  /** Where to write the savepoint; defaults to the cluster's `execution.checkpointing.savepoint-dir`. */
+  targetDirectory?: string;
+  /**
+   * Emit MAX_WATERMARK and flush all event-time timers before stopping (for a final stop, not a
+   * restart).
+   * @default false
+   */
+  drain?: boolean;
+  /** The savepoint format. */
+  formatType?: SavepointFormat;
+  /** A trigger id of your own (32 hex characters). */
+  triggerId?: string;
+}
+
+/** Parameters of {@link JobClient.triggerCheckpoint}. */
+export interface TriggerCheckpointParams {
+  /**
+   * The checkpoint type: as configured, a full checkpoint, or an incremental one.
+   * @default 'CONFIGURED'
+   */
+  type?: 'CONFIGURED' | 'FULL' | 'INCREMENTAL';
+  /** A trigger id of your own (32 hex characters). */
+  triggerId?: string;
+}
+
+/** What a job that finished successfully produced. */
+export interface JobResult {
+  /** The job id. */
+  jobId: string;
+  /** Always `FINISHED`. */
+  status: 'FINISHED';
+  /** Net runtime in milliseconds, as Flink measured it. */
+  netRuntimeMs: number;
+  /**
+   * The user accumulators, by name, with Flink's string rendering of their values. Read from
+   * `/jobs/:id/accumulators`; Flink's Java-serialized accumulator bytes are never decoded.
+   */
+  accumulators: Record<string, { type: string; value: string }>;
+  /** Names of every accumulator the execution result reports. */
+  accumulatorNames: string[];
+  /** The application the job belonged to (Flink 2.3 and newer). */
+  applicationId: string | undefined;
+}
+
+/** A target for {@link JobClient.waitFor}: one status, any of several, or a predicate. */
+export type JobStatusTarget = JobStatus | readonly JobStatus[] | ((status: JobStatus) => boolean);
+
+/** Rescale targets: the same parallelism for every vertex, or explicit requirements per vertex. */
+export type RescaleTarget = { parallelism: number } | ResourceRequirements;
+
+/**
+ * A handle on one Flink job (FLIP-74 and beyond): status, details, result, cancel, savepoints,
+ * checkpoints, accumulators, exceptions and rescaling.
+ *
+ * Getting a handle (`cluster.job(id)`) sends nothing; a method called for a job the cluster does
+ * not know throws JobNotFoundError. The job id is checked (32 hex characters) when the handle is
+ * made.
+ *
+ * @example
+ * ```ts
+ * const job = cluster.job('a1b2c3d4e5f60718293a4b5c6d7e8f90');
+ * console.log(await job.status());
+ * const savepoint = await (await job.stopWithSavepoint()).result();
+ * ```
+ */
+export class JobClient {
+  /** The job id, 32 lowercase hex characters. */
+  readonly jobId: string;
+  readonly #context: ClientContext;
+
+  /** @internal Handles are made by `cluster.job(id)` and `cluster.runJar(...)`. */
+  constructor(context: ClientContext, jobId: string) {
+    this.#context = context;
+    this.jobId = checkId('jobId', jobId);
+  }
+
+  get #resource(): { kind: 'job'; jobId: string } {
+    return { kind: 'job', jobId: this.jobId };
+  }
+
+  /**
+   * The job's current status (`RUNNING`, `FINISHED`, ...), from `GET /jobs/:id/status`.
+   *
+   * @throws JobNotFoundError when the cluster does not know the job.
+   * @example
+   * ```ts
+   * if ((await job.status()) === 'RUNNING') { ... }
+   * ```
+   */
+  async status(options?: RequestOptions): Promise<JobStatus> {
+    const body = await this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/status`, schema: JobStatusInfoSchema, alwaysValidate: true, resource: this.#resource },
+      options,
+    );
+    return body.status;
+  }
+
+  /**
+   * The job's details from `GET /jobs/:id`: name, status, timestamps of every status, vertices
+   * with their metrics, the plan, and on Flink 2.3 its application id.
+   *
+   * @throws JobNotFoundError when the cluster does not know the job.
+   */
+  describe(options?: RequestOptions): Promise<JobDetails> {
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}`, schema: JobDetailsSchema, resource: this.#resource }, options);
+  }
+
+  /**
+   * Waits for the job to end and returns its result.
+   *
+   * Polls `GET /jobs/:id/execution-result` from 250 ms, growing to 3 s (Flink's
+   * `web.refresh-interval`: polling faster only returns cached state). Brief connection failures
+   * and 503s are ridden out. A FINISHED job resolves with its net runtime and user accumulators.
+   *
+   * @throws JobFailedError when the job ends FAILED or CANCELED, with the root cause text.
+   * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes first (default ten minutes;
+   *   pass `Infinity` for a streaming job you expect to run indefinitely).
+   * @throws FlinkAbortError when the signal fires.
+   * @throws JobNotFoundError when the cluster does not know the job.
+   * @example
+   * ```ts
+   * const { netRuntimeMs, accumulators } = await job.result({ timeoutMs: 60_000 });
+   * ```
+   */
+  async result(options: WaitOptions = {}): Promise<JobResult> {
+    const body = await pollUntil(
+      (signal) =>
+        this.#context.pipeline.request(
+          {
+            method: 'GET',
+            path: `/jobs/${this.jobId}/execution-result`,
+            schema: JobExecutionResultResponseSchema,
+            alwaysValidate: true,
+            resource: this.#resource,
+          },
+          { ...options.request, signal },
+        ),
+      (b) => b.status.id === 'COMPLETED',
+      {
+        intervalMs: options.pollIntervalMs ?? 250,
+        maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
+        timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
+        signal: options.signal,
+        target: `job ${this.jobId} result`,
+        tolerate: isTransientWaitError,
+      },
+    );
+    const result = body['job-execution-result'];
+    const outcome = result?.['application-status'];
+    if (outcome !== 'SUCCEEDED') {
+      const cause = summarizeThrowable(result?.['failure-cause']);
+      throw new JobFailedError({
+        jobId: this.jobId,
+        status: outcome === 'FAILED' || outcome === 'CANCELED' ? outcome : (outcome ?? 'UNKNOWN'),
+        rootCause: cause.rootCause,
+        exceptionClass: cause.exceptionClass,
+        stackTrace: cause.stackTrace,
+      });
+    }
+    const accumulatorNames = Object.keys(result?.['accumulator-results'] ?? {});
+    let accumulators: JobResult['accumulators'] = {};
+    try {
+      const acc = await this.accumulators({ ...options.request, signal: options.signal });
+      accumulators = Object.fromEntries(acc['user-task-accumulators'].map((a) => [a.name, { type: a.type, value: a.value }]));
+    } catch (err) {
+      // The archive may already have dropped a job that finished long ago; the result stands.
+      if (!(err instanceof JobNotFoundError)) throw err;
+    }
+    return {
+      jobId: this.jobId,
+      status: 'FINISHED',
+      netRuntimeMs: result?.['net-runtime'] ?? 0,
+      accumulators,
+      accumulatorNames,
+      applicationId: result?.['application-id'] ?? undefined,
+    };
+  }
+
+  /**
+   * Polls the job's status until it matches `target`, and returns the status reached.
+   *
+   * @throws UnreachableStateError when the job reaches a terminal status that does not match.
+   * @throws FlinkTimeoutError (phase `wait`, `lastValue` the last status) when `timeoutMs` passes.
+   * @throws FlinkAbortError when the signal fires.
+   * @example
+   * ```ts
+   * await job.waitFor('RUNNING', { timeoutMs: 60_000 });
+   * await job.waitFor((s) => s === 'FINISHED' || s === 'CANCELED');
+   * ```
+   */
+  async waitFor(target: JobStatusTarget, options: WaitOptions = {}): Promise<JobStatus> {
+    const matches = toPredicate(target);
+    const awaited = typeof target === 'function' ? 'a matching status' : [target].flat().join(' or ');
+    const status = await pollUntil(
+      (signal) => this.status({ ...options.request, signal }),
+      (s) => matches(s) || isGloballyTerminalJobStatus(s),
+      {
+        intervalMs: options.pollIntervalMs ?? 250,
+        maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
+        timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
+        signal: options.signal,
+        target: `job ${this.jobId} waiting for ${awaited}`,
+        tolerate: isTransientWaitError,
+      },
+    );
+    if (!matches(status)) throw new UnreachableStateError({ resource: 'job', id: this.jobId, state: status, awaited });
+    return status;
+  }
+
+  /**
+   * Cancels the job (`PATCH /jobs/:id?mode=cancel`). Resolves once Flink accepted the request;
+   * use `waitFor('CANCELED')` to wait for the job to stop.
+   *
+   * @throws FlinkConflictError when the job already reached another terminal state.
+   * @throws JobNotFoundError when the cluster does not know the job.
+   */
+  async cancel(options?: RequestOptions): Promise<void> {
+    await this.#context.pipeline.request(
+      { method: 'PATCH', path: `/jobs/${this.jobId}`, query: { mode: 'cancel' }, schema: EmptyResponseSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /**
+   * Triggers a savepoint and returns a handle on the operation; its `result()` is the savepoint
+   * location. The trigger id is chosen by the client and sent along, so a retried trigger takes
+   * one savepoint.
+   *
+   * @throws FlinkBadRequestError when no target directory is given and the cluster has no default.
+   * @throws JobNotFoundError when the cluster does not know the job.
+   * @example
+   * ```ts
+   * const op = await job.triggerSavepoint({ targetDirectory: 'file:///savepoints' });
+   * const location = await op.result();
+   * ```
+   */
+  async triggerSavepoint(params: TriggerSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
+    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
+    const body = await this.#context.pipeline.request(
+      {
+        method: 'POST',
+        path: `/jobs/${this.jobId}/savepoints`,
+        json: {
+          'target-directory': params.targetDirectory,
+          'cancel-job': params.cancelJob ?? false,
+          formatType: checkFormat(params.formatType),
+          triggerId,
+        },
+        schema: TriggerResponseSchema,
+        alwaysValidate: true,
+        idempotent: true,
+        resource: this.#resource,
+      },
+      options,
+    );
+    return new AsyncOperation(this.#context, savepointDriver('savepoint', this.jobId, body['request-id']));
+  }
+
+  /**
+   * Stops the job with a savepoint (`POST /jobs/:id/stop`) and returns a handle on the operation;
+   * its `result()` is the savepoint location, available once the job has stopped.
+   *
+   * @throws FlinkBadRequestError when no target directory is given and the cluster has no default.
+   * @throws JobNotFoundError when the cluster does not know the job.
+   * @example
+   * ```ts
+   * const location = await (await job.stopWithSavepoint({ drain: false })).result();
+   * ```
+   */
+  async stopWithSavepoint(params: StopWithSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
+    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
+    const body = await this.#context.pipeline.request(
+      {
+        method: 'POST',
+        path: `/jobs/${this.jobId}/stop`,
+        json: {
+          targetDirectory: params.targetDirectory,
+          drain: params.drain ?? false,
+          formatType: checkFormat(params.formatType),
+          triggerId,
+        },
+        schema: TriggerResponseSchema,
+        alwaysValidate: true,
+        idempotent: true,
+        resource: this.#resource,
+      },
+      options,
+    );
+    return new AsyncOperation(this.#context, savepointDriver('stop', this.jobId, body['request-id']));
+  }
+
+  /**
+   * Triggers a checkpoint (`POST /jobs/:id/checkpoints`) and returns a handle on the operation;
+   * its `result()` is the checkpoint id.
+   *
+   * @throws JobNotFoundError when the cluster does not know the job.
+   */
+  async triggerCheckpoint(params: TriggerCheckpointParams = {}, options?: RequestOptions): Promise<AsyncOperation<number>> {
+    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
+    const type = params.type ?? 'CONFIGURED';
+    if (!['CONFIGURED', 'FULL', 'INCREMENTAL'].includes(type)) throw new FlinkArgumentError('type', 'expected CONFIGURED, FULL or INCREMENTAL');
+    const body = await this.#context.pipeline.request(
+      {
+        method: 'POST',
+        path: `/jobs/${this.jobId}/checkpoints`,
+        json: { checkpointType: type, triggerId },
+        schema: TriggerResponseSchema,
+        alwaysValidate: true,
+        idempotent: true,
+        resource: this.#resource,
+      },
+      options,
+    );
+    return new AsyncOperation(this.#context, checkpointDriver(this.jobId, body['request-id']));
+  }
+
+  /**
+   * A handle on a savepoint or stop-with-savepoint operation triggered earlier, by its trigger id.
+   * Sends nothing.
+   */
+  savepointOperation(triggerId: string, kind: 'savepoint' | 'stop' = 'savepoint'): AsyncOperation<string> {
+    return new AsyncOperation(this.#context, savepointDriver(kind, this.jobId, checkId('triggerId', triggerId)));
+  }
+
+  /** A handle on a checkpoint operation triggered earlier, by its trigger id. Sends nothing. */
+  checkpointOperation(triggerId: string): AsyncOperation<number> {
+    return new AsyncOperation(this.#context, checkpointDriver(this.jobId, checkId('triggerId', triggerId)));
+  }
+
+  /**
+   * The job's accumulators (`GET /jobs/:id/accumulators`): user accumulators as name, type and
+   * Flink's string rendering of the value.
+   */
+  accumulators(options?: RequestOptions): Promise<JobAccumulators> {
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/accumulators`, schema: JobAccumulatorsSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /**
+   * The job's exception history (`GET /jobs/:id/exceptions`), newest first.
+   *
+   * @param params.maxExceptions most entries to return (Flink's default is 20)
+   */
+  exceptions(params: { maxExceptions?: number } = {}, options?: RequestOptions): Promise<JobExceptions> {
+    if (params.maxExceptions !== undefined && !(Number.isInteger(params.maxExceptions) && params.maxExceptions > 0)) {
+      throw new FlinkArgumentError('maxExceptions', 'expected a positive integer');
+    }
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/exceptions`, query: { maxExceptions: params.maxExceptions }, schema: JobExceptionsSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /** Checkpoint statistics (`GET /jobs/:id/checkpoints`): counts, summary, latest and history. */
+  checkpoints(options?: RequestOptions): Promise<CheckpointingStatistics> {
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/checkpoints`, schema: CheckpointingStatisticsSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /** The job's checkpointing configuration (`GET /jobs/:id/checkpoints/config`). */
+  checkpointConfig(options?: RequestOptions): Promise<CheckpointConfig> {
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/checkpoints/config`, schema: CheckpointConfigSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /** The job's execution configuration (`GET /jobs/:id/config`). */
+  config(options?: RequestOptions): Promise<JobConfig> {
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/config`, schema: JobConfigSchema, resource: this.#resource }, options);
+  }
+
+  /** The job's dataflow plan (`GET /jobs/:id/plan`). */
+  plan(options?: RequestOptions): Promise<JobPlan> {
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/plan`, schema: JobPlanSchema, resource: this.#resource }, options);
+  }
+
+  /**
+   * The job's resource requirements (`GET /jobs/:id/resource-requirements`): per vertex id, the
+   * lower and upper bound of its parallelism.
+   */
+  resourceRequirements(options?: RequestOptions): Promise<ResourceRequirements> {
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/resource-requirements`, schema: ResourceRequirementsSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /**
+   * Changes the job's parallelism (`PUT /jobs/:id/resource-requirements`). Needs the adaptive
+   * scheduler (`jobmanager.scheduler: adaptive`); Flink rescales the running job in place.
+   *
+   * `{ parallelism: n }` sets every vertex to run with up to `n` subtasks (lower bound 1); a
+   * requirements map sets each vertex explicitly.
+   *
+   * @throws FlinkArgumentError for a parallelism that is not a positive integer.
+   * @throws FlinkApiError when the cluster's scheduler cannot rescale.
+   * @example
+   * ```ts
+   * await job.rescale({ parallelism: 4 });
+   * ```
+   */
+  async rescale(target: RescaleTarget, options?: RequestOptions): Promise<void> {
+    let requirements: ResourceRequirements;
+    if (isParallelismTarget(target)) {
+      const p = target.parallelism;
+      if (!Number.isInteger(p) || p < 1) throw new FlinkArgumentError('parallelism', 'expected a positive integer');
+      const current = await this.resourceRequirements(options);
+      requirements = Object.fromEntries(Object.keys(current).map((vertex) => [vertex, { parallelism: { lowerBound: 1, upperBound: p } }]));
+    } else {
+      requirements = target;
+      for (const [vertex, req] of Object.entries(requirements)) {
+        checkId('vertexId', vertex);
+        const { lowerBound, upperBound } = req?.parallelism ?? {};
+        if (!Number.isInteger(lowerBound) || !Number.isInteger(upperBound) || (lowerBound as number) < 1 || (upperBound as number) < (lowerBound as number)) {
+          throw new FlinkArgumentError('requirements', `vertex ${vertex}: expected integer bounds with 1 <= lowerBound <= upperBound`);
+        }
+      }
+    }
+    await this.#context.pipeline.request(
+      { method: 'PUT', path: `/jobs/${this.jobId}/resource-requirements`, json: requirements, schema: EmptyResponseSchema, resource: this.#resource },
+      options,
+    );
+  }
+}
+
+function isParallelismTarget(target: RescaleTarget): target is { parallelism: number } {
+  return typeof (target as { parallelism?: unknown }).parallelism === 'number';
+}
+
+function toPredicate(target: JobStatusTarget): (status: JobStatus) => boolean {
+  if (typeof target === 'function') return target;
+  const wanted = new Set<string>([target].flat());
+  return (status) => wanted.has(status);
+}
+
+function checkFormat(format: SavepointFormat | undefined): SavepointFormat | undefined {
+  if (format !== undefined && format !== 'CANONICAL' && format !== 'NATIVE') {
+    throw new FlinkArgumentError('formatType', 'expected CANONICAL or NATIVE');
+  }
+  return format;
+}

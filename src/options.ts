@@ -1,0 +1,178 @@
+import type { Dispatcher } from 'undici';
+
+/**
+ * How strictly response bodies are checked against the SDK's schemas.
+ *
+ * - `'lenient'` (default): the fields the SDK knows are type-checked; unknown fields are kept and
+ *   unknown enum values (a status a newer Flink adds) are accepted, so a newer or older cluster
+ *   does not break the client.
+ * - `'strict'`: unknown fields and unknown enum values are errors. For contract tests and for
+ *   finding out what a cluster sends that the SDK does not model.
+ * - `'off'`: bodies are passed through unchecked, except for the few fields the SDK itself acts on
+ *   (operation and result status), which are always checked.
+ */
+export type ValidationMode = 'strict' | 'lenient' | 'off';
+
+/**
+ * Options every request method takes as its last argument. Each falls back to the client-wide
+ * default of the same name.
+ */
+export interface RequestOptions {
+  /** Aborts the call, including any retry sleep; the call rejects with FlinkAbortError. */
+  signal?: AbortSignal;
+  /**
+   * Deadline of one HTTP attempt in milliseconds (connect, headers and body).
+   * @default the client's `timeoutMs` (30 000)
+   */
+  timeoutMs?: number;
+  /**
+   * How many times a retryable failure is retried. Only idempotent calls and calls that carry a
+   * client-chosen id are retried.
+   * @default the client's `maxRetries` (3)
+   */
+  maxRetries?: number;
+  /** Extra request headers for this call. */
+  headers?: Record<string, string>;
+}
+
+/** Options of a polling wait (`result()`, `waitFor()`, an operation's `result()`). */
+export interface WaitOptions {
+  /** Aborts the wait and the request in flight; the wait rejects with FlinkAbortError. */
+  signal?: AbortSignal;
+  /**
+   * Deadline of the whole wait in milliseconds; on expiry the wait rejects with a
+   * FlinkTimeoutError whose `lastValue` is the last state seen. Pass `Infinity` to wait without a
+   * deadline.
+   * @default the client's `waitTimeoutMs` (600 000, ten minutes)
+   */
+  timeoutMs?: number;
+  /**
+   * First interval between polls in milliseconds; it grows by half each poll up to
+   * `maxPollIntervalMs`.
+   * @default 100 for operations, 250 for jobs and applications
+   */
+  pollIntervalMs?: number;
+  /**
+   * Largest interval between polls in milliseconds.
+   * @default 2 000 for operations, 3 000 (Flink's `web.refresh-interval`) for jobs and applications
+   */
+  maxPollIntervalMs?: number;
+  /** Per-request options for each poll (`timeoutMs` there is per attempt). */
+  request?: Omit<RequestOptions, 'signal'>;
+}
+
+/** Retry timing: exponential backoff with jitter. */
+export interface RetryOptions {
+  /**
+   * Delay before the first retry in milliseconds.
+   * @default 200
+   */
+  initialDelayMs?: number;
+  /**
+   * Upper bound of the backoff delay in milliseconds.
+   * @default 5 000
+   */
+  maxDelayMs?: number;
+  /**
+   * Growth factor between retries.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * Random spread applied to each delay, as a fraction (0.2 means ±20 %).
+   * @default 0.2
+   */
+  jitter?: number;
+  /**
+   * Largest `Retry-After` the client will honour in milliseconds; a longer one fails the call.
+   * @default 60 000
+   */
+  maxRetryAfterMs?: number;
+}
+
+/** TLS settings for the client's own connection pool. Ignored when a `dispatcher` is passed. */
+export interface TlsOptions {
+  /** Trusted CA certificates (PEM), replacing Node's default bundle. */
+  ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Client certificate chain (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  /** Client private key (PEM) for mutual TLS. */
+  key?: string | Buffer;
+  /** Passphrase of the private key. */
+  passphrase?: string;
+  /** Server name for SNI and certificate checks, when it differs from the URL's host. */
+  servername?: string;
+  /**
+   * Verify the server's certificate. Turning this off makes the connection open to interception;
+   * use it only against a throwaway test cluster.
+   * @default true
+   */
+  rejectUnauthorized?: boolean;
+}
+
+/** A token, or a function that returns the current one (called before every attempt). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** Credentials for a proxy or gateway in front of Flink (Flink itself has no authentication). */
+export type AuthOptions =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: TokenSource };
+
+/** Options of a {@link ClusterClient}. */
+export interface ClusterClientOptions {
+  /**
+   * The REST endpoint of the JobManager, such as `http://localhost:8081`; it may carry a path
+   * prefix (`https://gateway.example.com/flink/prod`). Several URLs name the JobManagers of an HA
+   * setup: on a connection failure or a 503 the client tries the next one and remembers the one
+   * that answered.
+   */
+  url: string | URL | readonly (string | URL)[];
+  /**
+   * An undici dispatcher to send requests through (a ProxyAgent, a custom Agent, a MockAgent).
+   * The client does not close a dispatcher it was given.
+   */
+  dispatcher?: Dispatcher;
+  /** TLS settings for the client's own connection pool. */
+  tls?: TlsOptions;
+  /** Credentials sent with every request. */
+  auth?: AuthOptions;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /**
+   * Header names whose values must never appear in events or errors, in addition to
+   * `authorization`, `proxy-authorization`, `cookie` and `x-api-key`.
+   */
+  sensitiveHeaders?: readonly string[];
+  /**
+   * Deadline of one HTTP attempt in milliseconds.
+   * @default 30 000
+   */
+  timeoutMs?: number;
+  /**
+   * How many times a retryable failure is retried.
+   * @default 3
+   */
+  maxRetries?: number;
+  /** Backoff timing of retries. */
+  retry?: RetryOptions;
+  /**
+   * Default deadline of polling waits in milliseconds.
+   * @default 600 000
+   */
+  waitTimeoutMs?: number;
+  /**
+   * How response bodies are validated.
+   * @default 'lenient'
+   */
+  validation?: ValidationMode;
+  /**
+   * Largest response body accepted, in bytes.
+   * @default 104 857 600 (100 MiB, Flink's own `rest.server.max-content-length`)
+   */
+  maxResponseBytes?: number;
+  /**
+   * Most connections the client's own pool opens to one JobManager.
+   * @default 32
+   */
+  connections?: number;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { ValidationMode } from '../options.js';
+
+/**
+ * The building blocks schema definitions use, in one of two flavours: lenient (unknown keys kept,
+ * enums open) or strict (unknown keys and enum values rejected). Each definition is written once
+ * against this kit and built in both flavours.
+ */
+export interface SchemaKit {
+  /** Which flavour this kit builds. */
+  readonly mode: 'strict' | 'lenient';
+  /**
+   * An object schema. Lenient objects keep unknown keys at run time; the static type lists only
+   * the known ones, so autocompletion stays useful.
+   */
+  object<S extends z.ZodRawShape>(shape: S): z.ZodObject<S, z.core.$strip>;
+  /** A string enum: closed in strict mode, open (any string) in lenient mode. */
+  openEnum<const T extends readonly [string, ...string[]]>(values: T): z.ZodType<T[number] | (string & {})>;
+}
+
+const lenientKit: SchemaKit = {
+  mode: 'lenient',
+  object: (shape) => z.looseObject(shape) as never,
+  openEnum: () => z.string() as never,
+};
+
+const strictKit: SchemaKit = {
+  mode: 'strict',
+  object: (shape) => z.strictObject(shape) as never,
+  openEnum: (values) => z.enum(values as unknown as [string, ...string[]]) as never,
+};
+
+/** A response schema in both flavours, built on first use. */
+export interface DualSchema<T> {
+  /** The schema for the given mode (`'off'` yields the lenient one for callers that need one). */
+  for(mode: ValidationMode): z.ZodType<T>;
+}
+
+/**
+ * Defines a response schema once, for both validation flavours. The build function runs lazily,
+ * at most once per flavour.
+ */
+export function defineSchema<S extends z.ZodType>(build: (kit: SchemaKit) => S): DualSchema<z.output<S>> {
+  let lenient: S | undefined;
+  let strict: S | undefined;
+  return {
+    for(mode) {
+      const schema = mode === 'strict' ? (strict ??= build(strictKit)) : (lenient ??= build(lenientKit));
+      return schema as unknown as z.ZodType<z.output<S>>;
+    },
+  };
+}
+
+/** The static type a dual schema validates to. */
+export type SchemaOutput<D> = D extends DualSchema<infer T> ? T : never;
