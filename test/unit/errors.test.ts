@@ -35,7 +35,7 @@ describe('error hierarchy', () => {
     expect(foreign instanceof FlinkError).toBe(true);
     expect(foreign instanceof ApplicationNotFoundError).toBe(false);
     expect({} instanceof FlinkError).toBe(false);
-    expect(null instanceof FlinkError).toBe(false);
+    expect((null as unknown as object) instanceof FlinkError).toBe(false);
   });
 
   it('reads "<METHOD> <path> → <status>: <first Flink error line>"', () => {

@@ -117,7 +117,7 @@ const covered = loadRecordings().filter(
 );
 
 describe('recorded responses of real clusters', () => {
-  it.skipIf(covered.length > 0)('has no recordings yet', () => {
+  it.skipIf(covered.length > 0)('finds no recordings yet (test/fixtures/recorded is empty)', () => {
     expect(covered).toEqual([]);
   });
 

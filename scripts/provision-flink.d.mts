@@ -1,0 +1,13 @@
+/** Types of scripts/provision-flink.mjs, for TypeScript callers (tests, the demo). */
+export declare const DEFAULT_VERSION: string;
+export declare const OLDER_VERSION: string;
+export declare const ALL_VERSIONS: string[];
+export declare class ProvisionError extends Error {}
+export declare function defaultCacheDir(): string;
+export declare function checkJava(): { major: number; text: string };
+export declare function provisionFlink(options?: {
+  version?: string;
+  cacheDir?: string;
+  log?: (line: string) => void;
+  checkJava?: boolean;
+}): Promise<{ flinkHome: string; version: string }>;
