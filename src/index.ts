@@ -27,11 +27,29 @@ export {
   type ClaimMode,
   ClusterClient,
   type JarProgramParams,
+  type RunApplicationParams,
   type RunJarParams,
   type UploadedJar,
   type UploadJarOptions,
 } from './cluster/cluster-client.js';
 export type { UploadProgress } from './http/multipart.js';
+
+// Application layer (FLIP-549, Flink 2.3; emulated on older clusters)
+export {
+  type ApplicationDescription,
+  ApplicationClient,
+  type ApplicationStateTarget,
+  type ApplicationSummary,
+} from './application/application-client.js';
+export { applicationStateOfJobStatus } from './application/application-state.js';
+export {
+  type ApplicationStatus,
+  isTerminalApplicationState,
+  KNOWN_APPLICATION_STATES,
+  type KnownApplicationState,
+  type TerminalApplicationState,
+} from './schemas/applications.js';
+export type { ApplicationExceptions } from './schemas/applications.js';
 
 // Job layer
 export {

@@ -10,12 +10,17 @@ import { multipartFileBody, type UploadProgress } from '../http/multipart.js';
 import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipeline.js';
 import type { ClientContext } from '../internal/client-context.js';
 import { checkId, checkJarId, newId } from '../internal/ids.js';
+import { ApplicationClient, type ApplicationSummary } from '../application/application-client.js';
+import { applicationStateOfJobStatus } from '../application/application-state.js';
+import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
 import { JobClient } from '../job/job-client.js';
+import { ApplicationsOverviewSchema } from '../schemas/applications.js';
 import { AsyncOperation } from '../operations/async-operation.js';
 import { disposalDriver } from '../operations/operation-drivers.js';
 import type { ClusterClientOptions, RequestOptions } from '../options.js';
 import { type ClusterOverview, ClusterOverviewSchema, type ConfigEntries, ConfigEntriesSchema, type DashboardConfig, DashboardConfigSchema, type TaskManagers, TaskManagersSchema } from '../schemas/cluster.js';
-import { type JarList, JarListSchema, JarRunResponseSchema, JarUploadResponseSchema } from '../schemas/jars.js';
+import { ApplicationRunResponseSchema, type JarList, JarListSchema, type JarRunResponse, JarRunResponseSchema, JarUploadResponseSchema } from '../schemas/jars.js';
 import { type JobOverview, JobsOverviewSchema, type JobPlan, JobPlanSchema } from '../schemas/jobs.js';
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
 import { VERSION } from '../version.js';
@@ -46,8 +51,27 @@ export interface RunJarParams extends JarProgramParams {
   /**
    * The job id to submit under (32 hex characters). The client picks a fresh one when omitted;
    * either way the id makes a retried run safe: it cannot start the job twice.
+   *
+   * `null` lets Flink choose, and the run is then never retried. Use it for a `main()` that runs
+   * several jobs: Flink gives every job of the run the fixed id, so on Flink 2.3 the second
+   * `execute()` fails as a duplicate (`runApplication()` is the better fit there).
    */
-  jobId?: string;
+  jobId?: string | null;
+}
+
+/** Parameters of {@link ClusterClient.runApplication}. */
+export interface RunApplicationParams extends JarProgramParams {
+  /** A savepoint or retained checkpoint to restore the application's jobs from. */
+  savepointPath?: string;
+  /** Whether restored jobs take ownership of the savepoint's files. */
+  claimMode?: ClaimMode;
+  /** Skip savepoint state that maps to no operator. @default false */
+  allowNonRestoredState?: boolean;
+  /**
+   * The application id (32 hex characters). The client picks a fresh one when omitted; either way
+   * the id makes a retried call safe.
+   */
+  applicationId?: string;
 }
 
 /** Options of {@link ClusterClient.uploadJar}. */
@@ -264,7 +288,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   async runJar(jarId: string, params: RunJarParams = {}, options: RequestOptions = {}): Promise<JobClient> {
     const id = checkJarId(jarId);
-    const jobId = params.jobId === undefined ? newId() : checkId('jobId', params.jobId);
+    const jobId = params.jobId === null ? undefined : params.jobId === undefined ? newId() : checkId('jobId', params.jobId);
     const body = await this.#pipeline.request(
       {
         method: 'POST',
@@ -278,13 +302,99 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
         },
         schema: JarRunResponseSchema,
         alwaysValidate: true,
-        idempotent: true,
+        idempotent: jobId !== undefined,
         resource: { kind: 'jar', jarId: id },
-        recoverDuplicate: (error) => (isDuplicateSubmission(error) ? { jobid: jobId } : undefined),
+        recoverDuplicate: (error): JarRunResponse | undefined => (jobId !== undefined && isDuplicateSubmission(error) ? { jobid: jobId } : undefined),
       },
       { timeoutMs: 120_000, ...options },
     );
-    return new JobClient(this.#context, body.jobid);
+    return new JobClient(this.#context, body.jobid, body.applicationId ?? undefined);
+  }
+
+  /**
+   * Runs an uploaded jar as an application (`POST /jars/:jarid/run-application`, Flink 2.3+) and
+   * returns a handle on it at once: Flink answers 202 and runs `main()` asynchronously, so the
+   * application may run any number of jobs; follow it with `result()`, `waitFor()` or `jobs()`.
+   *
+   * The client sends an application id (its own, or `params.applicationId`), so a retried call
+   * cannot start the application twice.
+   *
+   * @throws UnsupportedFeatureError on clusters before Flink 2.3, before sending the run request.
+   * @throws JarNotFoundError / FlinkBadRequestError when the jar is unknown or the id is taken.
+   * @example
+   * ```ts
+   * const app = await cluster.runApplication(jarId, { entryClass: 'com.example.Pipeline', args: ['--day', '2026-11-21'] });
+   * const final = await app.result({ timeoutMs: 60 * 60_000 });
+   * ```
+   */
+  async runApplication(jarId: string, params: RunApplicationParams = {}, options: RequestOptions = {}): Promise<ApplicationClient> {
+    const id = checkJarId(jarId);
+    const applicationId = params.applicationId === undefined ? newId() : checkId('applicationId', params.applicationId);
+    const body = programBody(params);
+    const version = await this.flinkVersion(options);
+    if (!versionAtLeast(version, APPLICATIONS_SINCE)) {
+      throw new UnsupportedFeatureError({ feature: 'runApplication()', clusterVersion: version, minimumVersion: `${APPLICATIONS_SINCE}.0` });
+    }
+    const response = await this.#pipeline.request(
+      {
+        method: 'POST',
+        path: `/jars/${encodeURIComponent(id)}/run-application`,
+        json: {
+          ...body,
+          savepointPath: params.savepointPath,
+          claimMode: params.claimMode,
+          allowNonRestoredState: params.allowNonRestoredState,
+          applicationId,
+        },
+        schema: ApplicationRunResponseSchema,
+        alwaysValidate: true,
+        idempotent: true,
+        resource: { kind: 'jar', jarId: id },
+        recoverDuplicate: (error) => (isDuplicateSubmission(error) ? { applicationid: applicationId } : undefined),
+      },
+      { timeoutMs: 120_000, ...options },
+    );
+    return new ApplicationClient(this.#context, response.applicationid);
+  }
+
+  /**
+   * A handle on one application. Sends nothing; a later call throws ApplicationNotFoundError if
+   * it does not exist. On clusters before Flink 2.3 any job id names its single-job application.
+   *
+   * @throws FlinkArgumentError when the id is not 32 hex characters.
+   */
+  application(applicationId: string): ApplicationClient {
+    return new ApplicationClient(this.#context, applicationId);
+  }
+
+  /**
+   * Every application the cluster knows (`GET /applications/overview`, one request). On clusters
+   * before Flink 2.3 every job is listed as its single-job application, marked `emulated`.
+   */
+  async listApplications(options?: RequestOptions): Promise<ApplicationSummary[]> {
+    if (versionAtLeast(await this.flinkVersion(options), APPLICATIONS_SINCE)) {
+      const body = await this.#pipeline.request({ method: 'GET', path: '/applications/overview', schema: ApplicationsOverviewSchema }, options);
+      return body.applications.map((a) => ({
+        applicationId: a.id,
+        name: a.name,
+        status: a.status,
+        startTime: a['start-time'],
+        endTime: a['end-time'] > 0 ? a['end-time'] : undefined,
+        durationMs: a.duration,
+        jobCounts: a.jobs,
+        emulated: false,
+      }));
+    }
+    return (await this.listJobs(options)).map((j) => ({
+      applicationId: j.jid,
+      name: j.name,
+      status: applicationStateOfJobStatus(j.state),
+      startTime: j['start-time'],
+      endTime: j['end-time'] > 0 ? j['end-time'] : undefined,
+      durationMs: j.duration,
+      jobCounts: { [j.state]: 1 },
+      emulated: true,
+    }));
   }
 
   /**

@@ -33,7 +33,8 @@ export function isUnknownRoute(errors: readonly string[]): boolean {
  * dispatcher for an unknown job. These patterns recognise those answers per resource kind.
  */
 const NOT_FOUND_TEXT: Record<ResourceRef['kind'], RegExp | undefined> = {
-  application: /FlinkApplicationNotFoundException|Could not find Flink application/,
+  // Before 2.3 an application is emulated by its single job, so a missing job means a missing application.
+  application: /FlinkApplicationNotFoundException|Could not find Flink application|FlinkJobNotFoundException|Could not find Flink job/,
   jar: /Jar file .{0,300} does not exist|File .{0,300} does not exist in /,
   job: /FlinkJobNotFoundException|Could not find Flink job/,
   operation: undefined,

@@ -1,13 +1,15 @@
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { JobFailedError } from '../errors/job-failed-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
-import { UnreachableStateError } from '../errors/unreachable-state-error.js';
+import { ApplicationClient } from '../application/application-client.js';
 import type { ClientContext } from '../internal/client-context.js';
 import { checkId, newId } from '../internal/ids.js';
 import { summarizeThrowable } from '../internal/throwable.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
 import { AsyncOperation, isTransientWaitError } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
 import { pollUntil } from '../operations/poll.js';
+import { type StateTarget, waitForState } from '../operations/wait-for-state.js';
 import type { RequestOptions, WaitOptions } from '../options.js';
 import { type CheckpointConfig, CheckpointConfigSchema, type CheckpointingStatistics, CheckpointingStatisticsSchema } from '../schemas/checkpoints.js';
 import { isGloballyTerminalJobStatus, type JobStatus } from '../schemas/job-status.js';
@@ -97,7 +99,7 @@ export interface JobResult {
 }
 
 /** A target for {@link JobClient.waitFor}: one status, any of several, or a predicate. */
-export type JobStatusTarget = JobStatus | readonly JobStatus[] | ((status: JobStatus) => boolean);
+export type JobStatusTarget = StateTarget<JobStatus>;
 
 /** Rescale targets: the same parallelism for every vertex, or explicit requirements per vertex. */
 export type RescaleTarget = { parallelism: number } | ResourceRequirements;
@@ -121,11 +123,41 @@ export class JobClient {
   /** The job id, 32 lowercase hex characters. */
   readonly jobId: string;
   readonly #context: ClientContext;
+  #applicationId: string | undefined;
 
-  /** @internal Handles are made by `cluster.job(id)` and `cluster.runJar(...)`. */
-  constructor(context: ClientContext, jobId: string) {
+  /** @internal Handles are made by `cluster.job(id)`, `cluster.runJar(...)` and `application.jobs()`. */
+  constructor(context: ClientContext, jobId: string, applicationId?: string) {
     this.#context = context;
     this.jobId = checkId('jobId', jobId);
+    this.#applicationId = applicationId === undefined ? undefined : checkId('applicationId', applicationId);
+  }
+
+  /**
+   * The id of the application the job belongs to. Flink 2.3 reports it in the job's details (a
+   * job run with `runJar` is a single-job application with the job's id); before 2.3 every job is
+   * its own single-job application, so it is the job id. Known without a request when the handle
+   * came from `runJar` or `application.jobs()`.
+   *
+   * @throws JobNotFoundError when the cluster does not know the job.
+   */
+  async applicationId(options?: RequestOptions): Promise<string> {
+    if (this.#applicationId) return this.#applicationId;
+    if (!versionAtLeast(await this.#context.flinkVersion(options), APPLICATIONS_SINCE)) return (this.#applicationId = this.jobId);
+    const details = await this.describe(options);
+    return (this.#applicationId = details['application-id'] ?? this.jobId);
+  }
+
+  /**
+   * A handle on the application the job belongs to (see {@link applicationId}).
+   *
+   * @example
+   * ```ts
+   * const app = await job.application();
+   * console.log(await app.status());
+   * ```
+   */
+  async application(options?: RequestOptions): Promise<ApplicationClient> {
+    return new ApplicationClient(this.#context, await this.applicationId(options));
   }
 
   get #resource(): { kind: 'job'; jobId: string } {
@@ -242,23 +274,16 @@ export class JobClient {
    * await job.waitFor((s) => s === 'FINISHED' || s === 'CANCELED');
    * ```
    */
-  async waitFor(target: JobStatusTarget, options: WaitOptions = {}): Promise<JobStatus> {
-    const matches = toPredicate(target);
-    const awaited = typeof target === 'function' ? 'a matching status' : [target].flat().join(' or ');
-    const status = await pollUntil(
-      (signal) => this.status({ ...options.request, signal }),
-      (s) => matches(s) || isGloballyTerminalJobStatus(s),
-      {
-        intervalMs: options.pollIntervalMs ?? 250,
-        maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
-        timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
-        signal: options.signal,
-        target: `job ${this.jobId} waiting for ${awaited}`,
-        tolerate: isTransientWaitError,
-      },
-    );
-    if (!matches(status)) throw new UnreachableStateError({ resource: 'job', id: this.jobId, state: status, awaited });
-    return status;
+  waitFor(target: JobStatusTarget, options: WaitOptions = {}): Promise<JobStatus> {
+    return waitForState({
+      read: (signal) => this.status({ ...options.request, signal }),
+      target,
+      isTerminal: isGloballyTerminalJobStatus,
+      resource: 'job',
+      id: this.jobId,
+      options,
+      defaultTimeoutMs: this.#context.waitTimeoutMs,
+    });
   }
 
   /**
@@ -484,12 +509,6 @@ export class JobClient {
 
 function isParallelismTarget(target: RescaleTarget): target is { parallelism: number } {
   return typeof (target as { parallelism?: unknown }).parallelism === 'number';
-}
-
-function toPredicate(target: JobStatusTarget): (status: JobStatus) => boolean {
-  if (typeof target === 'function') return target;
-  const wanted = new Set<string>([target].flat());
-  return (status) => wanted.has(status);
 }
 
 function checkFormat(format: SavepointFormat | undefined): SavepointFormat | undefined {

@@ -233,10 +233,20 @@ const JACKSON = 'org.apache.flink.shaded.jackson2.com.fasterxml.jackson';
 
 /** The Jackson error for text that is not JSON. @internal */
 export function jsonParseCause(text: string): JavaThrowable {
-  const ch = text.trim()[0] ?? ' ';
+  let position = 0;
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+    position = m ? Number(m[1]) : 0;
+  }
+  const ch = text[position] ?? ' ';
+  // Inside an object Jackson wants a field name; elsewhere any JSON value.
+  const before = text.slice(0, position).trimEnd();
+  const expecting = before.endsWith('{') || before.endsWith(',') ? 'was expecting double-quote to start field name' : "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
   return {
     className: `${JACKSON}.core.JsonParseException`,
-    message: `Unexpected character ('${ch}' (code ${ch.charCodeAt(0)})): was expecting double-quote to start field name\n at [Source: REDACTED (\`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION\` disabled); line: 1, column: 2]`,
+    message: `Unexpected character ('${ch}' (code ${ch.charCodeAt(0)})): ${expecting}\n at [Source: REDACTED (\`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION\` disabled); line: 1, column: ${position + 1}]`,
   };
 }
 

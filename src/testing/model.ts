@@ -761,6 +761,42 @@ export class ClusterModel implements JobHost {
     );
   }
 
+  /**
+   * Submits a job directly (as if a jar run had submitted it): for tests that need a job in some
+   * state without going through a jar. On the 2.3 profile it gets its single-job application.
+   */
+  submitJob(spec: SimulatedJobSpec, options: { jobId?: string; parallelism?: number; args?: readonly string[]; configuration?: Record<string, string> } = {}): JobModel {
+    const id = options.jobId?.toLowerCase() ?? this.config.ids.flinkId();
+    if (this.jobs.has(id) || this.applications.has(id)) throw new Error(`a job or application with id ${id} already exists`);
+    const args = [...(options.args ?? [])];
+    const resolved: ResolvedProgram = {
+      entryClass: 'flinkclient.simulated.DirectSubmission',
+      steps: [],
+      buildError: undefined,
+      context: {
+        entryClass: 'flinkclient.simulated.DirectSubmission',
+        jarId: '',
+        args,
+        arg: parseArgs(args),
+        parallelism: options.parallelism ?? this.config.defaultParallelism,
+        configuration: { ...(options.configuration ?? {}) },
+        savepointPath: undefined,
+        submission: 'run',
+      },
+    };
+    const init = this.#jobInit(id, spec, resolved, undefined, undefined);
+    const job = this.#newJob({ ...init, jarId: undefined, entryClass: undefined });
+    if (this.profile.applications) {
+      const app = new ApplicationModel(this, { id: job.id, name: `SingleJobApplication(${job.name})`, singleJob: true, terminateOnJobFailure: true });
+      this.applications.set(app.id, app);
+      app.setStatus('CREATED');
+      app.setStatus('RUNNING');
+      app.attachJob(job);
+    }
+    job.start();
+    return job;
+  }
+
   /** `POST /jars/:id/run-application` (2.3): creates the application and returns at once. */
   runApplication(jar: JarRecord, req: RunRequest): { ok: true; applicationId: string } | SimFailure {
     const resolved = this.resolveProgram(jar, req, 'run-application');
@@ -903,12 +939,13 @@ export class ClusterModel implements JobHost {
     return `${normalizeLocation(target)}/savepoint-${jobId.slice(0, 6)}-${this.config.ids.hex(6)}`;
   }
 
-  #savepointIoFailure(): JavaThrowable {
+  #savepointIoFailure(target: string): JavaThrowable {
     const msg = 'An Exception occurred while triggering the checkpoint. IO-problem detected.';
     return chain(
       { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${msg}` },
       { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: msg },
-      { className: 'java.io.IOException', message: 'Failed to create directory for shared state: /dev/null/flink-client-savepoints', frames: ['org.apache.flink.runtime.state.filesystem.FsCheckpointStorageAccess.initializeLocationForSavepoint(FsCheckpointStorageAccess.java:166)'] },
+      { className: 'java.io.IOException', message: `Failed to create savepoint directory at ${normalizeLocation(target)}`, frames: ['org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.initializeLocationForSavepoint(AbstractFsCheckpointStorageAccess.java:143)'] },
+      { className: 'java.nio.file.FileAlreadyExistsException', message: '/dev/null', frames: ['java.base/sun.nio.fs.UnixException.translateToIOException(UnixException.java:94)'] },
     );
   }
 
@@ -933,7 +970,7 @@ export class ClusterModel implements JobHost {
     if (params.stop) job.stopping = true;
     this.#completeLater(op, this.timing.savepointMs, () => {
       const now = this.clock.now();
-      const fail = injected ?? (normalizeLocation(target).startsWith('file:/dev/null') ? this.#savepointIoFailure() : undefined);
+      const fail = injected ?? (normalizeLocation(target).startsWith('file:/dev/null') ? this.#savepointIoFailure(target) : undefined);
       if (fail || (job.status !== 'RUNNING' && !(params.stop && job.stopping))) {
         job.stopping = false;
         record.status = 'FAILED';
@@ -992,7 +1029,7 @@ export class ClusterModel implements JobHost {
         return {
           failure: chain(
             { className: 'org.apache.flink.util.FlinkException', message: `Could not dispose savepoint ${path}.` },
-            injected ?? { className: 'java.io.FileNotFoundException', message: `Cannot find meta data file '_metadata' in directory '${path}'. Please try to load the checkpoint/savepoint directly from the metadata file instead of the directory.` },
+            injected ?? { className: 'java.io.FileNotFoundException', message: `Cannot find checkpoint or savepoint file/directory '${path}' on file system 'file'.` },
           ),
         };
       }

@@ -305,10 +305,10 @@ function planRequest(ctx: RouteContext): RunRequest | RouteResult {
 }
 
 function planJar(ctx: RouteContext): RouteResult {
-  const jar = jarOf(ctx);
-  if (isResult(jar)) return jar;
   const req = planRequest(ctx);
   if (isResult(req)) return req;
+  const jar = jarOf(ctx);
+  if (isResult(jar)) return jar;
   const planned = ctx.model.planJar(jar, req);
   if (!planned.ok) return fail(planned);
   return ok(renderPlan(planned.job, ctx.model.config.ids.flinkId()));
@@ -490,14 +490,24 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/jars/:jarid/run',
     handle: async (ctx) => {
-      const jar = jarOf(ctx);
-      if (isResult(jar)) return jar;
+      // Flink decodes the body before the handler looks for the jar.
       const req = runRequest(ctx, false);
       if (isResult(req)) return req;
+      const jar = jarOf(ctx);
+      if (isResult(jar)) return jar;
       const outcome = await ctx.model.runJar(jar, req);
       if (!outcome.ok) return fail(outcome);
-      // Flink answers once main() submitted the job (~250-620 ms on a real cluster).
-      if (ctx.settings.realClock) await ctx.realDelay(ctx.model.config.timing.jarRunMs);
+      // Flink answers once main() submitted the job (~250-620 ms on a real cluster), so a poller
+      // sees the job RUNNING first.
+      if (ctx.settings.realClock) {
+        const t = ctx.model.config.timing;
+        await ctx.realDelay(t.jarRunMs);
+        const job = ctx.model.jobs.get(outcome.jobId);
+        if (job && (job.status === 'INITIALIZING' || job.status === 'CREATED')) {
+          const past = ['RUNNING', 'FAILING', 'FAILED', 'CANCELLING', 'CANCELED', 'FINISHED', 'RESTARTING', 'SUSPENDED'] as const;
+          await Promise.race([job.waitForStatus(past), ctx.realDelay(t.initializingMs + t.createdMs + 50)]);
+        }
+      }
       return ok(outcome.applicationId ? { jobid: outcome.jobId, applicationId: outcome.applicationId } : { jobid: outcome.jobId });
     },
   },
@@ -506,10 +516,10 @@ export const ROUTES: readonly Route[] = [
     path: '/jars/:jarid/run-application',
     applications: true,
     handle: (ctx) => {
-      const jar = jarOf(ctx);
-      if (isResult(jar)) return jar;
       const req = runRequest(ctx, true);
       if (isResult(req)) return req;
+      const jar = jarOf(ctx);
+      if (isResult(jar)) return jar;
       const outcome = ctx.model.runApplication(jar, req);
       if (!outcome.ok) return fail(outcome);
       return ok({ applicationid: outcome.applicationId }, 202);

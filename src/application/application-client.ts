@@ -1,0 +1,364 @@
+import { ApplicationFailedError } from '../errors/application-failed-error.js';
+import { ApplicationNotFoundError } from '../errors/application-not-found-error.js';
+import { FlinkConflictError } from '../errors/flink-conflict-error.js';
+import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
+import type { ClientContext } from '../internal/client-context.js';
+import { checkId } from '../internal/ids.js';
+import { rootCauseLine } from '../internal/throwable.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
+import { JobClient } from '../job/job-client.js';
+import { isTransientWaitError } from '../operations/async-operation.js';
+import { pollUntil } from '../operations/poll.js';
+import { type StateTarget, waitForState } from '../operations/wait-for-state.js';
+import type { RequestOptions, WaitOptions } from '../options.js';
+import {
+  type ApplicationExceptions,
+  ApplicationExceptionsSchema,
+  type ApplicationStatus,
+  ApplicationDetailsSchema,
+  isTerminalApplicationState,
+  KNOWN_APPLICATION_STATES,
+  type KnownApplicationState,
+} from '../schemas/applications.js';
+import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
+import { KNOWN_EXECUTION_STATES, type JobDetails, JobDetailsSchema, type JobOverview, JobStatusInfoSchema } from '../schemas/jobs.js';
+import { EmptyResponseSchema } from '../schemas/operations.js';
+import { applicationStateOfJobStatus, JOB_STATUS_OF_APPLICATION_STATE } from './application-state.js';
+
+/** An application with its jobs, the same shape on every Flink version. */
+export interface ApplicationDescription {
+  /** The application id. */
+  applicationId: string;
+  /** The application's name (the main class for run-application; `SingleJobApplication(<job>)` on 2.3 for a jar run). */
+  name: string;
+  /** The current state. */
+  status: ApplicationStatus;
+  /** When the application started running (epoch ms). */
+  startTime: number;
+  /** When it reached a terminal state (epoch ms); undefined while it runs. */
+  endTime: number | undefined;
+  /** How long it has run, or ran, in milliseconds. */
+  durationMs: number;
+  /** When each state was reached (epoch ms); states never reached are absent. */
+  timestamps: Partial<Record<KnownApplicationState, number>>;
+  /** The application's jobs with their status, times and task counts. */
+  jobs: JobOverview[];
+  /**
+   * True on clusters before Flink 2.3, which have no application endpoints: the application is
+   * then the single-job application Flink's model makes of every job, derived from the job.
+   */
+  emulated: boolean;
+}
+
+/** An application as listed by `cluster.listApplications()`. */
+export interface ApplicationSummary {
+  /** The application id. */
+  applicationId: string;
+  /** The application's name. */
+  name: string;
+  /** The current state. */
+  status: ApplicationStatus;
+  /** When the application was created (epoch ms). */
+  startTime: number;
+  /** When it reached a terminal state (epoch ms); undefined while it runs. */
+  endTime: number | undefined;
+  /** How long it has run, or ran, in milliseconds. */
+  durationMs: number;
+  /** How many of its jobs are in each job status (only statuses that occur). */
+  jobCounts: Record<string, number>;
+  /** True when derived from a job on a cluster before Flink 2.3. */
+  emulated: boolean;
+}
+
+/** A target for {@link ApplicationClient.waitFor}. */
+export type ApplicationStateTarget = StateTarget<ApplicationStatus>;
+
+/**
+ * A handle on one Flink application (FLIP-549): the user's `main()` with its own state, running
+ * zero, one or many jobs, queried and cancelled as a whole.
+ *
+ * Getting a handle (`cluster.application(id)`) sends nothing. On Flink 2.3 and newer it uses the
+ * application endpoints. On older clusters, which have none, it offers Flink's own model of those
+ * versions: every job is a single-job application whose id is the job id; `describe()` says
+ * `emulated: true`, and `exceptions()` throws UnsupportedFeatureError.
+ *
+ * What the server does (Flink 2.3, as observed on a real cluster): cancelling an application
+ * cancels its unfinished jobs and waits for them. With
+ * `execution.terminate-application-on-any-job-terminated-exceptionally: true` (the default) the
+ * application fails or is cancelled as soon as any of its jobs does. With `false`, `execute()` no
+ * longer waits for jobs: the application FINISHES as soon as `main()` returns and its unfinished
+ * jobs are cancelled. A `main()` that throws fails the application; one that runs no job ends
+ * FINISHED on 2.3.0 with no jobs.
+ *
+ * @example
+ * ```ts
+ * const app = await cluster.runApplication(jarId, { entryClass: 'com.example.Pipeline' });
+ * const done = await app.result({ timeoutMs: 30 * 60_000 });
+ * console.log(done.jobs.map((j) => `${j.name}: ${j.state}`));
+ * ```
+ */
+export class ApplicationClient {
+  /** The application id, 32 lowercase hex characters. */
+  readonly applicationId: string;
+  readonly #context: ClientContext;
+
+  /** @internal Handles are made by `cluster.application(id)`, `cluster.runApplication()` and `job.application()`. */
+  constructor(context: ClientContext, applicationId: string) {
+    this.#context = context;
+    this.applicationId = checkId('applicationId', applicationId);
+  }
+
+  get #resource(): { kind: 'application'; applicationId: string } {
+    return { kind: 'application', applicationId: this.applicationId };
+  }
+
+  async #native(options?: RequestOptions): Promise<boolean> {
+    return versionAtLeast(await this.#context.flinkVersion(options), APPLICATIONS_SINCE);
+  }
+
+  /**
+   * The application's current state.
+   *
+   * @throws ApplicationNotFoundError when the cluster does not know the application (Flink 2.3
+   *   answers 500 for that; the SDK recognises it).
+   */
+  async status(options?: RequestOptions): Promise<ApplicationStatus> {
+    if (await this.#native(options)) return (await this.#details(options)).status;
+    const body = await this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.applicationId}/status`, schema: JobStatusInfoSchema, alwaysValidate: true, resource: this.#resource },
+      options,
+    );
+    return applicationStateOfJobStatus(body.status);
+  }
+
+  /**
+   * The application's name, state, times, the timestamp of every state reached, and its jobs.
+   *
+   * @throws ApplicationNotFoundError when the cluster does not know the application.
+   * @example
+   * ```ts
+   * const { status, jobs, emulated } = await app.describe();
+   * ```
+   */
+  async describe(options?: RequestOptions): Promise<ApplicationDescription> {
+    if (await this.#native(options)) {
+      const d = await this.#details(options);
+      return {
+        applicationId: d.id,
+        name: d.name,
+        status: d.status,
+        startTime: d['start-time'],
+        endTime: d['end-time'] > 0 ? d['end-time'] : undefined,
+        durationMs: d.duration,
+        timestamps: reached(d.timestamps),
+        jobs: d.jobs,
+        emulated: false,
+      };
+    }
+    const job = await this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.applicationId}`, schema: JobDetailsSchema, alwaysValidate: true, resource: this.#resource },
+      options,
+    );
+    return emulateDescription(job);
+  }
+
+  /** Handles on the application's jobs (one request to list them). */
+  async jobs(options?: RequestOptions): Promise<JobClient[]> {
+    const { jobs } = await this.describe(options);
+    return jobs.map((j) => new JobClient(this.#context, j.jid, this.applicationId));
+  }
+
+  /**
+   * Cancels the application: Flink cancels its unfinished jobs and waits for them. Resolves once
+   * Flink accepted the request (also when the application is already CANCELED); use
+   * `waitFor('CANCELED')` or `result()` to wait for the end.
+   *
+   * @throws FlinkConflictError when the application already reached FINISHED or FAILED.
+   * @throws ApplicationNotFoundError when the cluster does not know the application.
+   */
+  async cancel(options?: RequestOptions): Promise<void> {
+    if (!(await this.#native(options))) {
+      await this.#context.pipeline.request(
+        { method: 'PATCH', path: `/jobs/${this.applicationId}`, query: { mode: 'cancel' }, schema: EmptyResponseSchema, resource: this.#resource },
+        options,
+      );
+      return;
+    }
+    try {
+      await this.#context.pipeline.request(
+        { method: 'POST', path: `/applications/${this.applicationId}/cancel`, schema: EmptyResponseSchema, idempotent: true, resource: this.#resource },
+        options,
+      );
+    } catch (err) {
+      // Flink 2.3 answers 404 for every application that is not running, terminal ones included;
+      // look the application up to tell "already over" from "never existed".
+      if (!(err instanceof ApplicationNotFoundError)) throw err;
+      let state: ApplicationStatus;
+      try {
+        state = (await this.#details(options)).status;
+      } catch (lookup) {
+        if (lookup instanceof ApplicationNotFoundError) throw err;
+        throw lookup;
+      }
+      if (state === 'CANCELED') return;
+      if (isTerminalApplicationState(state)) {
+        throw new FlinkConflictError({
+          status: err.status,
+          method: err.method,
+          url: err.url,
+          path: err.path,
+          errors: err.errors,
+          body: err.body,
+          message: `${err.method} ${err.path} → ${err.status}: application ${this.applicationId} already reached terminal state ${state}`,
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The application's exception history, newest first: failures of `main()` itself (no `jobId`)
+   * and of its jobs. Flink 2.3 and newer.
+   *
+   * @throws UnsupportedFeatureError on clusters before Flink 2.3, before sending the request.
+   * @throws ApplicationNotFoundError when the cluster does not know the application.
+   */
+  async exceptions(options?: RequestOptions): Promise<ApplicationExceptions> {
+    await this.#requireNative('ApplicationClient.exceptions()', options);
+    const body = await this.#context.pipeline.request(
+      { method: 'GET', path: `/applications/${this.applicationId}/exceptions`, schema: ApplicationExceptionsSchema, resource: this.#resource },
+      options,
+    );
+    body.exceptionHistory.entries.sort((a, b) => b.timestamp - a.timestamp);
+    return body;
+  }
+
+  /**
+   * The JobManager configuration the application runs with. On clusters before 2.3 (session
+   * mode) that is the cluster's JobManager configuration.
+   */
+  async jobManagerConfig(options?: RequestOptions): Promise<ConfigEntries> {
+    const path = (await this.#native(options)) ? `/applications/${this.applicationId}/jobmanager/config` : '/jobmanager/config';
+    return this.#context.pipeline.request({ method: 'GET', path, schema: ConfigEntriesSchema, resource: this.#resource }, options);
+  }
+
+  /**
+   * Polls the application's state until it matches `target`, and returns the state reached.
+   *
+   * @throws UnreachableStateError when a terminal state that does not match is reached.
+   * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes; FlinkAbortError on abort.
+   */
+  waitFor(target: ApplicationStateTarget, options: WaitOptions = {}): Promise<ApplicationStatus> {
+    return waitForState({
+      read: (signal) => this.status({ ...options.request, signal }),
+      target,
+      isTerminal: isTerminalApplicationState,
+      resource: 'application',
+      id: this.applicationId,
+      options,
+      defaultTimeoutMs: this.#context.waitTimeoutMs,
+    });
+  }
+
+  /**
+   * Waits for the application to end. FINISHED resolves with its final description, each job
+   * with its final status.
+   *
+   * @throws ApplicationFailedError when it ends FAILED or CANCELED, with the exception text
+   *   Flink recorded (the failure of `main()` or of a job).
+   * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes first (default ten minutes).
+   * @throws FlinkAbortError when the signal fires; ApplicationNotFoundError for an unknown id.
+   * @example
+   * ```ts
+   * try {
+   *   const final = await app.result({ timeoutMs: 60_000 });
+   * } catch (err) {
+   *   if (err instanceof ApplicationFailedError) console.error(err.status, err.exception);
+   * }
+   * ```
+   */
+  async result(options: WaitOptions = {}): Promise<ApplicationDescription> {
+    const status = await pollUntil((signal) => this.status({ ...options.request, signal }), isTerminalApplicationState, {
+      intervalMs: options.pollIntervalMs ?? 250,
+      maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
+      timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
+      signal: options.signal,
+      target: `application ${this.applicationId} result`,
+      tolerate: isTransientWaitError,
+    });
+    if (status === 'FINISHED') return this.describe({ ...options.request, signal: options.signal });
+    const exception = await this.#lastException({ ...options.request, signal: options.signal });
+    throw new ApplicationFailedError({ applicationId: this.applicationId, status, ...exception });
+  }
+
+  async #lastException(options: RequestOptions): Promise<{ exception?: string; stackTrace?: string }> {
+    try {
+      if (await this.#native(options)) {
+        const entry = (await this.exceptions(options)).exceptionHistory.entries[0];
+        return entry ? { exception: rootCauseLine(entry.stacktrace), stackTrace: entry.stacktrace } : {};
+      }
+      const history = await new JobClient(this.#context, this.applicationId).exceptions({}, options);
+      const trace = history.exceptionHistory.entries[0]?.stacktrace;
+      return trace ? { exception: rootCauseLine(trace), stackTrace: trace } : {};
+    } catch {
+      // The failure itself is what matters; its text is a best-effort addition.
+      return {};
+    }
+  }
+
+  #details(options?: RequestOptions) {
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/applications/${this.applicationId}`, schema: ApplicationDetailsSchema, alwaysValidate: true, resource: this.#resource },
+      options,
+    );
+  }
+
+  async #requireNative(feature: string, options?: RequestOptions): Promise<void> {
+    const version = await this.#context.flinkVersion(options);
+    if (!versionAtLeast(version, APPLICATIONS_SINCE)) {
+      throw new UnsupportedFeatureError({ feature, clusterVersion: version, minimumVersion: `${APPLICATIONS_SINCE}.0` });
+    }
+  }
+}
+
+function reached(timestamps: Record<string, number>): Partial<Record<KnownApplicationState, number>> {
+  const out: Partial<Record<KnownApplicationState, number>> = {};
+  for (const state of KNOWN_APPLICATION_STATES) {
+    const at = timestamps[state];
+    if (at !== undefined && at > 0) out[state] = at;
+  }
+  return out;
+}
+
+/** The single-job application Flink's model makes of a job, for clusters before 2.3. */
+function emulateDescription(job: JobDetails): ApplicationDescription {
+  const timestamps: Partial<Record<KnownApplicationState, number>> = {};
+  for (const state of KNOWN_APPLICATION_STATES) {
+    const times = JOB_STATUS_OF_APPLICATION_STATE[state].map((s) => job.timestamps[s] ?? 0).filter((t) => t > 0);
+    if (times.length > 0) timestamps[state] = Math.min(...times);
+  }
+  const tasks = Object.fromEntries(KNOWN_EXECUTION_STATES.map((s) => [s.toLowerCase(), job['status-counts'][s] ?? 0])) as Record<string, number>;
+  const total = Object.values(tasks).reduce((a, b) => a + b, 0);
+  const overview: JobOverview = {
+    jid: job.jid,
+    name: job.name,
+    'start-time': job['start-time'],
+    'end-time': job['end-time'],
+    duration: job.duration,
+    state: job.state,
+    'last-modification': Math.max(job['start-time'], ...Object.values(job.timestamps)),
+    tasks: { ...(tasks as JobOverview['tasks']), total },
+  };
+  return {
+    applicationId: job.jid,
+    name: job.name,
+    status: applicationStateOfJobStatus(job.state),
+    startTime: job['start-time'],
+    endTime: job['end-time'] > 0 ? job['end-time'] : undefined,
+    durationMs: job.duration,
+    timestamps,
+    jobs: [overview],
+    emulated: true,
+  };
+}

@@ -1,0 +1,677 @@
+import { EventEmitter } from 'node:events';
+import type { RequestHandler } from 'msw';
+import { RealClock, type SchedulingClock, type SimulatorClock, VirtualClock } from './clock.js';
+import { type Fault, type FaultHandle, type FaultMatch, FaultRegistry, type FaultRule, type JobManagerRestartOptions } from './faults.js';
+import { buildHandlers, type HandlerHost } from './handlers.js';
+import { createIdSource, isFlinkId } from './ids.js';
+import { buildJar } from './jar-file.js';
+import { ClusterModel, normalizeLocation } from './model.js';
+import { type SimulatorFlinkVersion, versionProfile } from './profiles.js';
+import { type ProgramDefinition, ProgramRegistry, type ProgramSource, type SimulatedJobSpec } from './programs.js';
+import type { RouteSettings } from './routes.js';
+import { HandlerServer } from './server.js';
+import type {
+  SimulatedApplication,
+  SimulatedApplicationStatus,
+  SimulatedJar,
+  SimulatedJob,
+  SimulatedJobStatus,
+  SimulatedOperation,
+  SimulatedSavepoint,
+  SimulatorEvents,
+  SimulatorRequest,
+} from './state.js';
+import { resolveTiming, type SimulatorTiming } from './timing.js';
+
+/** Options of {@link createFlinkSimulator}. */
+export interface FlinkSimulatorOptions {
+  /**
+   * The Flink version to imitate: `'2.3.0'` (applications, 2.x body shapes) or `'1.20.5'` (no
+   * application routes, older body shapes).
+   * @default '2.3.0'
+   */
+  flinkVersion?: SimulatorFlinkVersion;
+  /**
+   * `'real'`: simulated time is wall time. `'virtual'`: time stands still until the test calls
+   * `sim.clock.advance(ms)` or `runFor(ms)`.
+   * @default 'real'
+   */
+  clock?: 'real' | 'virtual';
+  /**
+   * Where the virtual clock starts (epoch ms).
+   * @default Date.now()
+   */
+  startTime?: number;
+  /** Seed for ids (job, trigger, application ids, jar uuids): the same seed gives the same ids. Random when omitted. */
+  seed?: number;
+  /**
+   * How long each step takes: `'realistic'` (as recorded on real clusters), `'fast'`, or overrides.
+   * @default 'realistic'
+   */
+  timing?: 'realistic' | 'fast' | Partial<SimulatorTiming>;
+  /** Programs to register at start, such as {@link fixturePrograms}. */
+  programs?: Iterable<ProgramDefinition>;
+  /**
+   * The program run for a jar's own `Main-Class` (or another class in the jar) that has no
+   * registered program.
+   * @default one unbounded streaming job named after the class
+   */
+  defaultProgram?: ProgramSource;
+  /**
+   * `jobmanager.scheduler`: with `'adaptive'`, `GET`/`PUT /jobs/:id/resource-requirements` work;
+   * with `'default'` they answer 500 as real Flink does.
+   * @default 'default'
+   */
+  scheduler?: 'default' | 'adaptive';
+  /**
+   * `execution.checkpointing.savepoint-dir`; `null` leaves it unset, so savepoints and stops
+   * without a target directory get Flink's 400.
+   * @default 'file:///tmp/flink-simulator/savepoints'
+   */
+  savepointDir?: string | null;
+  /** `execution.checkpointing.dir`. @default 'file:///tmp/flink-simulator/checkpoints' */
+  checkpointDir?: string;
+  /** `web.upload.dir` (jars are "stored" under `<dir>/flink-web-upload`). @default '/tmp/flink-simulator' */
+  uploadDir?: string;
+  /**
+   * `rest.async.store-duration`: how long a completed operation's result stays readable.
+   * @default 300000
+   */
+  asyncOperationStoreMs?: number;
+  /**
+   * `web.refresh-interval`, reported by `/config`, and the lifetime of cached `/jobs/:id` bodies
+   * when `jobDetailsCache` is on.
+   * @default 3000
+   */
+  refreshIntervalMs?: number;
+  /**
+   * Model Flink's execution-graph cache: `GET /jobs/:id` returns the same body for
+   * `refreshIntervalMs` (while `/jobs/:id/status` and `/jobs/overview` are fresh).
+   * @default false
+   */
+  jobDetailsCache?: boolean;
+  /** Task managers. @default 1 */
+  taskManagers?: number;
+  /** `taskmanager.numberOfTaskSlots`. @default 2 */
+  slotsPerTaskManager?: number;
+  /** `parallelism.default`. @default 1 */
+  defaultParallelism?: number;
+  /** Extra cluster configuration, shown by `/jobmanager/config`. */
+  configuration?: Record<string, string>;
+  /**
+   * Start a real loopback HTTP server. With `false` nothing listens: use `sim.handlers` in msw's
+   * `setupServer` (fetch-based code only).
+   * @default true
+   */
+  server?: boolean;
+  /** The interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** The port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The base URL the handlers answer when `server` is false. @default 'http://flink-simulator.test:8081' */
+  baseUrl?: string;
+  /** How many requests `sim.requests` keeps. @default 1000 */
+  requestLogSize?: number;
+}
+
+/** The jobs of a simulator (`sim.jobs`). */
+export interface SimulatedJobs {
+  /**
+   * The job with this id.
+   * @throws Error when the simulator knows no such job.
+   */
+  get(jobId: string): SimulatedJob;
+  /** The job with this id, if any. */
+  find(jobId: string): SimulatedJob | undefined;
+  /** Every job, newest first, optionally filtered by name and/or status. */
+  list(filter?: { name?: string; status?: SimulatedJobStatus }): SimulatedJob[];
+  /**
+   * Resolves with the first job (existing or future) that matches: by name/status, or a predicate
+   * re-checked on every job status change.
+   * @throws Error (rejects) after `timeoutMs` real milliseconds (default 10 000).
+   */
+  waitFor(match: { name?: string; status?: SimulatedJobStatus } | ((job: SimulatedJob) => boolean), options?: { timeoutMs?: number }): Promise<SimulatedJob>;
+  /**
+   * Submits a job directly, without a jar (on 2.3 it gets its single-job application), for tests
+   * that need a job in some state quickly.
+   */
+  submit(spec: SimulatedJobSpec, options?: { jobId?: string; parallelism?: number }): SimulatedJob;
+}
+
+/** The applications of a simulator (`sim.applications`, Flink 2.3 profile). */
+export interface SimulatedApplications {
+  /** @throws Error when there is no such application. */
+  get(applicationId: string): SimulatedApplication;
+  find(applicationId: string): SimulatedApplication | undefined;
+  /** Every application, newest first. */
+  list(filter?: { status?: SimulatedApplicationStatus }): SimulatedApplication[];
+  /** Resolves with the first application that matches. @throws Error (rejects) after `timeoutMs`. */
+  waitFor(match: { name?: string; status?: SimulatedApplicationStatus } | ((app: SimulatedApplication) => boolean), options?: { timeoutMs?: number }): Promise<SimulatedApplication>;
+}
+
+/** The uploaded jars (`sim.jars`). */
+export interface SimulatedJars {
+  /** Every jar, newest first. */
+  list(): SimulatedJar[];
+  /** @throws Error when there is no such jar. */
+  get(jarId: string): SimulatedJar;
+  find(jarId: string): SimulatedJar | undefined;
+  /**
+   * Adds a jar as if it had been uploaded; with `program`, also registers the program for the
+   * jar's main class.
+   */
+  add(jar: { name: string; mainClass?: string; program?: ProgramSource; bytes?: Uint8Array }): SimulatedJar;
+  /** Removes a jar; returns whether it existed. */
+  remove(jarId: string): boolean;
+}
+
+/** The savepoints the simulated cluster knows (`sim.savepoints`). */
+export interface SimulatedSavepoints {
+  /** Every savepoint, oldest first. */
+  list(): SimulatedSavepoint[];
+  /** A savepoint by path (`file:///x` and `file:/x` are the same path). */
+  get(path: string): SimulatedSavepoint | undefined;
+  /** Whether a restorable (not disposed) savepoint exists at the path. */
+  has(path: string): boolean;
+  /** Registers a savepoint the cluster did not write, so runs can restore from it. */
+  add(path: string, options?: { checkpointId?: number; format?: 'CANONICAL' | 'NATIVE' }): SimulatedSavepoint;
+}
+
+/** The asynchronous operations (`sim.operations`). */
+export interface SimulatedOperations {
+  /** Operations whose results are still stored. */
+  list(): SimulatedOperation[];
+  /** An operation by trigger id. */
+  find(triggerId: string): SimulatedOperation | undefined;
+  /**
+   * Makes the next operation of a kind fail (the trigger is accepted; its status poll reports the
+   * failure). Savepoint failures read like Flink's `CheckpointException`.
+   */
+  failNext(kind: SimulatedOperation['kind'], message?: string): void;
+}
+
+/** Fault injection (`sim.faults`). */
+export interface SimulatorFaults {
+  /** Adds a fault rule; see {@link FaultRule}. */
+  add(rule: FaultRule): FaultHandle;
+  /** Delays matching answers by `ms` real milliseconds. */
+  latency(ms: number, match?: FaultMatch): FaultHandle;
+  /** Answers matching requests with Flink's 503 leader-election body. */
+  leaderElection(match?: FaultMatch): FaultHandle;
+  /** Answers matching requests with an error status (default 500 with Flink's internal-error body). */
+  error(status?: number, match?: FaultMatch & { errors?: string[] }): FaultHandle;
+  /** Resets the connection of matching requests (before processing, or after with `afterProcessing`). */
+  reset(match?: FaultMatch & { afterProcessing?: boolean }): FaultHandle;
+  /** Cuts matching answers mid-body. */
+  truncate(match?: FaultMatch): FaultHandle;
+  /** Answers matching requests with 200 and a body that is not JSON. */
+  malformedJson(match?: FaultMatch): FaultHandle;
+  /** Removes every fault. */
+  clear(): void;
+  /**
+   * Takes the JobManager down for `downMs` real milliseconds (connections refused or reset) and
+   * brings it back, with or without its state. Resolves once it is back up.
+   * @throws Error (rejects) when it is already down or the simulator is closed.
+   */
+  restartJobManager(options?: JobManagerRestartOptions): Promise<void>;
+  /** Whether the JobManager is down right now. */
+  readonly jobManagerDown: boolean;
+}
+
+const DEFAULT_WAIT_MS = 10_000;
+
+const handlerHosts = new WeakMap<FlinkSimulator, { host: HandlerHost; defaultBase: () => string }>();
+
+/**
+ * A stateful, in-process Flink cluster that speaks Flink's REST API. Create one with
+ * {@link createFlinkSimulator}; always `close()` it.
+ */
+export class FlinkSimulator {
+  /** The Flink version imitated. */
+  readonly flinkVersion: SimulatorFlinkVersion;
+  /** The simulated clock. */
+  readonly clock: SimulatorClock;
+  /** Programs by entry class: what running a jar does. */
+  readonly programs: ProgramRegistry;
+  /** The jobs, to observe and drive them. */
+  readonly jobs: SimulatedJobs;
+  /** The applications (2.3 profile). */
+  readonly applications: SimulatedApplications;
+  /** The uploaded jars. */
+  readonly jars: SimulatedJars;
+  /** The savepoints written (and restorable). */
+  readonly savepoints: SimulatedSavepoints;
+  /** Asynchronous operations and their failure injection. */
+  readonly operations: SimulatedOperations;
+  /** Fault injection. */
+  readonly faults: SimulatorFaults;
+
+  readonly #clock: SchedulingClock;
+  readonly #model: ClusterModel;
+  readonly #faults = new FaultRegistry();
+  readonly #events = new EventEmitter();
+  readonly #server: HandlerServer | undefined;
+  readonly #baseUrl: string;
+  readonly #requests: SimulatorRequest[] = [];
+  readonly #requestLogSize: number;
+  readonly #realTimers = new Map<ReturnType<typeof setTimeout>, (alive: boolean) => void>();
+  readonly #settings: RouteSettings;
+  #handlers: RequestHandler[] | undefined;
+  #closed = false;
+  #gone = false;
+  #down = false;
+  #leaderElectionUntil = 0;
+
+  /** @internal Use {@link createFlinkSimulator}. */
+  constructor(options: FlinkSimulatorOptions, server: boolean) {
+    const profile = versionProfile(options.flinkVersion ?? '2.3.0');
+    this.flinkVersion = profile.version;
+    const onError = (err: unknown): void => {
+      if (this.#events.listenerCount('error') > 0) this.#events.emit('error', err);
+      else process.emitWarning(`flink-client/testing: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    };
+    const clockKind = options.clock ?? 'real';
+    if (clockKind !== 'real' && clockKind !== 'virtual') throw new RangeError(`clock must be 'real' or 'virtual', got ${JSON.stringify(clockKind)}`);
+    this.#clock = clockKind === 'virtual' ? new VirtualClock(options.startTime ?? Date.now(), onError) : new RealClock(onError);
+    this.clock = this.#clock;
+    this.programs = new ProgramRegistry();
+    if (options.programs) this.programs.registerAll(options.programs);
+    this.#requestLogSize = options.requestLogSize ?? 1000;
+    this.#baseUrl = (options.baseUrl ?? 'http://flink-simulator.test:8081').replace(/\/+$/, '');
+    const positive = (name: string, value: number | undefined, fallback: number): number => {
+      const v = value ?? fallback;
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer`);
+      return v;
+    };
+    this.#model = new ClusterModel({
+      profile,
+      timing: resolveTiming(options.timing),
+      clock: this.#clock,
+      ids: createIdSource(options.seed),
+      programs: this.programs,
+      defaultProgram: options.defaultProgram,
+      scheduler: options.scheduler ?? 'default',
+      savepointDir: options.savepointDir === undefined ? 'file:///tmp/flink-simulator/savepoints' : options.savepointDir,
+      checkpointDir: normalizeLocation(options.checkpointDir ?? 'file:///tmp/flink-simulator/checkpoints'),
+      uploadDir: options.uploadDir ?? '/tmp/flink-simulator',
+      asyncStoreMs: options.asyncOperationStoreMs ?? 300_000,
+      taskManagers: positive('taskManagers', options.taskManagers, 1),
+      slotsPerTaskManager: positive('slotsPerTaskManager', options.slotsPerTaskManager, 2),
+      defaultParallelism: positive('defaultParallelism', options.defaultParallelism, 1),
+      configuration: { ...(options.configuration ?? {}) },
+      address: () => this.url,
+      emit: (event, ...args) => {
+        if (event === 'error' || this.#events.listenerCount(event) > 0) this.#events.emit(event, ...args);
+      },
+    });
+    this.#settings = {
+      refreshIntervalMs: options.refreshIntervalMs ?? 3000,
+      jobDetailsCache: options.jobDetailsCache ?? false,
+      realClock: clockKind === 'real',
+      jobDetailsCacheStore: new Map(),
+      onShutdown: () => {
+        void this.#realDelay(20).then((alive) => {
+          if (!alive) return;
+          this.#gone = true;
+          this.#model.dispose();
+          void this.#server?.stopListening();
+        });
+      },
+    };
+    this.#server = server ? new HandlerServer(() => this.handlers, options.host ?? '127.0.0.1') : undefined;
+
+    const model = this.#model;
+    const events = this.#events;
+    const waitFor = <T>(
+      find: () => T | undefined,
+      eventName: 'jobStatus' | 'applicationStatus',
+      timeoutMs: number,
+      what: string,
+    ): Promise<T> => {
+      const found = find();
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise<T>((resolve, reject) => {
+        const onEvent = (): void => {
+          const hit = find();
+          if (hit === undefined) return;
+          cleanup();
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`flink-client/testing: no ${what} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          events.off(eventName, onEvent);
+        };
+        events.on(eventName, onEvent);
+      });
+    };
+
+    this.jobs = {
+      get: (id) => {
+        const job = model.jobs.get(String(id).toLowerCase());
+        if (!job) throw new Error(`flink-client/testing: no job ${id}`);
+        return job;
+      },
+      find: (id) => model.jobs.get(String(id).toLowerCase()),
+      list: (filter = {}) =>
+        [...model.jobs.values()]
+          .filter((j) => (filter.name === undefined || j.name === filter.name) && (filter.status === undefined || j.status === filter.status))
+          .sort((a, b) => b.startTime - a.startTime),
+      waitFor: (match, opts = {}) => {
+        const pred = typeof match === 'function' ? match : (j: SimulatedJob) => (match.name === undefined || j.name === match.name) && (match.status === undefined || j.status === match.status);
+        return waitFor(() => [...model.jobs.values()].find(pred), 'jobStatus', opts.timeoutMs ?? DEFAULT_WAIT_MS, 'matching job');
+      },
+      submit: (spec, opts = {}) => {
+        if (opts.jobId !== undefined && !isFlinkId(opts.jobId)) throw new TypeError('jobId must be 32 hex characters');
+        return model.submitJob(spec, opts);
+      },
+    };
+
+    this.applications = {
+      get: (id) => {
+        const app = model.applications.get(String(id).toLowerCase());
+        if (!app) throw new Error(`flink-client/testing: no application ${id}`);
+        return app;
+      },
+      find: (id) => model.applications.get(String(id).toLowerCase()),
+      list: (filter = {}) =>
+        [...model.applications.values()].filter((a) => filter.status === undefined || a.status === filter.status).sort((a, b) => b.createdAt - a.createdAt),
+      waitFor: (match, opts = {}) => {
+        const pred =
+          typeof match === 'function' ? match : (a: SimulatedApplication) => (match.name === undefined || a.name === match.name) && (match.status === undefined || a.status === match.status);
+        return waitFor(() => [...model.applications.values()].find(pred), 'applicationStatus', opts.timeoutMs ?? DEFAULT_WAIT_MS, 'matching application');
+      },
+    };
+
+    this.jars = {
+      list: () => [...model.jars.values()].sort((a, b) => b.uploaded - a.uploaded),
+      get: (id) => {
+        const jar = model.jars.get(id);
+        if (!jar) throw new Error(`flink-client/testing: no jar ${id}`);
+        return jar;
+      },
+      find: (id) => model.jars.get(id),
+      add: (jar) => {
+        if (!jar || typeof jar.name !== 'string' || !jar.name.toLowerCase().endsWith('.jar')) throw new TypeError('jar.name must end in .jar');
+        if (jar.program) {
+          if (!jar.mainClass) throw new TypeError('jar.program needs jar.mainClass');
+          this.programs.register(jar.mainClass, jar.program);
+        }
+        return model.uploadJar(jar.name, jar.bytes ?? buildJar({ mainClass: jar.mainClass }));
+      },
+      remove: (id) => model.jars.delete(id),
+    };
+
+    this.savepoints = {
+      list: () => [...model.savepoints.values()],
+      get: (path) => model.savepoints.get(normalizeLocation(path)),
+      has: (path) => {
+        const sp = model.savepoints.get(normalizeLocation(path));
+        return sp !== undefined && !sp.disposed;
+      },
+      add: (path, opts = {}) => model.addSavepoint(path, opts),
+    };
+
+    this.operations = {
+      list: () => model.listOperations(),
+      find: (triggerId) => model.listOperations().find((op) => op.triggerId === String(triggerId).toLowerCase()),
+      failNext: (kind, message) => {
+        const text = message ?? (kind === 'savepoint-disposal' ? 'Simulated disposal failure' : 'An Exception occurred while triggering the checkpoint. IO-problem detected.');
+        model.failNextOperation(
+          kind,
+          kind === 'savepoint-disposal'
+            ? { className: 'java.io.IOException', message: text }
+            : {
+                className: 'java.util.concurrent.CompletionException',
+                message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${text}`,
+                cause: { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: text },
+              },
+        );
+      },
+    };
+
+    const faults = this.#faults;
+    const add = (fault: Fault, match: FaultMatch = {}): FaultHandle => faults.add({ ...match, fault });
+    const self = this;
+    this.faults = {
+      add: (rule) => faults.add(rule),
+      latency: (ms, match) => add({ type: 'latency', ms }, match),
+      leaderElection: (match) => add({ type: 'leader-election' }, match),
+      error: (status, match = {}) => {
+        const { errors, ...rest } = match;
+        return add({ type: 'error', status, errors }, rest);
+      },
+      reset: (match = {}) => {
+        const { afterProcessing, ...rest } = match;
+        return add({ type: 'reset', afterProcessing }, rest);
+      },
+      truncate: (match) => add({ type: 'truncate' }, match),
+      malformedJson: (match) => add({ type: 'malformed-json' }, match),
+      clear: () => faults.clear(),
+      restartJobManager: (opts) => self.#restartJobManager(opts),
+      get jobManagerDown() {
+        return self.#down;
+      },
+    };
+
+    handlerHosts.set(this, {
+      host: {
+        model: this.#model,
+        faults: this.#faults,
+        settings: this.#settings,
+        isGone: () => this.#closed || this.#gone,
+        isDown: () => this.#down,
+        inLeaderElection: () => Date.now() < this.#leaderElectionUntil,
+        realDelay: (ms) => this.#realDelay(ms),
+        log: (entry) => {
+          this.#requests.push(entry);
+          if (this.#requests.length > this.#requestLogSize) this.#requests.splice(0, this.#requests.length - this.#requestLogSize);
+          if (events.listenerCount('request') > 0) events.emit('request', entry);
+        },
+      },
+      defaultBase: () => this.url,
+    });
+  }
+
+  /** @internal Starts the server (called by createFlinkSimulator). */
+  async start(port: number): Promise<void> {
+    await this.#server?.listen(port);
+  }
+
+  /**
+   * The REST root to give clients: `http://127.0.0.1:<port>` (or the `baseUrl` option when no
+   * server runs). Serves `/v1/...` and the unprefixed paths.
+   */
+  get url(): string {
+    return this.#server ? this.#server.origin : this.#baseUrl;
+  }
+
+  /**
+   * The simulator's routes as msw request handlers bound to {@link FlinkSimulator.url}; mount them
+   * in msw's `setupServer` to serve fetch-based code without a socket. The simulator's own server
+   * serves these very handlers. For another base URL use {@link createFlinkHandlers}.
+   */
+  get handlers(): RequestHandler[] {
+    this.#handlers ??= createFlinkHandlers(this);
+    return this.#handlers;
+  }
+
+  /** The requests answered so far (the last `requestLogSize`), oldest first. */
+  get requests(): readonly SimulatorRequest[] {
+    return [...this.#requests];
+  }
+
+  /** Forgets the logged requests. */
+  clearRequests(): void {
+    this.#requests.length = 0;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Open client connections to the simulator's server (0 without a server). */
+  get openConnections(): number {
+    return this.#server?.openSockets ?? 0;
+  }
+
+  /** Listens to simulator events; see {@link SimulatorEvents}. */
+  on<K extends keyof SimulatorEvents>(event: K, listener: (...args: SimulatorEvents[K]) => void): this {
+    this.#events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Removes an event listener. */
+  off<K extends keyof SimulatorEvents>(event: K, listener: (...args: SimulatorEvents[K]) => void): this {
+    this.#events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Listens to the next occurrence of an event. */
+  once<K extends keyof SimulatorEvents>(event: K, listener: (...args: SimulatorEvents[K]) => void): this {
+    this.#events.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /**
+   * Stops everything: closes the server and every open connection, cancels every timer (simulated
+   * and real), removes listeners. Idempotent. Handlers mounted elsewhere answer with network errors
+   * afterwards.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [timer, resolve] of this.#realTimers) {
+      clearTimeout(timer);
+      resolve(false);
+    }
+    this.#realTimers.clear();
+    this.#faults.clear();
+    this.#model.dispose();
+    this.#clock.dispose();
+    await this.#server?.close();
+    this.#events.removeAllListeners();
+  }
+
+  /** `await using sim = await createFlinkSimulator()` support. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #realDelay(ms: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#realTimers.delete(timer);
+        resolve(!this.#closed);
+      }, ms);
+      this.#realTimers.set(timer, resolve);
+    });
+  }
+
+  async #restartJobManager(options: JobManagerRestartOptions = {}): Promise<void> {
+    if (this.#closed || this.#gone) throw new Error('flink-client/testing: the simulator is closed');
+    if (this.#down) throw new Error('flink-client/testing: the JobManager is already down');
+    const downMs = options.downMs ?? 1000;
+    const keepState = options.keepState ?? true;
+    const mode = options.mode ?? 'refuse';
+    if (!(downMs >= 0)) throw new RangeError('downMs must be >= 0');
+    this.#down = true;
+    this.#model.crash(keepState);
+    this.#settings.jobDetailsCacheStore.clear();
+    if (this.#server) {
+      if (mode === 'refuse') await this.#server.stopListening();
+      else {
+        this.#server.resetConnections = true;
+        this.#server.destroySockets();
+      }
+    }
+    const alive = await this.#realDelay(downMs);
+    if (!alive) return;
+    if (this.#server) {
+      this.#server.resetConnections = false;
+      await this.#server.resume();
+    }
+    this.#leaderElectionUntil = Date.now() + (options.leaderElectionMs ?? 0);
+    this.#down = false;
+    this.#model.recoverAfterRestart();
+  }
+}
+
+/**
+ * Starts a simulated Flink cluster: a stateful model of jars, jobs, applications, savepoints and
+ * asynchronous operations behind Flink's REST API, served on a loopback port (`sim.url`) and as
+ * msw handlers (`sim.handlers`).
+ *
+ * Jobs move through Flink's states with realistic timing on the simulated clock; tests drive them
+ * through the REST API (any HTTP client) or directly (`sim.jobs.get(id).finish()`), inject faults
+ * (`sim.faults`), and on a virtual clock move time with `sim.clock.advance(ms)`.
+ *
+ * @throws RangeError for invalid options; rejects when the port cannot be bound.
+ * @example
+ * ```ts
+ * import { ClusterClient } from 'flink-client';
+ * import { createFlinkSimulator, fixturePrograms, buildJar } from 'flink-client/testing';
+ *
+ * const sim = await createFlinkSimulator({ clock: 'virtual', programs: fixturePrograms });
+ * const cluster = new ClusterClient({ url: sim.url });
+ * const jar = sim.jars.add({ name: 'bounded-accumulator.jar', mainClass: 'flinkclient.fixtures.BoundedAccumulatorJob' });
+ * const job = await cluster.runJar(jar.id);
+ * sim.clock.advance(1_000);
+ * console.log(await job.result()); // FINISHED, accumulators records=1000, sum=500500
+ * await cluster.close();
+ * await sim.close();
+ * ```
+ */
+export async function createFlinkSimulator(options: FlinkSimulatorOptions = {}): Promise<FlinkSimulator> {
+  const sim = new FlinkSimulator(options, options.server ?? true);
+  try {
+    await sim.start(options.port ?? 0);
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+  return sim;
+}
+
+/** Options of {@link createFlinkHandlers}. */
+export interface FlinkHandlersOptions {
+  /**
+   * The base URL the handlers answer (a path prefix is allowed: `http://gw.test/flink`).
+   * @default sim.url
+   */
+  baseUrl?: string;
+}
+
+/**
+ * The simulator's routes as msw request handlers for a base URL (`http.get(...)` and friends, one
+ * per route at `/v1/...` and unprefixed, plus a catch-all answering unknown paths like Flink).
+ * They share the simulator's state, faults and clock with its server.
+ *
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node';
+ * const sim = await createFlinkSimulator({ server: false });
+ * const server = setupServer(...createFlinkHandlers(sim, { baseUrl: 'http://flink.test' }));
+ * server.listen();
+ * const res = await fetch('http://flink.test/v1/overview');
+ * ```
+ * @throws TypeError when `sim` is not a simulator made by {@link createFlinkSimulator}, or the base URL is not absolute.
+ */
+export function createFlinkHandlers(sim: FlinkSimulator, options: FlinkHandlersOptions = {}): RequestHandler[] {
+  const entry = handlerHosts.get(sim);
+  if (!entry) throw new TypeError('createFlinkHandlers needs a simulator made by createFlinkSimulator');
+  const base = options.baseUrl ?? entry.defaultBase();
+  try {
+    new URL(base);
+  } catch {
+    throw new TypeError(`baseUrl must be an absolute URL, got ${JSON.stringify(base)}`);
+  }
+  return buildHandlers(entry.host, base);
+}
+
