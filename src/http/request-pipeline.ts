@@ -10,7 +10,8 @@ import { FlinkResponseTooLargeError } from '../errors/flink-response-too-large-e
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { FlinkValidationError, type ValidationIssue } from '../errors/flink-validation-error.js';
 import type { ClusterClientEvents } from '../events.js';
-import { linkedController, sleep } from '../internal/abort.js';
+import { sleep } from '../internal/abort.js';
+import { AttemptSignal } from './attempt-signal.js';
 import { redactHeaders, scrubSecrets } from '../internal/redact.js';
 import type { AuthOptions, ClusterClientOptions, RequestOptions, ValidationMode } from '../options.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
@@ -150,6 +151,8 @@ export class RequestPipeline {
   readonly #baseHeaders: Record<string, string>;
   readonly #sensitive: ReadonlySet<string>;
   readonly #secrets: string[] = [];
+  readonly #recentTokens: string[] = [];
+  readonly #tokenSource: (() => string | Promise<string>) | undefined;
   #closed = false;
 
   constructor(options: PipelineOptions) {
@@ -186,6 +189,7 @@ export class RequestPipeline {
       this.#secrets.push(auth.token);
     }
     this.#baseHeaders = headers;
+    this.#tokenSource = auth?.type === 'bearer' && typeof auth.token === 'function' ? auth.token : undefined;
     this.#sensitive = new Set(options.sensitiveHeaders.map((h) => h.toLowerCase()));
     for (const name of this.#sensitive) {
       const value = headers[name];
@@ -273,7 +277,7 @@ export class RequestPipeline {
   ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure }> {
     const method = spec.method;
     const path = endpoint.root + spec.path + queryString(spec.query);
-    const headers = await this.#headers(options.headers);
+    const headers = this.#tokenSource ? await this.#headersWithToken(options.headers) : this.#headers(options.headers);
     let body: string | Readable | undefined;
     if (spec.json !== undefined) {
       body = JSON.stringify(spec.json);
@@ -297,8 +301,11 @@ export class RequestPipeline {
         headers: redactHeaders(headers, this.#sensitive),
       });
     }
-    const { controller, dispose } = linkedController([options.signal]);
-    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMEOUT), timeoutMs);
+    const attemptSignal = new AttemptSignal();
+    const timer = setTimeout(() => attemptSignal.abort(ATTEMPT_TIMEOUT), timeoutMs);
+    const userSignal = options.signal;
+    const onUserAbort = (): void => attemptSignal.abort(userSignal?.reason);
+    userSignal?.addEventListener('abort', onUserAbort, { once: true });
     const started = performance.now();
     let sent = false;
     try {
@@ -308,7 +315,7 @@ export class RequestPipeline {
         method,
         headers,
         body,
-        signal: controller.signal,
+        signal: attemptSignal,
         // The attempt deadline above governs; undici's own 300 s timers would only fire later.
         headersTimeout: 0,
         bodyTimeout: 0,
@@ -332,9 +339,9 @@ export class RequestPipeline {
         return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
       }
       if (status >= 200 && status < 300) {
-        return { ok: true, value: this.#parse(spec, read.data) };
+        return { ok: true, value: this.#parse(spec, read.text) };
       }
-      const { parsed, errors } = this.#errorBody(read.data);
+      const { parsed, errors } = this.#errorBody(read.text);
       const error = mapHttpError({
         status,
         method,
@@ -359,7 +366,7 @@ export class RequestPipeline {
       if (options.signal?.aborted) {
         return { ok: false, failure: { error: new FlinkAbortError(options.signal.reason, `${method} ${spec.path}`), retry: 'never', failover: false } };
       }
-      if (controller.signal.aborted && controller.signal.reason === ATTEMPT_TIMEOUT) {
+      if (attemptSignal.reason === ATTEMPT_TIMEOUT) {
         const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs, target: `${method} ${spec.path}` });
         // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
         return { ok: false, failure: { error, retry: 'idempotent', failover: true } };
@@ -376,37 +383,37 @@ export class RequestPipeline {
       };
     } finally {
       clearTimeout(timer);
-      dispose();
+      userSignal?.removeEventListener('abort', onUserAbort);
     }
   }
 
-  async #headers(extra: Record<string, string> | undefined): Promise<Record<string, string>> {
+  #headers(extra: Record<string, string> | undefined): Record<string, string> {
     const headers = { ...this.#baseHeaders };
-    const auth = this.options.auth;
-    if (auth?.type === 'bearer' && typeof auth.token === 'function') {
-      let token: string;
-      try {
-        token = await auth.token();
-      } catch (err) {
-        throw new FlinkError('the bearer token provider failed', 'FLINK_AUTH_PROVIDER_FAILED', { cause: err });
-      }
-      if (typeof token !== 'string' || token.length === 0) {
-        throw new FlinkError('the bearer token provider returned no token', 'FLINK_AUTH_PROVIDER_FAILED');
-      }
-      if (!this.#secrets.includes(token)) {
-        this.#secrets.push(token);
-        // Remember a handful of recent tokens for scrubbing, not every token ever seen.
-        if (this.#secrets.length > 16) this.#secrets.splice(0, this.#secrets.length - 16);
-      }
-      headers.authorization = `Bearer ${token}`;
-    }
     if (extra) for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
     return headers;
   }
 
-  #parse<T>(spec: RequestSpec<T>, data: Buffer): T {
+  /** The headers with a fresh token from the bearer token function, asked before every attempt. */
+  async #headersWithToken(extra: Record<string, string> | undefined): Promise<Record<string, string>> {
+    let token: string;
+    try {
+      token = await (this.#tokenSource as () => string | Promise<string>)();
+    } catch (err) {
+      throw new FlinkError('the bearer token provider failed', 'FLINK_AUTH_PROVIDER_FAILED', { cause: err });
+    }
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new FlinkError('the bearer token provider returned no token', 'FLINK_AUTH_PROVIDER_FAILED');
+    }
+    if (!this.#recentTokens.includes(token)) {
+      // Remember a handful of recent tokens for scrubbing, not every token ever seen.
+      this.#recentTokens.push(token);
+      if (this.#recentTokens.length > 8) this.#recentTokens.shift();
+    }
+    return this.#headers({ authorization: `Bearer ${token}`, ...extra });
+  }
+
+  #parse<T>(spec: RequestSpec<T>, text: string): T {
     if (!spec.schema) return undefined as T;
-    const text = data.toString('utf8');
     let json: unknown;
     try {
       json = text.length === 0 ? {} : JSON.parse(text);
@@ -420,13 +427,13 @@ export class RequestPipeline {
     }
     const mode = this.options.validation;
     if (mode === 'off' && !spec.alwaysValidate) return json as T;
-    const result = spec.schema.for(mode).safeParse(json);
+    const result = spec.schema.validate(mode, json);
     if (result.success) return result.data;
     throw new FlinkValidationError({ endpoint: `${spec.method} ${spec.path}`, issues: toIssues(result.error), body: json });
   }
 
-  #errorBody(data: Buffer): { parsed: unknown; errors: string[] } {
-    const text = this.#scrub(data.toString('utf8'));
+  #errorBody(raw: string): { parsed: unknown; errors: string[] } {
+    const text = this.#scrub(raw);
     try {
       const parsed: unknown = JSON.parse(text);
       const raw = (parsed as { errors?: unknown } | null)?.errors;
@@ -438,11 +445,12 @@ export class RequestPipeline {
   }
 
   #scrub(text: string): string {
-    return this.#secrets.length === 0 ? text : scrubSecrets(text, this.#secrets);
+    if (this.#secrets.length === 0 && this.#recentTokens.length === 0) return text;
+    return scrubSecrets(text, [...this.#secrets, ...this.#recentTokens]);
   }
 
   #scrubError(err: unknown): unknown {
-    if (this.#secrets.length === 0 || !(err instanceof Error)) return err;
+    if (!(err instanceof Error)) return err;
     const scrubbed = this.#scrub(err.message);
     if (scrubbed === err.message) return err;
     const copy = new Error(scrubbed);

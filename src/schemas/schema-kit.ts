@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ValidationMode } from '../options.js';
+import { compileFastCheck, type FastCheck } from './fast-check.js';
 
 /**
  * The building blocks schema definitions use, in one of two flavours: lenient (unknown keys kept,
@@ -30,10 +31,19 @@ const strictKit: SchemaKit = {
   openEnum: (values) => z.enum(values as unknown as [string, ...string[]]) as never,
 };
 
+/** The outcome of validating a body: the valid data, or zod's error with its issues. */
+export type ValidationResult<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+
 /** A response schema in both flavours, built on first use. */
 export interface DualSchema<T> {
   /** The schema for the given mode (`'off'` yields the lenient one for callers that need one). */
   for(mode: ValidationMode): z.ZodType<T>;
+  /**
+   * Validates a parsed body. A compiled in-place check runs first and returns the body itself
+   * when it matches; zod runs only when it does not, to produce the issues (or, should the fast
+   * check ever be stricter than zod, the data).
+   */
+  validate(mode: ValidationMode, value: unknown): ValidationResult<T>;
 }
 
 /**
@@ -41,12 +51,22 @@ export interface DualSchema<T> {
  * at most once per flavour.
  */
 export function defineSchema<S extends z.ZodType>(build: (kit: SchemaKit) => S): DualSchema<z.output<S>> {
+  type T = z.output<S>;
   let lenient: S | undefined;
   let strict: S | undefined;
+  const checks: { strict?: FastCheck | null; lenient?: FastCheck | null } = {};
+  const schemaFor = (mode: ValidationMode): z.ZodType<T> => {
+    const schema = mode === 'strict' ? (strict ??= build(strictKit)) : (lenient ??= build(lenientKit));
+    return schema as unknown as z.ZodType<T>;
+  };
   return {
-    for(mode) {
-      const schema = mode === 'strict' ? (strict ??= build(strictKit)) : (lenient ??= build(lenientKit));
-      return schema as unknown as z.ZodType<z.output<S>>;
+    for: schemaFor,
+    validate(mode, value) {
+      const flavour = mode === 'strict' ? 'strict' : 'lenient';
+      let check = checks[flavour];
+      if (check === undefined) check = checks[flavour] = compileFastCheck(schemaFor(mode)) ?? null;
+      if (check?.(value)) return { success: true, data: value as T };
+      return schemaFor(mode).safeParse(value) as ValidationResult<T>;
     },
   };
 }
