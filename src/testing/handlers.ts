@@ -19,6 +19,8 @@ export interface HandlerHost {
   /** Waits real milliseconds; false if the simulator closed meanwhile. */
   realDelay(ms: number): Promise<boolean>;
   log(entry: SimulatorRequest): void;
+  /** Counts requests being handled. */
+  inFlight(delta: 1 | -1): void;
 }
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
@@ -80,6 +82,15 @@ export function buildHandlers(host: HandlerHost, baseUrl: string): RequestHandle
   const profile = host.model.profile;
 
   const serve = async (request: Request, route: (typeof ROUTES)[number] | undefined, params: Record<string, string>): Promise<Response> => {
+    host.inFlight(1);
+    try {
+      return await handle(request, route, params);
+    } finally {
+      host.inFlight(-1);
+    }
+  };
+
+  const handle = async (request: Request, route: (typeof ROUTES)[number] | undefined, params: Record<string, string>): Promise<Response> => {
     if (host.isGone() || host.isDown()) return HttpResponse.error();
     const url = new URL(request.url);
     const rawPath = url.pathname;

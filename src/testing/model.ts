@@ -154,6 +154,8 @@ interface RunnerHooks {
   submit(spec: SimulatedJobSpec, index: number): JobModel | { error: JavaThrowable };
   onReturn(): void;
   onThrow(error: JavaThrowable): void;
+  /** `main()` blocks on an attached `execute()` until its job ends. */
+  onBlock?(): void;
 }
 
 /**
@@ -211,6 +213,7 @@ class ProgramRunner {
         return;
       }
       if (step.wait) {
+        if (!job.isGloballyTerminal) this.#hooks.onBlock?.();
         job.onTerminal((j) => {
           if (this.#stopped) return;
           if (j.status === 'FINISHED') this.#next();
@@ -320,10 +323,13 @@ export class ApplicationModel implements SimulatedApplication {
     job.onTerminal((j) => this.#onJobTerminal(j));
   }
 
+  /** Schedules the application's one reaction to its jobs ending (later ones are ignored). */
   #react(delayMs: number, fn: () => void): void {
     if (this.#reacting || isTerminalApplication(this.status)) return;
     this.#reacting = true;
-    this.#reaction = this.#cluster.config.clock.schedule(delayMs, fn);
+    this.#reaction = this.#cluster.config.clock.schedule(delayMs, () => {
+      if (!isTerminalApplication(this.status)) fn();
+    });
   }
 
   #cancelUnfinishedJobs(): void {
@@ -417,6 +423,7 @@ export class ApplicationModel implements SimulatedApplication {
       jobId: undefined,
     });
     this.#cancelUnfinishedJobs();
+    this.#cluster.config.clock.cancel(this.#reaction);
     this.setStatus('FAILING');
     this.#reacting = true;
     this.#reaction = this.#cluster.config.clock.schedule(Math.max(1, this.#cluster.config.timing.failingMs), () => this.setStatus('FAILED'));
@@ -493,6 +500,8 @@ export class ClusterModel implements JobHost {
   readonly taskManagerEndpoint: string;
   readonly dataPort: number;
   #frozen: JobModel[] = [];
+  /** Programs still running (main() sleeping or waiting on a job). */
+  readonly #runners = new Set<ProgramRunner>();
 
   constructor(config: ModelConfig) {
     this.config = config;
@@ -677,8 +686,8 @@ export class ClusterModel implements JobHost {
   }
 
   /**
-   * `POST /jars/:id/run`: runs `main()` until it submitted its first job (or ended without one),
-   * and answers with that job; the rest of `main()` goes on in the background.
+   * `POST /jars/:id/run`: runs `main()` until it returns (or throws, or blocks on an attached
+   * `execute()`), and answers with its first job.
    */
   runJar(jar: JarRecord, req: RunRequest): Promise<RunOutcome> {
     const resolved = this.resolveProgram(jar, req, 'run');
@@ -686,7 +695,6 @@ export class ClusterModel implements JobHost {
     if (resolved.buildError) return Promise.resolve(this.#mainFailed(resolved.buildError));
     const profile = this.profile;
     let settled = false;
-    let starting = true;
     let firstJob: JobModel | undefined;
     let outcome: RunOutcome | undefined;
     let resolveOutcome: ((o: RunOutcome) => void) | undefined;
@@ -697,13 +705,17 @@ export class ClusterModel implements JobHost {
       resolveOutcome?.(o);
     };
     const accepted = (job: JobModel): RunOutcome => ({ ok: true, jobId: job.id, applicationId: profile.applications ? job.id : undefined });
+    // Flink runs main() in detached mode and answers once it returned: every execute() only
+    // submits. A client-chosen jobId is fixed for the whole run, so a second execute() of the same
+    // main() collides with the first job. (An attached execute(), possible only in simulated
+    // programs, answers with the first job while main() waits.)
     const runner = new ProgramRunner(
       resolved.steps,
       {
         submit: (spec, index) => {
-          const id = index === 0 && req.jobId ? req.jobId : this.config.ids.flinkId();
+          const id = req.jobId ?? this.config.ids.flinkId();
           if (this.jobs.has(id) || (profile.applications && this.applications.has(id))) {
-            if (index === 0) settle(this.#duplicateSubmission(spec.name));
+            settle(this.#duplicateSubmission(spec.name));
             return { error: { className: profile.duplicateSubmission.className, message: profile.duplicateSubmission.message } };
           }
           const job = this.#newJob(this.#jobInit(id, spec, resolved, index === 0 ? req.savepointPath : undefined, req.claimMode));
@@ -718,24 +730,20 @@ export class ClusterModel implements JobHost {
           if (index === 0) {
             firstJob = job;
             if (job.restoreFailure !== undefined) settle(this.#restoreFailed(job.restoreFailure, job.name));
-            else if (!starting) settle(accepted(job));
           }
           return job;
         },
-        onReturn: () => {
-          if (!firstJob) settle(failure(400, restHandlerError('No jobs included in application.')));
+        onBlock: () => {
+          if (firstJob) settle(accepted(firstJob));
         },
-        onThrow: (error) => {
-          // A main() that throws after its first job was answered only goes to the log.
-          if (!firstJob || starting) settle(this.#mainFailed(error));
-        },
+        onReturn: () => settle(firstJob ? accepted(firstJob) : failure(400, restHandlerError('No jobs included in application.'))),
+        // Jobs already submitted keep running; the run itself failed.
+        onThrow: (error) => settle(this.#mainFailed(error)),
       },
       this.clock,
     );
+    this.#track(runner);
     runner.start();
-    starting = false;
-    // main() ran on until it waits (sleep, attached execute) or ended: answer what it did so far.
-    if (firstJob) settle(accepted(firstJob));
     if (outcome) return Promise.resolve(outcome);
     return new Promise((resolve) => {
       resolveOutcome = resolve;
@@ -759,6 +767,11 @@ export class ClusterModel implements JobHost {
         { className: 'java.io.FileNotFoundException', message: cause },
       ),
     );
+  }
+
+  #track(runner: ProgramRunner): void {
+    for (const r of this.#runners) if (r.done) this.#runners.delete(r);
+    this.#runners.add(runner);
   }
 
   /**
@@ -832,6 +845,7 @@ export class ClusterModel implements JobHost {
       this.clock,
     );
     app.runner = runner;
+    this.#track(runner);
     this.clock.schedule(this.timing.applicationStartMs, () => {
       if (isTerminalApplication(app.status) || app.status === 'CANCELING') return;
       app.setStatus('RUNNING');
@@ -1070,7 +1084,8 @@ export class ClusterModel implements JobHost {
       for (const job of this.#frozen) job.freeze();
       return;
     }
-    for (const app of this.applications.values()) app.runner?.stop();
+    for (const runner of this.#runners) runner.stop();
+    this.#runners.clear();
     for (const job of this.jobs.values()) job.freeze();
     this.jobs.clear();
     this.applications.clear();
@@ -1091,7 +1106,8 @@ export class ClusterModel implements JobHost {
 
   /** Stops every timer-driven activity (the simulator closes). */
   dispose(): void {
-    for (const app of this.applications.values()) app.runner?.stop();
+    for (const runner of this.#runners) runner.stop();
+    this.#runners.clear();
     for (const job of this.jobs.values()) job.freeze();
   }
 }

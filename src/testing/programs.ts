@@ -284,8 +284,9 @@ const SEQUENCE_SOURCE = 'Source: Sequence Source';
  *   (IntCounter, `--count`, default 1000) and `sum` (LongCounter, N(N+1)/2 = 500500).
  * - `FailingJob`: fails ~150 ms after RUNNING with `java.lang.IllegalStateException: flink-client
  *   fixture failure`, restart strategy none.
- * - `TwoJobsMain`: submits `flink-client-fixture-two-jobs-1` and, ~60 ms later, `-2` (REST runs are
- *   detached: as on a real cluster the second job starts before the first ended).
+ * - `TwoJobsMain`: submits `flink-client-fixture-two-jobs-1` and `-2` (REST runs are detached: as
+ *   on a real cluster the second job starts before the first ended). With a client-chosen `jobId`
+ *   on `/jars/:id/run` the second `execute()` fails as a duplicate, as on a real cluster.
  * - `ThrowingMain`: throws `java.lang.IllegalArgumentException: flink-client fixture: main() threw
  *   before submitting a job`.
  * - `NoExecuteMain`: returns without submitting a job.
@@ -390,9 +391,10 @@ export const fixturePrograms: readonly ProgramDefinition[] = Object.freeze([
       });
       const [first = '', second = ''] = FIXTURE_JARS.twoJobs.jobNames;
       return {
+        // Detached execute() calls: both jobs are submitted by the time main() returns (a real
+        // cluster took ~60 ms to submit each; the simulator submits instantly).
         steps: [
           { type: 'submit', wait: false, job: job(first) },
-          { type: 'sleep', ms: 60 },
           { type: 'submit', wait: false, job: job(second) },
         ],
       };

@@ -1,5 +1,5 @@
 import { renderThrowable, serializedAccumulator, serializedThrowable } from './java.js';
-import { type CheckpointRecord, type ExceptionEntry, JOB_STATUSES, type JobModel, type TaskFailure } from './job-model.js';
+import type { CheckpointRecord, ExceptionEntry, JobModel, TaskFailure } from './job-model.js';
 import { APPLICATION_STATES, type ApplicationModel, type ClusterModel, type OperationModel } from './model.js';
 
 /**
@@ -19,8 +19,9 @@ function duration(start: number, end: number, now: number): number {
   return (end > 0 ? end : now) - start;
 }
 
+/** Newest first; jobs submitted in the same millisecond: the later submission first. */
 function sortNewestFirst(jobs: Iterable<JobModel>): JobModel[] {
-  return [...jobs].sort((a, b) => b.startTime - a.startTime);
+  return [...jobs].reverse().sort((a, b) => b.startTime - a.startTime);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,17 +522,16 @@ export function renderDisposalStatus(op: OperationModel): Json {
 // ---------------------------------------------------------------------------------------------
 // Applications
 
-function jobCounts(model: ClusterModel, app: ApplicationModel): Record<string, number> {
+function jobCounts(app: ApplicationModel): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const job of app.jobs()) counts[job.status] = (counts[job.status] ?? 0) + 1;
-  void model;
   return counts;
 }
 
 /** `GET /applications/overview`. @internal */
 export function renderApplicationsOverview(model: ClusterModel): Json {
   const now = model.clock.now();
-  const apps = [...model.applications.values()].sort((a, b) => b.createdAt - a.createdAt);
+  const apps = [...model.applications.values()].reverse().sort((a, b) => b.createdAt - a.createdAt);
   return {
     applications: apps.map((app) => ({
       id: app.id,
@@ -540,7 +540,7 @@ export function renderApplicationsOverview(model: ClusterModel): Json {
       'end-time': app.endTime,
       duration: duration(app.createdAt, app.endTime, now),
       status: app.status,
-      jobs: jobCounts(model, app),
+      jobs: jobCounts(app),
     })),
   };
 }
@@ -574,4 +574,3 @@ export function renderApplicationExceptions(app: ApplicationModel): Json {
   };
 }
 
-export { JOB_STATUSES };

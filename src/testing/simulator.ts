@@ -33,7 +33,9 @@ export interface FlinkSimulatorOptions {
   flinkVersion?: SimulatorFlinkVersion;
   /**
    * `'real'`: simulated time is wall time. `'virtual'`: time stands still until the test calls
-   * `sim.clock.advance(ms)` or `runFor(ms)`.
+   * `sim.clock.advance(ms)` or `runFor(ms)`; every state change then happens at its exact
+   * simulated moment. Network faults (latency, JobManager downtime, leader-election windows)
+   * always run on wall time, since they act on real sockets.
    * @default 'real'
    */
   clock?: 'real' | 'virtual';
@@ -221,6 +223,7 @@ export interface SimulatorFaults {
 const DEFAULT_WAIT_MS = 10_000;
 
 const handlerHosts = new WeakMap<FlinkSimulator, { host: HandlerHost; defaultBase: () => string }>();
+const starters = new WeakMap<FlinkSimulator, (port: number) => Promise<void>>();
 
 /**
  * A stateful, in-process Flink cluster that speaks Flink's REST API. Create one with
@@ -261,6 +264,7 @@ export class FlinkSimulator {
   #gone = false;
   #down = false;
   #leaderElectionUntil = 0;
+  #inFlight = 0;
 
   /** @internal Use {@link createFlinkSimulator}. */
   constructor(options: FlinkSimulatorOptions, server: boolean) {
@@ -301,7 +305,7 @@ export class FlinkSimulator {
       configuration: { ...(options.configuration ?? {}) },
       address: () => this.url,
       emit: (event, ...args) => {
-        if (event === 'error' || this.#events.listenerCount(event) > 0) this.#events.emit(event, ...args);
+        if (this.#events.listenerCount(event) > 0) this.#events.emit(event, ...args);
       },
     });
     this.#settings = {
@@ -358,6 +362,7 @@ export class FlinkSimulator {
       find: (id) => model.jobs.get(String(id).toLowerCase()),
       list: (filter = {}) =>
         [...model.jobs.values()]
+          .reverse()
           .filter((j) => (filter.name === undefined || j.name === filter.name) && (filter.status === undefined || j.status === filter.status))
           .sort((a, b) => b.startTime - a.startTime),
       waitFor: (match, opts = {}) => {
@@ -378,7 +383,7 @@ export class FlinkSimulator {
       },
       find: (id) => model.applications.get(String(id).toLowerCase()),
       list: (filter = {}) =>
-        [...model.applications.values()].filter((a) => filter.status === undefined || a.status === filter.status).sort((a, b) => b.createdAt - a.createdAt),
+        [...model.applications.values()].reverse().filter((a) => filter.status === undefined || a.status === filter.status).sort((a, b) => b.createdAt - a.createdAt),
       waitFor: (match, opts = {}) => {
         const pred =
           typeof match === 'function' ? match : (a: SimulatedApplication) => (match.name === undefined || a.name === match.name) && (match.status === undefined || a.status === match.status);
@@ -466,6 +471,9 @@ export class FlinkSimulator {
         isDown: () => this.#down,
         inLeaderElection: () => Date.now() < this.#leaderElectionUntil,
         realDelay: (ms) => this.#realDelay(ms),
+        inFlight: (delta) => {
+          this.#inFlight += delta;
+        },
         log: (entry) => {
           this.#requests.push(entry);
           if (this.#requests.length > this.#requestLogSize) this.#requests.splice(0, this.#requests.length - this.#requestLogSize);
@@ -474,11 +482,9 @@ export class FlinkSimulator {
       },
       defaultBase: () => this.url,
     });
-  }
-
-  /** @internal Starts the server (called by createFlinkSimulator). */
-  async start(port: number): Promise<void> {
-    await this.#server?.listen(port);
+    starters.set(this, async (port) => {
+      await this.#server?.listen(port);
+    });
   }
 
   /**
@@ -507,6 +513,15 @@ export class FlinkSimulator {
   /** Forgets the logged requests. */
   clearRequests(): void {
     this.#requests.length = 0;
+  }
+
+  /**
+   * Requests being handled right now, including those waiting for simulated time (a `/jars/:id/run`
+   * whose `main()` sleeps before its first job). With a virtual clock, wait for a request to arrive
+   * (this count to rise) before advancing the clock past the moment it should be answered.
+   */
+  get requestsInFlight(): number {
+    return this.#inFlight;
   }
 
   /** Whether `close()` was called. */
@@ -631,7 +646,7 @@ export class FlinkSimulator {
 export async function createFlinkSimulator(options: FlinkSimulatorOptions = {}): Promise<FlinkSimulator> {
   const sim = new FlinkSimulator(options, options.server ?? true);
   try {
-    await sim.start(options.port ?? 0);
+    await starters.get(sim)?.(options.port ?? 0);
   } catch (err) {
     await sim.close();
     throw err;

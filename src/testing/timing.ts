@@ -5,8 +5,10 @@
  */
 export interface SimulatorTiming {
   /**
-   * How long `POST /jars/:id/run` blocks before answering, in real milliseconds (real clock only;
-   * with a virtual clock it answers at once). Real clusters took 250-620 ms.
+   * How long `POST /jars/:id/run` blocks before answering, in real milliseconds; it also waits
+   * until the job has left INITIALIZING/CREATED, so a poller sees RUNNING first, as on a real
+   * cluster (which took 250-620 ms). Real clock only: with a virtual clock the run answers as
+   * soon as `main()` submitted its first job, and the job is still INITIALIZING.
    */
   jarRunMs: number;
   /** INITIALIZING → CREATED. */

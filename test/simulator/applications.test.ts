@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFlinkSimulator, fixtureJar, fixturePrograms, type FlinkSimulator, uploadJarBytes } from 'flink-client/testing';
+import { buildJar, createFlinkSimulator, fixtureJar, fixturePrograms, type FlinkSimulator, uploadJarBytes } from 'flink-client/testing';
 import { assertSimulatorBodiesStrict, keyPaths, recording } from './support/wire.js';
 
 // FLIP-549 applications (Flink 2.3 profile) through plain fetch, following the state sequences
@@ -186,7 +186,7 @@ describe('applications (2.3.0)', () => {
       ],
       mode: 'sequence',
     });
-    const jarId = await uploadJarBytes(sim.url, 'pipeline.jar', (await import('flink-client/testing')).buildJar({ mainClass: 'com.example.Pipeline' }));
+    const jarId = await uploadJarBytes(sim.url, 'pipeline.jar', buildJar({ mainClass: 'com.example.Pipeline' }));
     const appId = 'ffffffffffffffffffffffffffffffff';
     expect((await post(`/v1/jars/${jarId}/run-application`, { applicationId: appId })).body).toEqual({ applicationid: appId });
     sim.clock.advance(500);
@@ -199,6 +199,27 @@ describe('applications (2.3.0)', () => {
     sim.clock.advance(3_000);
     expect((await app(appId)).status).toBe('FINISHED');
     expect(sim.applications.get(appId).jobIds).toHaveLength(2);
+  });
+
+  it('an attached execute() whose job fails makes main() throw: the application FAILS and skips the rest', async () => {
+    await start();
+    sim.programs.register('com.example.Steps', {
+      jobs: [
+        { name: 'first', fail: { afterMs: 100 } },
+        { name: 'never', durationMs: 100 },
+      ],
+      mode: 'sequence',
+    });
+    const jarId = await uploadJarBytes(sim.url, 'steps.jar', buildJar({ mainClass: 'com.example.Steps' }));
+    const id = (await post(`/v1/jars/${jarId}/run-application`)).body.applicationid as string;
+    sim.clock.advance(5_000);
+    const details = await app(id);
+    expect(details.status).toBe('FAILED');
+    expect(details.jobs.map((j) => [j.name, j.state])).toEqual([['first', 'FAILED']]);
+    const { exceptionHistory } = await get<{ exceptionHistory: { entries: Array<{ exceptionName: string; stacktrace: string }> } }>(`/v1/applications/${id}/exceptions`);
+    expect(exceptionHistory.entries).toHaveLength(1);
+    expect(exceptionHistory.entries[0]?.exceptionName).toBe('org.apache.flink.client.deployment.application.ApplicationExecutionException');
+    expect(exceptionHistory.entries[0]?.stacktrace).toContain('Caused by: org.apache.flink.runtime.client.JobExecutionException: Job execution failed.');
   });
 
   it('wraps every /jars/:id/run job in a single-job application whose id is the job id', async () => {

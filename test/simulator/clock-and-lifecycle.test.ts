@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClusterClient } from 'flink-client';
 import { createFlinkSimulator, FAST_TIMING, fixtureJar, fixturePrograms, type FlinkSimulator, REALISTIC_TIMING, uploadJarBytes } from 'flink-client/testing';
 
@@ -55,6 +58,8 @@ describe('virtual clock', () => {
       answered = true;
       return (await r.json()) as { jobid: string };
     });
+    // The request must have reached the simulator before simulated time moves on.
+    await vi.waitFor(() => expect(s.requestsInFlight).toBe(1));
     await s.clock.runFor(4_000);
     expect(answered).toBe(false);
     await s.clock.runFor(1_000);
@@ -110,7 +115,7 @@ describe('close()', () => {
 
   it('leaves no server, socket or timer behind (real clock, with work in flight)', async () => {
     const before = activeHandles();
-    const s = await createFlinkSimulator({ programs: fixturePrograms, timing: FAST_TIMING });
+    const s = await createFlinkSimulator({ programs: fixturePrograms, timing: { ...FAST_TIMING, savepointMs: 5_000 } });
     const cluster = new ClusterClient({ url: s.url });
     const jar = fixtureJar('streaming');
     const job = await cluster.runJar(await uploadJarBytes(s.url, jar.filename, jar.bytes));
@@ -132,6 +137,15 @@ describe('close()', () => {
     // close() is idempotent, and a closed simulator refuses connections.
     await s.close();
     await expect(fetch(`${s.url}/v1/config`)).rejects.toThrow(TypeError);
+  });
+
+  it('lets the process exit on its own after close()', async () => {
+    const script = fileURLToPath(new URL('./support/exit-check.ts', import.meta.url));
+    const started = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 15_000 });
+    expect(stdout.trim()).toBe('closed reset');
+    // Far less than the 60 s savepoint and latency still pending when it closed.
+    expect(performance.now() - started).toBeLessThan(12_000);
   });
 
   it('supports await using', async () => {

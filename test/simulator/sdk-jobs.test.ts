@@ -121,6 +121,22 @@ describe.each(['2.3.0', '1.20.5'] as const)('Flink %s profile through the SDK', 
     expect(sim.requests.filter((r) => r.route === '/jars/:jarid/run').map((r) => r.status)).toEqual([0, 400]);
   });
 
+  it('runs both jobs of a two-job main(); a fixed jobId makes the second execute() a duplicate', async () => {
+    await start(version);
+    const jarId = await upload('twoJobs');
+    // Flink lets the server pick ids when the client sends jobId: null: both jobs run.
+    const job = await cluster.runJar(jarId, { jobId: null });
+    sim.clock.advance(100);
+    expect(sim.jobs.list().map((j) => j.name).sort()).toEqual(['flink-client-fixture-two-jobs-1', 'flink-client-fixture-two-jobs-2']);
+    expect(sim.jobs.get(job.jobId).name).toBe('flink-client-fixture-two-jobs-1');
+    // With a fixed id (the SDK's default) the run fails at the second execute(), as on a real
+    // cluster; the first job was submitted and runs on.
+    const err = await cluster.runJar(jarId, { jobId: 'abababababababababababababababab' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlinkBadRequestError);
+    expect((err as FlinkBadRequestError).errors[0]).toContain("Failed to execute job 'flink-client-fixture-two-jobs-2'.");
+    expect(sim.jobs.get('abababababababababababababababab').name).toBe('flink-client-fixture-two-jobs-1');
+  });
+
   it('answers main() failures and missing entry classes as Flink does', async () => {
     await start(version);
     const throwing = await cluster.runJar(await upload('throwing')).catch((e: unknown) => e);
