@@ -277,38 +277,41 @@ export class RequestPipeline {
   ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure }> {
     const method = spec.method;
     const path = endpoint.root + spec.path + queryString(spec.query);
-    const headers = this.#tokenSource ? await this.#headersWithToken(options.headers) : this.#headers(options.headers);
-    let body: string | Readable | undefined;
-    if (spec.json !== undefined) {
-      body = JSON.stringify(spec.json);
-      headers['content-type'] = 'application/json';
-    } else if (spec.stream) {
-      const stream = await spec.stream();
-      body = stream.body;
-      headers['content-type'] = stream.contentType;
-      if (stream.contentLength !== undefined) headers['content-length'] = String(stream.contentLength);
-    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      // Flink reads an empty body as {}, but some proxies reject a body-less POST without a length.
-      headers['content-length'] = '0';
-    }
-    const emitter = this.options.emitter;
-    if (emitter.listenerCount('request') > 0) {
-      emitter.emit('request', {
-        method,
-        url: this.#displayUrl(endpoint, spec),
-        path: spec.path,
-        attempt,
-        headers: redactHeaders(headers, this.#sensitive),
-      });
-    }
+    // The attempt deadline and the caller's signal cover everything below, from asking a token
+    // provider for a token to reading the last byte of the body.
     const attemptSignal = new AttemptSignal();
     const timer = setTimeout(() => attemptSignal.abort(ATTEMPT_TIMEOUT), timeoutMs);
     const userSignal = options.signal;
     const onUserAbort = (): void => attemptSignal.abort(userSignal?.reason);
-    userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    if (userSignal?.aborted) attemptSignal.abort(userSignal.reason);
+    else userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    const emitter = this.options.emitter;
     const started = performance.now();
     let sent = false;
     try {
+      const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(options.headers), attemptSignal) : this.#headers(options.headers);
+      let body: string | Readable | undefined;
+      if (spec.json !== undefined) {
+        body = JSON.stringify(spec.json);
+        headers['content-type'] = 'application/json';
+      } else if (spec.stream) {
+        const stream = await spec.stream();
+        body = stream.body;
+        headers['content-type'] = stream.contentType;
+        if (stream.contentLength !== undefined) headers['content-length'] = String(stream.contentLength);
+      } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+        // Flink reads an empty body as {}, but some proxies reject a body-less POST without a length.
+        headers['content-length'] = '0';
+      }
+      if (emitter.listenerCount('request') > 0) {
+        emitter.emit('request', {
+          method,
+          url: this.#displayUrl(endpoint, spec),
+          path: spec.path,
+          attempt,
+          headers: redactHeaders(headers, this.#sensitive),
+        });
+      }
       const response = await this.#dispatcher.request({
         origin: endpoint.origin,
         path,
@@ -362,7 +365,6 @@ export class RequestPipeline {
         },
       };
     } catch (err) {
-      if (err instanceof FlinkError) return { ok: false, failure: { error: err, retry: 'never', failover: false } };
       if (options.signal?.aborted) {
         return { ok: false, failure: { error: new FlinkAbortError(options.signal.reason, `${method} ${spec.path}`), retry: 'never', failover: false } };
       }
@@ -371,6 +373,7 @@ export class RequestPipeline {
         // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
         return { ok: false, failure: { error, retry: 'idempotent', failover: true } };
       }
+      if (err instanceof FlinkError) return { ok: false, failure: { error: err, retry: 'never', failover: false } };
       const error = new FlinkConnectionError({ method, url: this.#displayUrl(endpoint, spec), path: spec.path, cause: this.#scrubError(err) });
       const notSent = !sent && isNotSent(err);
       return {
@@ -464,6 +467,24 @@ export class RequestPipeline {
     // the SDK's own (ids, flags), so nothing here needs redaction beyond that.
     return `${endpoint.origin}${endpoint.root}${spec.path}${queryString(spec.query)}`;
   }
+}
+
+/** Resolves as `promise` does, or rejects as soon as the attempt is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AttemptSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.once('abort', onAbort);
+    promise.then(
+      (value) => {
+        signal.removeListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function queryString(query: RequestSpec<unknown>['query']): string {

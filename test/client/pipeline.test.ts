@@ -260,6 +260,17 @@ describe('authentication and credentials', () => {
     expect(err.code).toBe('FLINK_AUTH_PROVIDER_FAILED');
   });
 
+  it('bounds a hanging token provider by the attempt deadline and the caller signal', async () => {
+    const hang = () => new Promise<string>(() => undefined);
+    const timedOut = await client({ auth: { type: 'bearer', token: hang }, timeoutMs: 100, maxRetries: 0 }).job(JOB).status().catch((e) => e);
+    expect(timedOut).toBeInstanceOf(FlinkTimeoutError);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const aborted = await client({ auth: { type: 'bearer', token: hang } }).job(JOB).status({ signal: controller.signal }).catch((e) => e);
+    expect(aborted).toBeInstanceOf(FlinkAbortError);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('redacts headers the user marks sensitive', async () => {
     const c = client({ headers: { 'X-Tenant-Key': 'tenant-secret-123' }, sensitiveHeaders: ['x-tenant-key'] });
     const events: RequestEvent[] = [];
