@@ -3,84 +3,84 @@ import type { ClientContext } from '../internal/client-context.js';
 import { summarizeThrowable } from '../internal/throwable.js';
 import type { RequestOptions } from '../options.js';
 import { AsynchronousOperationStatusSchema, CheckpointTriggerStatusSchema, SavepointStatusSchema } from '../schemas/operations.js';
+import type { DualSchema } from '../schemas/schema-kit.js';
 import type { OperationDriver, OperationKind, OperationStatus } from './async-operation.js';
 
-function failed(kind: OperationKind, triggerId: string, jobId: string | undefined, cause: unknown): OperationStatus<never> {
-  const summary = summarizeThrowable(cause as Parameters<typeof summarizeThrowable>[0]);
-  return { state: 'FAILED', error: new OperationFailedError({ triggerId, operation: kind, jobId, ...summary }) };
-}
+/** What a completed operation's payload says: its result, or its failure cause. */
+type Outcome<T> = { result: T } | { failure: unknown };
 
-/** Polls a savepoint or stop-with-savepoint operation; the result is the savepoint location. */
-export function savepointDriver(kind: 'savepoint' | 'stop', jobId: string, triggerId: string): OperationDriver<string> {
+/**
+ * A driver that polls `path` for the operation's status: `{status: {id}, operation?}`. While the
+ * status is not COMPLETED (Flink sends `"operation": null` meanwhile) the operation is in
+ * progress; once it is, `outcome` reads the payload, whose field names differ per operation.
+ */
+function driver<B extends { status: { id: string } }, T>(init: {
+  kind: OperationKind;
+  jobId: string | undefined;
+  triggerId: string;
+  path: string;
+  schema: DualSchema<B>;
+  outcome: (body: B) => Outcome<T>;
+}): OperationDriver<T> {
+  const { kind, jobId, triggerId } = init;
   return {
     kind,
     jobId,
     triggerId,
-    async poll(context: ClientContext, options: RequestOptions): Promise<OperationStatus<string>> {
+    async poll(context: ClientContext, options: RequestOptions): Promise<OperationStatus<T>> {
       const body = await context.pipeline.request(
         {
           method: 'GET',
-          path: `/jobs/${jobId}/savepoints/${triggerId}`,
-          schema: SavepointStatusSchema,
+          path: init.path,
+          schema: init.schema,
           alwaysValidate: true,
           resource: { kind: 'operation', operation: kind, triggerId, jobId },
         },
         options,
       );
       if (body.status.id !== 'COMPLETED') return { state: 'IN_PROGRESS' };
-      const op = body.operation;
-      if (op?.['failure-cause'] || typeof op?.location !== 'string') return failed(kind, triggerId, jobId, op?.['failure-cause']);
-      return { state: 'SUCCEEDED', result: op.location };
+      const outcome = init.outcome(body);
+      if ('result' in outcome) return { state: 'SUCCEEDED', result: outcome.result };
+      const summary = summarizeThrowable(outcome.failure as Parameters<typeof summarizeThrowable>[0]);
+      return { state: 'FAILED', error: new OperationFailedError({ triggerId, operation: kind, jobId, ...summary }) };
     },
   };
 }
 
-/** Polls a checkpoint operation; the result is the checkpoint id. */
+/** Polls a savepoint or stop-with-savepoint operation; the result is the savepoint location. */
+export function savepointDriver(kind: 'savepoint' | 'stop', jobId: string, triggerId: string): OperationDriver<string> {
+  return driver({
+    kind,
+    jobId,
+    triggerId,
+    path: `/jobs/${jobId}/savepoints/${triggerId}`,
+    schema: SavepointStatusSchema,
+    outcome: ({ operation }): Outcome<string> =>
+      typeof operation?.location === 'string' && !operation['failure-cause'] ? { result: operation.location } : { failure: operation?.['failure-cause'] },
+  });
+}
+
+/** Polls a checkpoint operation; the result is the checkpoint id (its payload is camelCase). */
 export function checkpointDriver(jobId: string, triggerId: string): OperationDriver<number> {
-  return {
+  return driver({
     kind: 'checkpoint',
     jobId,
     triggerId,
-    async poll(context: ClientContext, options: RequestOptions): Promise<OperationStatus<number>> {
-      const body = await context.pipeline.request(
-        {
-          method: 'GET',
-          path: `/jobs/${jobId}/checkpoints/${triggerId}`,
-          schema: CheckpointTriggerStatusSchema,
-          alwaysValidate: true,
-          resource: { kind: 'operation', operation: 'checkpoint', triggerId, jobId },
-        },
-        options,
-      );
-      if (body.status.id !== 'COMPLETED') return { state: 'IN_PROGRESS' };
-      const op = body.operation;
-      if (op?.failureCause || typeof op?.checkpointId !== 'number') return failed('checkpoint', triggerId, jobId, op?.failureCause);
-      return { state: 'SUCCEEDED', result: op.checkpointId };
-    },
-  };
+    path: `/jobs/${jobId}/checkpoints/${triggerId}`,
+    schema: CheckpointTriggerStatusSchema,
+    outcome: ({ operation }): Outcome<number> =>
+      typeof operation?.checkpointId === 'number' && !operation.failureCause ? { result: operation.checkpointId } : { failure: operation?.failureCause },
+  });
 }
 
-/** Polls a savepoint disposal. */
+/** Polls a savepoint disposal; it succeeds unless the payload names a failure cause. */
 export function disposalDriver(triggerId: string): OperationDriver<void> {
-  return {
+  return driver({
     kind: 'savepoint-disposal',
     jobId: undefined,
     triggerId,
-    async poll(context: ClientContext, options: RequestOptions): Promise<OperationStatus<void>> {
-      const body = await context.pipeline.request(
-        {
-          method: 'GET',
-          path: `/savepoint-disposal/${triggerId}`,
-          schema: AsynchronousOperationStatusSchema,
-          alwaysValidate: true,
-          resource: { kind: 'operation', operation: 'savepoint-disposal', triggerId },
-        },
-        options,
-      );
-      if (body.status.id !== 'COMPLETED') return { state: 'IN_PROGRESS' };
-      const cause = body.operation?.['failure-cause'];
-      if (cause) return failed('savepoint-disposal', triggerId, undefined, cause);
-      return { state: 'SUCCEEDED', result: undefined };
-    },
-  };
+    path: `/savepoint-disposal/${triggerId}`,
+    schema: AsynchronousOperationStatusSchema,
+    outcome: ({ operation }): Outcome<void> => (operation?.['failure-cause'] ? { failure: operation['failure-cause'] } : { result: undefined }),
+  });
 }
