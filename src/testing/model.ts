@@ -714,6 +714,8 @@ export class ClusterModel implements JobHost {
       {
         submit: (spec, index) => {
           const id = req.jobId ?? this.config.ids.flinkId();
+          // Flink 1.x: execute() under a job id this run already submitted returns that job.
+          if (profile.reusesFixedJobIdWithinRun && req.jobId !== undefined && firstJob?.id === id) return firstJob;
           if (this.jobs.has(id) || (profile.applications && this.applications.has(id))) {
             settle(this.#duplicateSubmission(spec.name));
             return { error: { className: profile.duplicateSubmission.className, message: profile.duplicateSubmission.message } };
@@ -938,7 +940,10 @@ export class ClusterModel implements JobHost {
         { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${jobId})` },
       );
     }
-    const msg = `Checkpoint triggering task ${job.vertices[0]?.name ?? job.name} (1/1) of job ${jobId} is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.`;
+    // What Flink's CheckpointCoordinator answers while a job is not RUNNING or some of its tasks
+    // are still deploying (seen on real 2.3.0 and 1.20.5 right after a run).
+    const source = job.vertices[0];
+    const msg = `Checkpoint triggering task ${source?.name ?? job.name} (1/${source?.parallelism ?? 1}) of job ${jobId} is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.`;
     return chain(
       { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${msg}` },
       { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: msg },
@@ -973,7 +978,7 @@ export class ClusterModel implements JobHost {
     const { op, repeated } = this.#newOperation('savepoint', params.stop ? 'stop' : 'savepoint', jobId, params.triggerId);
     if (repeated) return { ok: true, triggerId: op.triggerId };
     const job = this.jobs.get(jobId);
-    if (!job || job.status !== 'RUNNING' || job.stopping) {
+    if (!job || !job.allTasksRunning || job.stopping) {
       this.#completeLater(op, 1, () => ({ failure: this.#jobNotRunning(jobId, job) }));
       return { ok: true, triggerId: op.triggerId };
     }
@@ -1012,7 +1017,7 @@ export class ClusterModel implements JobHost {
     const { op, repeated } = this.#newOperation('checkpoint', 'checkpoint', jobId, params.triggerId);
     if (repeated) return { ok: true, triggerId: op.triggerId };
     const job = this.jobs.get(jobId);
-    if (!job || job.status !== 'RUNNING' || job.stopping) {
+    if (!job || !job.allTasksRunning || job.stopping) {
       this.#completeLater(op, 1, () => ({ failure: this.#jobNotRunning(jobId, job) }));
       return { ok: true, triggerId: op.triggerId };
     }

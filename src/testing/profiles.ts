@@ -32,6 +32,12 @@ export interface VersionProfile {
   readonly duplicateSubmission: { className: string; message: string };
   /** Rescaling with the adaptive scheduler goes through RESTARTING (1.20) or keeps RUNNING (2.3). */
   readonly rescaleRestarts: boolean;
+  /**
+   * A later `execute()` of a `/jars/:id/run` with a client-chosen `jobId` gets the run's first job
+   * back instead of submitting a second one (1.20: Flink 1.x's EmbeddedExecutor reuses a job id the
+   * run already submitted; 2.3 submits again and fails as a duplicate).
+   */
+  readonly reusesFixedJobIdWithinRun: boolean;
 }
 
 const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
@@ -50,6 +56,7 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
       message: 'Application has already been submitted.',
     },
     rescaleRestarts: false,
+    reusesFixedJobIdWithinRun: false,
   },
   '1.20.5': {
     version: '1.20.5',
@@ -66,6 +73,7 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
       message: 'Job has already been submitted.',
     },
     rescaleRestarts: true,
+    reusesFixedJobIdWithinRun: true,
   },
 };
 

@@ -61,7 +61,11 @@ export interface SimulatedJobSpec {
   durationMs?: number | 'unbounded';
   /** Make the job fail (instead of finishing); `true` uses the defaults of {@link SimulatedFailure}. */
   fail?: boolean | SimulatedFailure;
-  /** User accumulators, as `GET /jobs/:id/accumulators` and the execution result report them. */
+  /**
+   * The job's user accumulators at its end: the execution result of a FINISHED job carries them,
+   * and `GET /jobs/:id/accumulators` lists them once the job FINISHED (its tasks report them when
+   * they finish; while it runs the list is empty, as on a real cluster).
+   */
   accumulators?: Record<string, SimulatedAccumulator>;
   /**
    * Periodic checkpointing; `true` means every 1 000 ms.
@@ -286,7 +290,9 @@ const SEQUENCE_SOURCE = 'Source: Sequence Source';
  *   fixture failure`, restart strategy none.
  * - `TwoJobsMain`: submits `flink-client-fixture-two-jobs-1` and `-2` (REST runs are detached: as
  *   on a real cluster the second job starts before the first ended). With a client-chosen `jobId`
- *   on `/jars/:id/run` the second `execute()` fails as a duplicate, as on a real cluster.
+ *   on `/jars/:id/run` the second `execute()` fails as a duplicate on 2.3 (the run answers 400), and
+ *   gets the first job back on 1.20 (the run answers 200 and no second job starts), as on real
+ *   clusters.
  * - `ThrowingMain`: throws `java.lang.IllegalArgumentException: flink-client fixture: main() threw
  *   before submitting a job`.
  * - `NoExecuteMain`: returns without submitting a job.

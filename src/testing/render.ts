@@ -305,7 +305,7 @@ export function renderExecutionResult(model: ClusterModel, job: JobModel): Json 
 
 /** `GET /jobs/:id/accumulators`. @internal */
 export function renderAccumulators(job: JobModel, includeSerialized: boolean): Json {
-  const entries = [...job.accumulatorValues];
+  const entries = job.reportedAccumulators;
   return {
     'job-accumulators': [],
     'user-task-accumulators': entries.map(([name, v]) => ({ name, type: v.type, value: v.value })),

@@ -64,13 +64,31 @@ export interface RouteContext {
   realDelay(ms: number): Promise<void>;
 }
 
+/**
+ * What Flink's ExecutionGraphCache holds for a job: one snapshot of the execution graph, from which
+ * `/jobs/:id`, `/accumulators`, `/exceptions`, `/config`, `/plan` and `/checkpoints/config` are all
+ * answered until it expires. @internal
+ */
+export interface ExecutionGraphSnapshot {
+  details: unknown;
+  accumulators: unknown;
+  accumulatorsSerialized: unknown;
+  /** `/exceptions` with every entry; a request's `maxExceptions` is applied when serving. */
+  exceptions: Record<string, unknown> & { exceptionHistory: { entries: unknown[]; truncated: boolean } };
+  config: unknown;
+  plan: unknown;
+  checkpointConfig: unknown;
+}
+
 /** Simulator settings the routes read. @internal */
 export interface RouteSettings {
   refreshIntervalMs: number;
   jobDetailsCache: boolean;
   realClock: boolean;
-  /** Cached `/jobs/:id` bodies (refresh-interval model). */
-  readonly jobDetailsCacheStore: Map<string, { at: number; body: unknown }>;
+  /** Cached execution graphs (refresh-interval model), by job id. */
+  readonly jobDetailsCacheStore: Map<string, { at: number; snapshot: ExecutionGraphSnapshot }>;
+  /** Cached `/jobs/:id/checkpoints` bodies (`rest.cache.checkpoint-statistics.timeout`), by job id. */
+  readonly checkpointStatsCacheStore: Map<string, { at: number; body: unknown }>;
   /** `DELETE /cluster` was called. */
   onShutdown(): void;
 }
@@ -204,6 +222,42 @@ function jobOf(ctx: RouteContext): JobModel | RouteResult {
   const id = pathId(ctx, 'jobid');
   if (typeof id !== 'string') return id;
   return ctx.model.jobs.get(id) ?? jobNotFound(id);
+}
+
+/** How each part of an execution-graph snapshot is rendered from the job as it is now. */
+function renderers(model: ClusterModel, job: JobModel): { [P in keyof ExecutionGraphSnapshot]: () => ExecutionGraphSnapshot[P] } {
+  return {
+    details: () => renderJobDetails(model, job),
+    accumulators: () => renderAccumulators(job, false),
+    accumulatorsSerialized: () => renderAccumulators(job, true),
+    exceptions: () => renderExceptions(model, job, Number.MAX_SAFE_INTEGER) as ExecutionGraphSnapshot['exceptions'],
+    config: () => renderJobConfig(model, job),
+    plan: () => renderPlan(job),
+    checkpointConfig: () => renderCheckpointConfig(job),
+  };
+}
+
+/**
+ * A job's execution graph as the execution-graph routes serve it: with the cache on, the snapshot
+ * taken by the first such request stays for `web.refresh-interval` (every route of the job answers
+ * from it, as Flink's shared ExecutionGraphCache does); with it off, the job as it is now.
+ */
+function executionGraph<K extends keyof ExecutionGraphSnapshot>(ctx: RouteContext, job: JobModel, part: K): ExecutionGraphSnapshot[K] {
+  const render = renderers(ctx.model, job);
+  const s = ctx.settings;
+  if (!s.jobDetailsCache) return render[part]();
+  const now = ctx.model.clock.now();
+  const cached = s.jobDetailsCacheStore.get(job.id);
+  if (cached && now - cached.at < s.refreshIntervalMs) return cached.snapshot[part];
+  const snapshot = Object.fromEntries(Object.entries(render).map(([name, fn]) => [name, fn()])) as unknown as ExecutionGraphSnapshot;
+  s.jobDetailsCacheStore.set(job.id, { at: now, snapshot });
+  return snapshot[part];
+}
+
+/** `/jobs/:id/exceptions` from a full snapshot, cut to `maxExceptions` entries. */
+function limitExceptions(full: ExecutionGraphSnapshot['exceptions'], max: number): unknown {
+  const entries = full.exceptionHistory.entries;
+  return { ...full, exceptionHistory: { ...full.exceptionHistory, entries: entries.slice(0, max), truncated: entries.length > max } };
 }
 
 function isResult(x: unknown): x is RouteResult {
@@ -497,8 +551,8 @@ export const ROUTES: readonly Route[] = [
       if (isResult(jar)) return jar;
       const outcome = await ctx.model.runJar(jar, req);
       if (!outcome.ok) return fail(outcome);
-      // Flink answers once main() submitted the job (~250-620 ms on a real cluster), so a poller
-      // sees the job RUNNING first.
+      // Flink answers once main() submitted the job (within ~80 ms on a warm real cluster), by
+      // which time the job is RUNNING: a poller sees RUNNING first.
       if (ctx.settings.realClock) {
         const t = ctx.model.config.timing;
         await ctx.realDelay(t.jarRunMs);
@@ -533,16 +587,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/:jobid',
     handle: (ctx) => {
       const job = jobOf(ctx);
-      if (isResult(job)) return job;
-      const s = ctx.settings;
-      if (!s.jobDetailsCache) return ok(renderJobDetails(ctx.model, job));
-      // Flink caches the execution graph behind /jobs/:id for web.refresh-interval.
-      const now = ctx.model.clock.now();
-      const cached = s.jobDetailsCacheStore.get(job.id);
-      if (cached && now - cached.at < s.refreshIntervalMs) return ok(cached.body);
-      const body = renderJobDetails(ctx.model, job);
-      s.jobDetailsCacheStore.set(job.id, { at: now, body });
-      return ok(body);
+      return isResult(job) ? job : ok(executionGraph(ctx, job, 'details'));
     },
   },
   {
@@ -573,8 +618,11 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/jobs/:jobid/status',
     handle: (ctx) => {
-      const job = jobOf(ctx);
-      return isResult(job) ? job : ok({ status: job.status });
+      // Real 2.3.0 and 1.20.5 answer an unknown job here with a 500, not the 404 of /jobs/:id.
+      const id = pathId(ctx, 'jobid');
+      if (typeof id !== 'string') return id;
+      const job = ctx.model.jobs.get(id);
+      return job ? ok({ status: job.status }) : jobNotFound500(id);
     },
   },
   {
@@ -599,7 +647,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/:jobid/accumulators',
     handle: (ctx) => {
       const job = jobOf(ctx);
-      return isResult(job) ? job : ok(renderAccumulators(job, ctx.query.get('includeSerializedValue') === 'true'));
+      return isResult(job) ? job : ok(executionGraph(ctx, job, ctx.query.get('includeSerializedValue') === 'true' ? 'accumulatorsSerialized' : 'accumulators'));
     },
   },
   {
@@ -610,7 +658,7 @@ export const ROUTES: readonly Route[] = [
       if (isResult(job)) return job;
       const raw = ctx.query.get('maxExceptions');
       const max = raw !== null && /^\d+$/.test(raw) ? Number(raw) : 20;
-      return ok(renderExceptions(ctx.model, job, max));
+      return ok(limitExceptions(executionGraph(ctx, job, 'exceptions'), max));
     },
   },
   {
@@ -618,7 +666,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/:jobid/config',
     handle: (ctx) => {
       const job = jobOf(ctx);
-      return isResult(job) ? job : ok(renderJobConfig(ctx.model, job));
+      return isResult(job) ? job : ok(executionGraph(ctx, job, 'config'));
     },
   },
   {
@@ -626,15 +674,18 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/:jobid/plan',
     handle: (ctx) => {
       const job = jobOf(ctx);
-      return isResult(job) ? job : ok(renderPlan(job));
+      return isResult(job) ? job : ok(executionGraph(ctx, job, 'plan'));
     },
   },
   {
     method: 'GET',
     path: '/jobs/:jobid/jobmanager/config',
     handle: (ctx) => {
-      const job = jobOf(ctx);
-      return isResult(job) ? job : ok(renderClusterConfiguration(ctx.model, job.configuration));
+      // Real 2.3.0 and 1.20.5 answer with the JobManager's configuration for any well-formed id,
+      // known or not; a run's flinkConfiguration does not show here.
+      const id = pathId(ctx, 'jobid');
+      if (typeof id !== 'string') return id;
+      return ok(renderClusterConfiguration(ctx.model));
     },
   },
   {
@@ -642,7 +693,17 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/:jobid/checkpoints',
     handle: (ctx) => {
       const job = jobOf(ctx);
-      return isResult(job) ? job : ok(renderCheckpointStats(job));
+      if (isResult(job)) return job;
+      const s = ctx.settings;
+      if (!s.jobDetailsCache) return ok(renderCheckpointStats(job));
+      // Flink caches checkpoint statistics per job (rest.cache.checkpoint-statistics.timeout,
+      // web.refresh-interval by default), apart from the execution graph.
+      const now = ctx.model.clock.now();
+      const cached = s.checkpointStatsCacheStore.get(job.id);
+      if (cached && now - cached.at < s.refreshIntervalMs) return ok(cached.body);
+      const body = renderCheckpointStats(job);
+      s.checkpointStatsCacheStore.set(job.id, { at: now, body });
+      return ok(body);
     },
   },
   {
@@ -650,7 +711,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/:jobid/checkpoints/config',
     handle: (ctx) => {
       const job = jobOf(ctx);
-      return isResult(job) ? job : ok(renderCheckpointConfig(job));
+      return isResult(job) ? job : ok(executionGraph(ctx, job, 'checkpointConfig'));
     },
   },
   { method: 'POST', path: '/jobs/:jobid/checkpoints', handle: checkpointTrigger },

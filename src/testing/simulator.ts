@@ -81,14 +81,18 @@ export interface FlinkSimulatorOptions {
    */
   asyncOperationStoreMs?: number;
   /**
-   * `web.refresh-interval`, reported by `/config`, and the lifetime of cached `/jobs/:id` bodies
-   * when `jobDetailsCache` is on.
+   * `web.refresh-interval`, reported by `/config`, and the lifetime of cached job bodies when
+   * `jobDetailsCache` is on.
    * @default 3000
    */
   refreshIntervalMs?: number;
   /**
-   * Model Flink's execution-graph cache: `GET /jobs/:id` returns the same body for
-   * `refreshIntervalMs` (while `/jobs/:id/status` and `/jobs/overview` are fresh).
+   * Model Flink's REST caches: the first read of a job's execution graph (`GET /jobs/:id`,
+   * `/accumulators`, `/exceptions`, `/config`, `/plan`, `/checkpoints/config`) takes a snapshot
+   * that every one of these routes answers from for `refreshIntervalMs`, and `/checkpoints` is
+   * cached the same way on its own (`rest.cache.checkpoint-statistics.timeout`); `/jobs/:id/status`,
+   * `/jobs/overview` and `/execution-result` stay fresh. So a job read while RUNNING can still look
+   * RUNNING, without its final accumulators, right after it finished, as on a real cluster.
    * @default false
    */
   jobDetailsCache?: boolean;
@@ -313,6 +317,7 @@ export class FlinkSimulator {
       jobDetailsCache: options.jobDetailsCache ?? false,
       realClock: clockKind === 'real',
       jobDetailsCacheStore: new Map(),
+      checkpointStatsCacheStore: new Map(),
       onShutdown: () => {
         void this.#realDelay(20).then((alive) => {
           if (!alive) return;
@@ -599,6 +604,7 @@ export class FlinkSimulator {
     this.#down = true;
     this.#model.crash(keepState);
     this.#settings.jobDetailsCacheStore.clear();
+    this.#settings.checkpointStatsCacheStore.clear();
     if (this.#server) {
       if (mode === 'refuse') await this.#server.stopListening();
       else {

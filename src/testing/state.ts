@@ -53,7 +53,10 @@ export interface SimulatedJob {
   readonly claimMode: string | undefined;
   /** Locations of the savepoints taken of this job, oldest first. */
   readonly savepoints: readonly string[];
-  /** Current user accumulators: name → type and Flink's string rendering of the value. */
+  /**
+   * The job's user accumulators: name → type and Flink's string rendering of the value (the REST
+   * API lists the job's own ones only once it FINISHED; see `SimulatedJobSpec.accumulators`).
+   */
   readonly accumulators: Readonly<Record<string, { type: string; value: string }>>;
   /** Whether the job reached FINISHED, FAILED or CANCELED. */
   readonly isGloballyTerminal: boolean;
@@ -72,7 +75,7 @@ export interface SimulatedJob {
   suspend(): void;
   /** Recovers a SUSPENDED job: INITIALIZING → CREATED → RUNNING, restoring its latest checkpoint. */
   recover(): void;
-  /** Sets (or adds) a user accumulator. */
+  /** Sets (or adds) a user accumulator; the REST API reports it at once, also while the job runs. */
   setAccumulator(name: string, value: number | bigint | string, type?: string): void;
   /**
    * Resolves when the job reaches the status (or any of the statuses), at once if it is there.

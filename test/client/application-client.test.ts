@@ -2,20 +2,22 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApplicationClient,
-  ApplicationFailedError,
   ApplicationNotFoundError,
   applicationStateOfJobStatus,
   ClusterClient,
   FlinkBadRequestError,
-  FlinkConflictError,
-  FlinkTimeoutError,
   isTerminalApplicationState,
-  UnreachableStateError,
   UnsupportedFeatureError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
 import { type MswServer, startMswServer } from '../support/msw-server.js';
 import { idFromPath, recorded, type RecordedExchange } from '../support/recorded.js';
+
+// The ApplicationClient against recorded Flink answers: exact wire mappings (the 500 Flink sends
+// for an unknown application, the duplicate-submission body, the normalised details and
+// overview) and checks made before sending. Flows that depend on cluster state (run-application,
+// result, waitFor, cancel, the emulated single-job view) run against the Flink simulator in
+// application-simulator.test.ts.
 
 type Body = Record<string, unknown>;
 const replay = (ex: RecordedExchange, patch: Body = {}) => HttpResponse.json({ ...(ex.body as Body), ...patch }, { status: ex.status });
@@ -61,21 +63,6 @@ describe('on Flink 2.3 (FLIP-549 endpoints)', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('runApplication posts a client-chosen application id and returns the handle', async () => {
-    const c = connect('2.3.0');
-    let body: Body = {};
-    server.use(
-      http.post('*/v1/jars/:jar/run-application', async ({ request }) => {
-        body = (await request.json()) as Body;
-        return HttpResponse.json({ applicationid: body.applicationId }, { status: 202 });
-      }),
-    );
-    const app = await c.runApplication('abc_two-jobs.jar', { entryClass: 'flinkclient.fixtures.TwoJobsMain', args: ['--count', '5'], configuration: { 'execution.terminate-application-on-any-job-terminated-exceptionally': 'false' } });
-    expect(body).toMatchObject({ entryClass: 'flinkclient.fixtures.TwoJobsMain', programArgsList: ['--count', '5'], flinkConfiguration: { 'execution.terminate-application-on-any-job-terminated-exceptionally': 'false' } });
-    expect(body.applicationId).toMatch(/^[0-9a-f]{32}$/);
-    expect(app.applicationId).toBe(body.applicationId);
-  });
-
   it('a retried runApplication that meets its own application resolves with it; a first collision is an error', async () => {
     const c = connect('2.3.0');
     const duplicate = recorded('2.3.0', 'jars-run-application-duplicate-id');
@@ -117,35 +104,6 @@ describe('on Flink 2.3 (FLIP-549 endpoints)', () => {
   });
 
   describe('cancel()', () => {
-    it('resolves on 202', async () => {
-      const c = connect('2.3.0');
-      const ex = recorded('2.3.0', 'application-cancel-running');
-      server.use(http.post(`*/v1/applications/${idFromPath(ex)}/cancel`, () => replay(ex)));
-      await c.application(idFromPath(ex)).cancel();
-    });
-
-    it('Flink 404s a CANCELED application: the SDK looks it up and treats the cancel as done', async () => {
-      const c = connect('2.3.0');
-      const id = hexId();
-      server.use(
-        http.post(`*/v1/applications/${id}/cancel`, () => replay(recorded('2.3.0', 'application-cancel-finished'))),
-        http.get(`*/v1/applications/${id}`, () => replay(recorded('2.3.0', 'application-canceled'), { id })),
-      );
-      await c.application(id).cancel();
-    });
-
-    it('a FINISHED or FAILED application gives FlinkConflictError', async () => {
-      const c = connect('2.3.0');
-      const id = hexId();
-      server.use(
-        http.post(`*/v1/applications/${id}/cancel`, () => replay(recorded('2.3.0', 'application-cancel-finished'))),
-        http.get(`*/v1/applications/${id}`, () => replay(recorded('2.3.0', 'application-finished-two-jobs'), { id })),
-      );
-      const err = await c.application(id).cancel().catch((e) => e);
-      expect(err).toBeInstanceOf(FlinkConflictError);
-      expect(err.message).toContain('already reached terminal state FINISHED');
-    });
-
     it('an unknown application gives ApplicationNotFoundError', async () => {
       const c = connect('2.3.0');
       const ex = recorded('2.3.0', 'application-cancel-unknown');
@@ -156,44 +114,6 @@ describe('on Flink 2.3 (FLIP-549 endpoints)', () => {
       );
       await expect(c.application(id).cancel()).rejects.toBeInstanceOf(ApplicationNotFoundError);
     });
-  });
-
-  it('result() resolves FINISHED with the final jobs', async () => {
-    const c = connect('2.3.0');
-    const done = recorded('2.3.0', 'application-finished-two-jobs');
-    const id = idFromPath(done);
-    let n = 0;
-    server.use(http.get(`*/v1/applications/${id}`, () => (++n < 3 ? replay(recorded('2.3.0', 'application-running'), { id }) : replay(done))));
-    const final = await c.application(id).result({ pollIntervalMs: 10 });
-    expect(final.status).toBe('FINISHED');
-    expect(final.jobs.every((j) => j.state === 'FINISHED')).toBe(true);
-  });
-
-  it('result() rejects FAILED with ApplicationFailedError carrying the exception of main()', async () => {
-    const c = connect('2.3.0');
-    const failed = recorded('2.3.0', 'application-failed-throwing');
-    const id = idFromPath(failed);
-    server.use(
-      http.get(`*/v1/applications/${id}`, () => replay(failed)),
-      http.get(`*/v1/applications/${id}/exceptions`, () => replay(recorded('2.3.0', 'application-exceptions-throwing'))),
-    );
-    const err = await c.application(id).result().catch((e) => e);
-    expect(err).toBeInstanceOf(ApplicationFailedError);
-    expect(err.status).toBe('FAILED');
-    expect(err.exception).toContain('flink-client fixture: main() threw before submitting a job');
-  });
-
-  it('waitFor() fails fast on an unreachable state and times out with the last state', async () => {
-    const c = connect('2.3.0');
-    const failed = recorded('2.3.0', 'application-failed-throwing');
-    const id = idFromPath(failed);
-    server.use(http.get(`*/v1/applications/${id}`, () => replay(failed)));
-    await expect(c.application(id).waitFor('FINISHED')).rejects.toBeInstanceOf(UnreachableStateError);
-    const running = hexId();
-    server.use(http.get(`*/v1/applications/${running}`, () => replay(recorded('2.3.0', 'application-running'), { id: running })));
-    const err = await c.application(running).waitFor('CANCELED', { timeoutMs: 100, pollIntervalMs: 20 }).catch((e) => e);
-    expect(err).toBeInstanceOf(FlinkTimeoutError);
-    expect(err.lastValue).toBe('RUNNING');
   });
 
   it('listApplications() normalises the overview', async () => {
@@ -239,33 +159,6 @@ describe('on Flink 1.20 (no application endpoints: the emulated view)', () => {
     expect(nonConfig()).toHaveLength(0);
   });
 
-  it('a job is its own single-job application: status, describe, jobs, cancel', async () => {
-    const c = connect('1.20.5');
-    const ex = recorded('1.20.5', 'job-running');
-    const id = idFromPath(ex);
-    let canceled = false;
-    server.use(
-      http.get(`*/v1/jobs/${id}/status`, () => HttpResponse.json({ status: canceled ? 'CANCELLING' : 'RUNNING' })),
-      http.get(`*/v1/jobs/${id}`, () => replay(ex)),
-      http.patch(`*/v1/jobs/${id}`, () => {
-        canceled = true;
-        return HttpResponse.json({}, { status: 202 });
-      }),
-    );
-    const app = c.application(id);
-    expect(await app.status()).toBe('RUNNING');
-    const d = await app.describe();
-    expect(d).toMatchObject({ applicationId: id, status: 'RUNNING', emulated: true });
-    expect(d.jobs).toHaveLength(1);
-    expect(d.jobs[0]).toMatchObject({ jid: id, state: 'RUNNING' });
-    expect(d.jobs[0]?.tasks.total).toBeGreaterThan(0);
-    expect(d.timestamps.RUNNING).toBeGreaterThan(0);
-    expect((await app.jobs()).map((j) => j.jobId)).toEqual([id]);
-    await app.cancel();
-    expect(await app.status()).toBe('CANCELING');
-    expect(await c.job(id).applicationId()).toBe(id);
-  });
-
   it('an unknown id is ApplicationNotFoundError', async () => {
     const c = connect('1.20.5');
     const ex = recorded('1.20.5', 'job-unknown');
@@ -284,15 +177,4 @@ describe('on Flink 1.20 (no application endpoints: the emulated view)', () => {
     expect(apps.map((a) => a.status)).toEqual(jobs.map((j) => applicationStateOfJobStatus(j.state)));
   });
 
-  it('result() on a failed job rejects with ApplicationFailedError naming the root cause', async () => {
-    const c = connect('1.20.5');
-    const id = hexId();
-    server.use(
-      http.get(`*/v1/jobs/${id}/status`, () => HttpResponse.json({ status: 'FAILED' })),
-      http.get(`*/v1/jobs/${id}/exceptions`, () => replay(recorded('1.20.5', 'job-exceptions'))),
-    );
-    const err = await c.application(id).result().catch((e) => e);
-    expect(err).toBeInstanceOf(ApplicationFailedError);
-    expect(err.exception).toContain('flink-client fixture failure');
-  });
 });

@@ -1,23 +1,25 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AsyncOperation,
   ClusterClient,
   FlinkArgumentError,
   FlinkBadRequestError,
   FlinkConflictError,
   FlinkServerError,
-  FlinkTimeoutError,
   JarNotFoundError,
   JobFailedError,
   JobNotFoundError,
   OperationFailedError,
   OperationNotFoundError,
-  UnreachableStateError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
 import { type MswServer, startMswServer } from '../support/msw-server.js';
 import { idFromPath, recorded, type RecordedExchange } from '../support/recorded.js';
+
+// The JobClient against recorded Flink answers: exact wire mappings (recorded bodies → typed
+// results and errors, message formats) and checks made before sending. Flows that depend on
+// cluster state (result polling, waitFor, savepoints, stop, checkpoints, disposal, rescaling, jar
+// runs) run against the Flink simulator in job-simulator.test.ts.
 
 const V = '2.3.0';
 const replay = (ex: RecordedExchange) => HttpResponse.json(ex.body as Record<string, unknown>, { status: ex.status });
@@ -101,22 +103,6 @@ describe('JobClient reads', () => {
 });
 
 describe('JobClient.result()', () => {
-  it('resolves a FINISHED job with net runtime and readable accumulators', async () => {
-    const done = recorded(V, 'job-execution-result-finished');
-    const id = idFromPath(done);
-    let polls = 0;
-    server.use(
-      http.get(`*/v1/jobs/${id}/execution-result`, () => (++polls < 3 ? HttpResponse.json({ status: { id: 'IN_PROGRESS' } }) : replay(done))),
-      http.get(`*/v1/jobs/${id}/accumulators`, () => replay(recorded(V, 'job-accumulators'))),
-    );
-    const result = await cluster.job(id).result({ pollIntervalMs: 10 });
-    expect(polls).toBe(3);
-    const wire = (done.body as { 'job-execution-result': { 'net-runtime': number } })['job-execution-result'];
-    expect(result).toMatchObject({ jobId: id, status: 'FINISHED', netRuntimeMs: wire['net-runtime'], applicationId: id });
-    expect(result.accumulators.records).toEqual({ type: 'IntCounter', value: '1000' });
-    expect(result.accumulatorNames.sort()).toEqual(['records', 'sum']);
-  });
-
   it('rejects a FAILED job with JobFailedError naming the root cause', async () => {
     const failed = recorded(V, 'job-execution-result-failed');
     const id = idFromPath(failed);
@@ -127,60 +113,6 @@ describe('JobClient.result()', () => {
     expect(err.rootCause).toContain('flink-client fixture failure');
     expect(err.exceptionClass).toBe('org.apache.flink.runtime.JobException');
     expect(err.message).toContain('flink-client fixture failure');
-  });
-
-  it('rejects a CANCELED job with JobFailedError', async () => {
-    const canceled = recorded(V, 'job-execution-result-canceled');
-    const id = idFromPath(canceled);
-    server.use(http.get(`*/v1/jobs/${id}/execution-result`, () => replay(canceled)));
-    const err = await cluster.job(id).result().catch((e) => e);
-    expect(err).toBeInstanceOf(JobFailedError);
-    expect(err.status).toBe('CANCELED');
-  });
-
-  it('times out with the last state seen', async () => {
-    const id = hexId();
-    server.use(http.get(`*/v1/jobs/${id}/execution-result`, () => HttpResponse.json({ status: { id: 'IN_PROGRESS' } })));
-    const err = await cluster.job(id).result({ timeoutMs: 150, pollIntervalMs: 20 }).catch((e) => e);
-    expect(err).toBeInstanceOf(FlinkTimeoutError);
-    expect(err.phase).toBe('wait');
-    expect(err.lastValue).toEqual({ status: { id: 'IN_PROGRESS' } });
-  });
-
-  it('rides out a 503 during the wait', async () => {
-    const done = recorded(V, 'job-execution-result-canceled');
-    const id = idFromPath(done);
-    let n = 0;
-    server.use(http.get(`*/v1/jobs/${id}/execution-result`, () => (++n <= 2 ? new HttpResponse(null, { status: 503 }) : replay(done))));
-    const quick = new ClusterClient({ url: server.url, maxRetries: 0 });
-    try {
-      await expect(quick.job(id).result({ pollIntervalMs: 10 })).rejects.toBeInstanceOf(JobFailedError);
-    } finally {
-      await quick.close();
-    }
-  });
-});
-
-describe('JobClient.waitFor()', () => {
-  it('returns when the status matches', async () => {
-    const id = hexId();
-    const seq = ['CREATED', 'INITIALIZING', 'RUNNING'];
-    server.use(http.get(`*/v1/jobs/${id}/status`, () => HttpResponse.json({ status: seq.shift() ?? 'RUNNING' })));
-    expect(await cluster.job(id).waitFor('RUNNING', { pollIntervalMs: 10 })).toBe('RUNNING');
-  });
-
-  it('fails fast when a terminal status makes the target unreachable', async () => {
-    const id = hexId();
-    server.use(http.get(`*/v1/jobs/${id}/status`, () => HttpResponse.json({ status: 'FAILED' })));
-    const err = await cluster.job(id).waitFor(['RUNNING', 'FINISHED'], { pollIntervalMs: 10 }).catch((e) => e);
-    expect(err).toBeInstanceOf(UnreachableStateError);
-    expect(err.state).toBe('FAILED');
-  });
-
-  it('accepts a predicate', async () => {
-    const id = hexId();
-    server.use(http.get(`*/v1/jobs/${id}/status`, () => HttpResponse.json({ status: 'CANCELED' })));
-    expect(await cluster.job(id).waitFor((s) => s === 'CANCELED')).toBe('CANCELED');
   });
 });
 
@@ -208,42 +140,6 @@ describe('JobClient.cancel()', () => {
 });
 
 describe('savepoints, stop and checkpoints', () => {
-  it('triggerSavepoint sends kebab-case fields and a client trigger id, and result() gives the location', async () => {
-    const id = hexId();
-    let trigger: Record<string, unknown> = {};
-    let polls = 0;
-    server.use(
-      http.post(`*/v1/jobs/${id}/savepoints`, async ({ request }) => {
-        trigger = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json({ 'request-id': trigger.triggerId }, { status: 202 });
-      }),
-      http.get(`*/v1/jobs/${id}/savepoints/:trigger`, ({ params }) =>
-        ++polls < 2 ? HttpResponse.json({ status: { id: 'IN_PROGRESS' } }) : params.trigger === trigger.triggerId ? HttpResponse.json({ status: { id: 'COMPLETED' }, operation: { location: 'file:/tmp/sp/savepoint-1' } }) : new HttpResponse(null, { status: 404 }),
-      ),
-    );
-    const op = await cluster.job(id).triggerSavepoint({ targetDirectory: 'file:///tmp/sp', formatType: 'NATIVE' });
-    expect(op).toBeInstanceOf(AsyncOperation);
-    expect(trigger).toEqual({ 'target-directory': 'file:///tmp/sp', 'cancel-job': false, formatType: 'NATIVE', triggerId: op.triggerId });
-    expect(op.kind).toBe('savepoint');
-    expect(await op.status()).toEqual({ state: 'IN_PROGRESS' });
-    expect(await op.result({ pollIntervalMs: 10 })).toBe('file:/tmp/sp/savepoint-1');
-  });
-
-  it('stopWithSavepoint sends camelCase fields and is polled on the savepoint route', async () => {
-    const id = hexId();
-    let body: Record<string, unknown> = {};
-    server.use(
-      http.post(`*/v1/jobs/${id}/stop`, async ({ request }) => {
-        body = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json({ 'request-id': body.triggerId }, { status: 202 });
-      }),
-      http.get(`*/v1/jobs/${id}/savepoints/:trigger`, () => HttpResponse.json({ status: { id: 'COMPLETED' }, operation: { location: 'file:/sp/stop-1' } })),
-    );
-    const op = await cluster.job(id).stopWithSavepoint({ targetDirectory: 'file:///sp', drain: true });
-    expect(body).toMatchObject({ targetDirectory: 'file:///sp', drain: true, triggerId: op.triggerId });
-    expect(await op.result()).toBe('file:/sp/stop-1');
-  });
-
   it('a failed savepoint rejects with OperationFailedError carrying the cause', async () => {
     const failed = recorded(V, 'savepoint-status-failed');
     const id = idFromPath(failed);
@@ -270,21 +166,6 @@ describe('savepoints, stop and checkpoints', () => {
     expect(err.message).toContain('rest.async.store-duration');
   });
 
-  it('triggerCheckpoint sends the type and resolves to the checkpoint id', async () => {
-    const id = hexId();
-    let body: Record<string, unknown> = {};
-    server.use(
-      http.post(`*/v1/jobs/${id}/checkpoints`, async ({ request }) => {
-        body = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json({ 'request-id': body.triggerId }, { status: 202 });
-      }),
-      http.get(`*/v1/jobs/${id}/checkpoints/:trigger`, () => HttpResponse.json({ status: { id: 'COMPLETED' }, operation: { checkpointId: 42 } })),
-    );
-    const op = await cluster.job(id).triggerCheckpoint({ type: 'FULL' });
-    expect(body).toEqual({ checkpointType: 'FULL', triggerId: op.triggerId });
-    expect(await op.result()).toBe(42);
-  });
-
   it('rejects bad trigger ids and option values before sending', async () => {
     const job = cluster.job(hexId());
     await expect(job.triggerSavepoint({ triggerId: 'nope' })).rejects.toBeInstanceOf(FlinkArgumentError);
@@ -292,20 +173,6 @@ describe('savepoints, stop and checkpoints', () => {
     await expect(job.triggerCheckpoint({ type: 'HALF' as never })).rejects.toBeInstanceOf(FlinkArgumentError);
     expect(() => job.savepointOperation('x')).toThrow(FlinkArgumentError);
     expect(server.requests).toHaveLength(0);
-  });
-
-  it('disposeSavepoint sends the path and polls the disposal', async () => {
-    let body: Record<string, unknown> = {};
-    server.use(
-      http.post('*/v1/savepoint-disposal', async ({ request }) => {
-        body = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json({ 'request-id': body.triggerId });
-      }),
-      http.get('*/v1/savepoint-disposal/:trigger', () => HttpResponse.json({ status: { id: 'COMPLETED' }, operation: {} })),
-    );
-    const op = await cluster.disposeSavepoint('file:/sp/savepoint-1');
-    expect(body).toEqual({ 'savepoint-path': 'file:/sp/savepoint-1', triggerId: op.triggerId });
-    await expect(op.result()).resolves.toBeUndefined();
   });
 
   it('a failed disposal rejects with OperationFailedError', async () => {
@@ -319,22 +186,6 @@ describe('savepoints, stop and checkpoints', () => {
 });
 
 describe('rescaling', () => {
-  it('rescale({ parallelism }) reads the requirements and puts new bounds for every vertex', async () => {
-    const id = hexId();
-    const v1 = hexId();
-    const v2 = hexId();
-    let put: unknown;
-    server.use(
-      http.get(`*/v1/jobs/${id}/resource-requirements`, () => HttpResponse.json({ [v1]: { parallelism: { lowerBound: 1, upperBound: 2 } }, [v2]: { parallelism: { lowerBound: 1, upperBound: 2 } } })),
-      http.put(`*/v1/jobs/${id}/resource-requirements`, async ({ request }) => {
-        put = await request.json();
-        return HttpResponse.json({});
-      }),
-    );
-    await cluster.job(id).rescale({ parallelism: 4 });
-    expect(put).toEqual({ [v1]: { parallelism: { lowerBound: 1, upperBound: 4 } }, [v2]: { parallelism: { lowerBound: 1, upperBound: 4 } } });
-  });
-
   it('surfaces the default scheduler refusing to rescale as a FlinkServerError', async () => {
     const ex = recorded(V, 'job-resource-requirements');
     const id = idFromPath(ex);
@@ -352,22 +203,6 @@ describe('rescaling', () => {
 });
 
 describe('jars', () => {
-  it('runJar sends a client-chosen job id and returns a handle on that job', async () => {
-    const ex = recorded(V, 'jars-run-bounded');
-    const jarId = ex.request.path.split('/')[3] as string;
-    let body: Record<string, unknown> = {};
-    server.use(
-      http.post('*/v1/jars/:jar/run', async ({ request }) => {
-        body = (await request.json()) as Record<string, unknown>;
-        return HttpResponse.json({ jobid: body.jobId, applicationId: body.jobId });
-      }),
-    );
-    const job = await cluster.runJar(jarId, { args: ['--n', '1000'], parallelism: 2, configuration: { 'pipeline.name': 'x' } });
-    expect(body).toMatchObject({ programArgsList: ['--n', '1000'], parallelism: 2, flinkConfiguration: { 'pipeline.name': 'x' } });
-    expect(body.jobId).toMatch(/^[0-9a-f]{32}$/);
-    expect(job.jobId).toBe(body.jobId);
-  });
-
   it('a retried run that finds its own job already submitted resolves with that job', async () => {
     const duplicate = recorded(V, 'jars-run-duplicate-job-id');
     let calls = 0;
@@ -394,22 +229,6 @@ describe('jars', () => {
     expect(err.jarId).toBe('fd87273a8c3c6e5101d5643707a302a1_nope.jar');
   });
 
-  it('listJars, planJar and deleteJar', async () => {
-    const list = recorded(V, 'jars-list');
-    const plan = recorded(V, 'jars-plan-post');
-    server.use(
-      http.get('*/v1/jars', () => replay(list)),
-      http.post('*/v1/jars/:jar/plan', () => replay(plan)),
-      http.delete('*/v1/jars/:jar', () => HttpResponse.json({})),
-    );
-    const jars = await cluster.listJars();
-    expect(jars.files.length).toBeGreaterThan(0);
-    const first = jars.files[0]?.id as string;
-    expect((await cluster.planJar(first, { parallelism: 1 })).plan.nodes.length).toBeGreaterThan(0);
-    await cluster.deleteJar(first);
-    expect(server.requests.at(-1)?.method).toBe('DELETE');
-    expect(() => cluster.deleteJar('../../etc')).rejects.toBeInstanceOf(FlinkArgumentError);
-  });
 });
 
 describe('cluster-level reads', () => {

@@ -119,6 +119,11 @@ describe('close()', () => {
     const cluster = new ClusterClient({ url: s.url });
     const jar = fixtureJar('streaming');
     const job = await cluster.runJar(await uploadJarBytes(s.url, jar.filename, jar.bytes));
+    // A savepoint in progress (it needs every task running first).
+    await vi.waitFor(async () => {
+      const d = await job.describe();
+      expect(d['status-counts']?.RUNNING).toBe(d.vertices.length);
+    });
     await job.triggerSavepoint();
     s.faults.latency(10_000, { path: '/overview' });
     const hanging = fetch(`${s.url}/v1/overview`).catch((e: unknown) => e);

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ClusterClient,
   type ClusterClientOptions,
@@ -115,9 +115,10 @@ describe('request faults', () => {
     await start();
     const fault = sim.faults.error(503, { method: 'GET', path: '/jobs/:jobid/status', skip: 1, times: 1, errors: ['custom'] });
     const plain = async (path: string): Promise<number> => (await fetch(`${sim.url}${path}`)).status;
-    expect(await plain('/v1/jobs/0123456789abcdef0123456789abcdef/status')).toBe(404); // skipped
+    // (Flink answers the status of an unknown job with 500.)
+    expect(await plain('/v1/jobs/0123456789abcdef0123456789abcdef/status')).toBe(500); // skipped
     expect(await plain('/jobs/0123456789abcdef0123456789abcdef/status')).toBe(503); // hit (unprefixed too)
-    expect(await plain('/v1/jobs/0123456789abcdef0123456789abcdef/status')).toBe(404); // used up
+    expect(await plain('/v1/jobs/0123456789abcdef0123456789abcdef/status')).toBe(500); // used up
     expect(fault.hits).toBe(1);
   });
 });
@@ -153,6 +154,11 @@ describe('JobManager restart', () => {
     const jarId = await upload('streaming');
     const job = await cluster.runJar(jarId);
     await job.waitFor('RUNNING', fastWait);
+    // A savepoint needs every task running, not only the job.
+    await vi.waitFor(async () => {
+      const d = await job.describe();
+      expect(d['status-counts']?.RUNNING).toBe(d.vertices.length);
+    });
     const location = await (await job.triggerSavepoint()).result(fastWait);
     await sim.faults.restartJobManager({ downMs: 100, keepState: false });
     await expect(job.status()).rejects.toBeInstanceOf(JobNotFoundError);
