@@ -3,7 +3,8 @@
  *
  * Layers, from where a cluster is to one job:
  * `ClusterDescriptor` (RestClusterDescriptor, LocalClusterDescriptor) → `ClusterClient` →
- * `JobClient` → `AsyncOperation`.
+ * `JobClient` → `AsyncOperation`; `cluster.watch()`, `job.watch()` and `application.watch()`
+ * follow status changes of any number of jobs with one request per interval.
  *
  * @example
  * ```ts
@@ -65,6 +66,23 @@ export {
 
 // Long-running operations
 export { AsyncOperation, type OperationKind, type OperationStatus } from './operations/async-operation.js';
+
+// Watching jobs and applications
+export { ClusterWatcher } from './watch/cluster-watcher.js';
+export type {
+  ApplicationChange,
+  ApplicationWatchOptions,
+  ClusterWatcherEvents,
+  ClusterWatchOptions,
+  JobChange,
+  JobWatchOptions,
+  WatchChange,
+  WatchChanges,
+  WatchChangeType,
+  WatchErrorEvent,
+  WatchEvent,
+  WatchOptionsBase,
+} from './watch/watch-types.js';
 
 // Options and events
 export type {

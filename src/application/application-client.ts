@@ -23,6 +23,8 @@ import {
 import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
 import { KNOWN_EXECUTION_STATES, type JobDetails, JobDetailsSchema, type JobOverview, JobStatusInfoSchema } from '../schemas/jobs.js';
 import { EmptyResponseSchema } from '../schemas/operations.js';
+import { watchOne } from '../watch/watch-one.js';
+import type { ApplicationChange, ApplicationWatchOptions } from '../watch/watch-types.js';
 import { applicationStateOfJobStatus, JOB_STATUS_OF_APPLICATION_STATE } from './application-state.js';
 
 /** An application with its jobs, the same shape on every Flink version. */
@@ -259,6 +261,33 @@ export class ApplicationClient {
       options,
       defaultTimeoutMs: this.#context.waitTimeoutMs,
     });
+  }
+
+  /**
+   * Follows the application's state as an async iterator of changes: first its current state (an
+   * `added` change with `initial: true`), then one change each time its state moves; it ends
+   * after a terminal state (FINISHED, FAILED, CANCELED), a `removed` change, the signal or a
+   * `break` (aborting completes the loop, it does not throw).
+   *
+   * On Flink 2.3+ the application is read from the poll of `GET /applications/overview` every
+   * watcher of the ClusterClient shares; on older clusters from the shared poll of
+   * `GET /jobs/overview`, as the single-job application of the job with this id (a job status that
+   * maps to the same application state, such as RESTARTING for RUNNING, is no change). Transient
+   * failures are retried with backoff and passed to `onError`; fatal ones end the iteration by
+   * throwing. A slow consumer reads the latest state, never a backlog.
+   *
+   * @throws FlinkArgumentError (at once) for an invalid interval or option.
+   * @throws FlinkAuthenticationError, FlinkValidationError and other fatal errors from the
+   *   iteration.
+   * @example
+   * ```ts
+   * for await (const change of app.watch()) {
+   *   console.log(change.status, change.details.jobCounts);
+   * }
+   * ```
+   */
+  watch(options: ApplicationWatchOptions = {}): AsyncIterableIterator<ApplicationChange> {
+    return watchOne(this.#context.watchers, 'application', this.applicationId, options) as AsyncIterableIterator<ApplicationChange>;
   }
 
   /**

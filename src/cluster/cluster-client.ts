@@ -24,6 +24,9 @@ import { ApplicationRunResponseSchema, type JarList, JarListSchema, type JarRunR
 import { type JobOverview, JobsOverviewSchema, type JobPlan, JobPlanSchema } from '../schemas/jobs.js';
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
 import { VERSION } from '../version.js';
+import { ClusterWatcher } from '../watch/cluster-watcher.js';
+import { WatchRegistry } from '../watch/watch-registry.js';
+import type { ClusterWatchOptions } from '../watch/watch-types.js';
 
 /** How a job restores from a savepoint: take ownership of its files, or not. */
 export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
@@ -112,6 +115,8 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
   readonly #pipeline: RequestPipeline;
   readonly #context: ClientContext;
   #version: Promise<string> | undefined;
+  readonly #watchers: WatchRegistry;
+  #dashboard: Promise<DashboardConfig> | undefined;
 
   /**
    * Creates a client. Sends nothing: the first request opens the first connection.
@@ -124,10 +129,12 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     this.#pipeline = new RequestPipeline(resolvePipelineOptions(options, this, `flink-client/${VERSION} node/${process.versions.node}`));
     const waitTimeoutMs = options.waitTimeoutMs ?? 600_000;
     if (!(waitTimeoutMs > 0)) throw new FlinkArgumentError('waitTimeoutMs', 'expected a positive number');
+    this.#watchers = new WatchRegistry({ pipeline: this.#pipeline, config: (signal) => this.#cachedConfig(signal) });
     this.#context = {
       pipeline: this.#pipeline,
       waitTimeoutMs,
       flinkVersion: (opts) => this.flinkVersion(opts),
+      watchers: this.#watchers,
     };
   }
 
@@ -169,7 +176,20 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
   async config(options?: RequestOptions): Promise<DashboardConfig> {
     const config = await this.#pipeline.request({ method: 'GET', path: '/config', schema: DashboardConfigSchema, alwaysValidate: true }, options);
     this.#version = Promise.resolve(config['flink-version']);
+    this.#dashboard = Promise.resolve(config);
     return config;
+  }
+
+  /** `/config`, fetched once for watchers (refresh interval, version); a failed fetch is not cached. */
+  #cachedConfig(signal: AbortSignal): Promise<DashboardConfig> {
+    if (!this.#dashboard) {
+      const pending = this.config({ signal });
+      this.#dashboard = pending;
+      pending.catch(() => {
+        if (this.#dashboard === pending) this.#dashboard = undefined;
+      });
+    }
+    return this.#dashboard;
   }
 
   /**
@@ -466,10 +486,43 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
   }
 
   /**
-   * Closes the connection pool the client owns (a dispatcher passed in is left open) and removes
-   * every event listener. Calls after `close()` reject with code `FLINK_CLIENT_CLOSED`.
+   * Watches jobs and applications of the cluster: every one (`'all'`) or chosen ids, reporting
+   * only what changes. Returns a {@link ClusterWatcher}: an event emitter (`added`, `status`,
+   * `terminal`, `removed`, `error`) with `start()` / `stop()`, and an async iterator of the same
+   * events. Sends nothing until started.
+   *
+   * Every watcher of this client shares one poll of `GET /jobs/overview` (and, on Flink 2.3+ when
+   * applications are watched, of `GET /applications/overview`) at the smallest interval any of
+   * them asked for, default the cluster's `web.refresh-interval` (3 s): watching 10 000 jobs costs
+   * one request per interval, not 10 000. Transient failures are retried with backoff and reported
+   * as `error` events; the watcher resumes where it was when the JobManager answers again.
+   *
+   * @param options.jobs job ids, or `'all'` (the default when `applications` is not given either)
+   * @param options.applications application ids, or `'all'`
+   * @param options.intervalMs the pace, in ms (default: `web.refresh-interval` from `/config`)
+   * @param options.changes `'status'` (default) or `'all'` (also task-level progress)
+   * @param options.signal stops the watcher
+   * @throws FlinkArgumentError for an id that is not 32 hex characters or an invalid option.
+   * @example
+   * ```ts
+   * const watcher = cluster.watch({ jobs: 'all' })
+   *   .on('status', (c) => console.log(`${c.details.name}: ${c.previousStatus} → ${c.status}`))
+   *   .on('error', (e) => console.warn(e.error.message))
+   *   .start();
+   * process.once('SIGINT', () => watcher.stop());
+   * ```
+   */
+  watch(options: ClusterWatchOptions = {}): ClusterWatcher {
+    return new ClusterWatcher(this.#watchers, options);
+  }
+
+  /**
+   * Closes the connection pool the client owns (a dispatcher passed in is left open), stops every
+   * watcher (their iterators complete) and removes every event listener. Calls after `close()`
+   * reject with code `FLINK_CLIENT_CLOSED`.
    */
   async close(): Promise<void> {
+    this.#watchers.close();
     await this.#pipeline.close();
     this.removeAllListeners();
   }

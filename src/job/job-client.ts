@@ -30,6 +30,8 @@ import {
   ResourceRequirementsSchema,
 } from '../schemas/jobs.js';
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
+import { watchOne } from '../watch/watch-one.js';
+import type { JobChange, JobWatchOptions } from '../watch/watch-types.js';
 
 /** Savepoint formats: CANONICAL is portable across state backends, NATIVE is faster to take and restore. */
 export type SavepointFormat = 'CANONICAL' | 'NATIVE';
@@ -284,6 +286,44 @@ export class JobClient {
       options,
       defaultTimeoutMs: this.#context.waitTimeoutMs,
     });
+  }
+
+  /**
+   * Follows the job's status as an async iterator of changes: first its current state (an
+   * `added` change with `initial: true`), then one change each time its status moves. The
+   * iteration ends after the job reaches a globally terminal status (FINISHED, FAILED, CANCELED),
+   * after a `removed` change (the cluster stopped listing it), or when the signal fires or you
+   * `break`; aborting completes the loop, it does not throw.
+   *
+   * The job is read from the poll of `GET /jobs/overview` that every watcher of the ClusterClient
+   * shares (one request per interval for all of them, whatever their number), never from a
+   * request of its own. A job that does not exist yet is waited for (it may be about to be
+   * submitted). Each change carries the job's overview entry; call `describe()` for vertices and
+   * metrics (Flink caches `/jobs/:id` for `web.refresh-interval`, so right after a change it may
+   * still show the previous state).
+   *
+   * Transient failures (connection errors, 5xx such as 503 during a leader election) are retried
+   * with backoff and passed to `onError`; the iteration goes on and, when the JobManager answers
+   * again, yields what changed meanwhile (a job that finished while it was away still yields its
+   * FINISHED change). Fatal failures end the iteration by throwing.
+   *
+   * A slow consumer never holds up the poll, and its buffer holds one change at most: a newer
+   * change merges into one not yet read, keeping the `previousStatus` the consumer last saw, so it
+   * reads the latest state rather than a backlog.
+   *
+   * @throws FlinkArgumentError (at once) for an invalid interval or option.
+   * @throws FlinkAuthenticationError, FlinkValidationError, FlinkNotFoundError and other fatal
+   *   errors from the iteration; FlinkError `FLINK_CLIENT_CLOSED` when the client is closed before
+   *   it starts (closing it later completes the iteration).
+   * @example
+   * ```ts
+   * for await (const change of job.watch({ signal: AbortSignal.timeout(3_600_000) })) {
+   *   console.log(`${change.previousStatus ?? '(start)'} → ${change.status}`);
+   * }
+   * ```
+   */
+  watch(options: JobWatchOptions = {}): AsyncIterableIterator<JobChange> {
+    return watchOne(this.#context.watchers, 'job', this.jobId, options) as AsyncIterableIterator<JobChange>;
   }
 
   /**

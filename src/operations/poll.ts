@@ -5,13 +5,33 @@ import { linkedController, sleep as realSleep } from '../internal/abort.js';
 
 /** Settings of one polling wait. */
 export interface PollOptions<T> {
-  /** First interval between reads, in milliseconds (at least 10). */
-  intervalMs: number;
-  /** Largest interval between reads, in milliseconds. */
+  /**
+   * First interval between reads, in milliseconds (at least 10). A function is read when the poll
+   * starts and, with `growth: 'errors'`, before every pause: a long-running poll shared by several
+   * callers can change its pace while it runs.
+   */
+  intervalMs: number | (() => number);
+  /**
+   * Largest interval between reads, in milliseconds. With `growth: 'errors'` it caps the error
+   * backoff, and never lowers the base interval.
+   */
   maxIntervalMs: number;
-  /** Growth of the interval after each read. @default 1.5 */
+  /**
+   * How the interval moves.
+   *
+   * - `'every-read'`: it grows by `factor` after every read, jittered, up to `maxIntervalMs`: a
+   *   wait polls briskly at first and settles at a slow pace.
+   * - `'errors'`: while reads succeed, reads start `intervalMs` apart, without jitter (a steady
+   *   rate, as a dashboard refreshes), except that the pause after a read is never shorter than the
+   *   read took, up to `intervalMs`: a JobManager that answers slowly is not polled back to back.
+   *   Each tolerated error in a row multiplies the pause by `factor`, jittered, up to
+   *   `maxIntervalMs`; the next successful read resets it.
+   * @default 'every-read'
+   */
+  growth?: 'every-read' | 'errors';
+  /** Growth of the interval after each read (or, with `growth: 'errors'`, each error). @default 1.5 */
   factor?: number;
-  /** Random spread of each interval, as a fraction. @default 0.1 */
+  /** Random spread of each grown interval, as a fraction. @default 0.1 */
   jitter?: number;
   /** Deadline of the whole wait; `Infinity` for none. */
   timeoutMs: number;
@@ -23,7 +43,12 @@ export interface PollOptions<T> {
   tolerate?: (error: unknown) => boolean;
   /** Called with every value read. */
   onValue?: (value: T) => void;
-  /** Injectable sleep, for tests. */
+  /**
+   * Called with every error `tolerate` accepted, and the pause before the next read, so a
+   * long-running poll can report trouble it rides out.
+   */
+  onError?: (error: unknown, retryInMs: number) => void;
+  /** Injectable sleep: tests pass a virtual one, watchers one they can cut short. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Injectable clock, for tests. */
   now?: () => number;
@@ -41,7 +66,9 @@ const DEADLINE = Symbol('poll deadline');
  * at the normal pace, never in a hot loop. The deadline aborts a read in flight and rejects with
  * FlinkTimeoutError (phase `wait`) carrying the last value seen; the caller's signal aborts the
  * sleep and the read in flight and rejects with FlinkAbortError. Every job result, operation
- * result, application result and watcher in the SDK runs on this function.
+ * result, application result and watcher in the SDK runs on this function. A watcher polls
+ * without end: `done` never accepts, `timeoutMs` is `Infinity`, `growth` is `'errors'`, and its
+ * signal stops it.
  *
  * @throws FlinkTimeoutError when the deadline passes, FlinkAbortError when the signal fires, and
  *   whatever `read` throws that `tolerate` does not accept.
@@ -52,8 +79,11 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
   const random = options.random ?? Math.random;
   const factor = options.factor ?? 1.5;
   const jitter = options.jitter ?? 0.1;
+  const steady = options.growth === 'errors';
+  const baseInterval = typeof options.intervalMs === 'function' ? options.intervalMs : ((fixed: number) => () => fixed)(options.intervalMs);
   const maxInterval = Math.max(10, options.maxIntervalMs);
-  let interval = Math.min(maxInterval, Math.max(10, options.intervalMs));
+  let interval = Math.min(maxInterval, Math.max(10, baseInterval()));
+  let failures = 0;
   const timeoutMs = options.timeoutMs;
   const deadline = Number.isFinite(timeoutMs) ? now() + timeoutMs : Infinity;
   const { controller, dispose } = linkedController([options.signal]);
@@ -66,6 +96,8 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
     for (;;) {
       if (options.signal?.aborted) throw new FlinkAbortError(options.signal.reason, options.target);
       if (controller.signal.aborted || now() >= deadline) throw timeout();
+      let failed = false;
+      const readStarted = now();
       try {
         const value = await read(controller.signal);
         last = value;
@@ -77,11 +109,28 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
         if (controller.signal.reason === DEADLINE) throw timeout();
         if (!options.tolerate?.(err)) throw err;
         lastError = err;
+        failed = true;
       }
       const remaining = deadline - now();
       if (remaining <= 0) throw timeout();
-      const spread = interval * jitter * (2 * random() - 1);
-      const pause = Math.min(remaining, Math.max(1, Math.round(interval + spread)));
+      let pause: number;
+      if (steady) {
+        // A steady poll: the base pace while reads succeed, a growing backoff while they fail.
+        const base = Math.max(10, baseInterval());
+        failures = failed ? failures + 1 : 0;
+        if (failures === 0) {
+          const took = Math.max(0, now() - readStarted);
+          pause = Math.max(1, Math.round(Math.max(base - took, Math.min(took, base))));
+        } else {
+          const grown = Math.min(Math.max(maxInterval, base), base * factor ** (failures - 1));
+          pause = Math.max(1, Math.round(grown + grown * jitter * (2 * random() - 1)));
+        }
+        pause = Math.min(remaining, pause);
+      } else {
+        const spread = interval * jitter * (2 * random() - 1);
+        pause = Math.min(remaining, Math.max(1, Math.round(interval + spread)));
+      }
+      if (failed) options.onError?.(lastError, pause);
       try {
         await sleep(pause, controller.signal);
       } catch (err) {
@@ -89,7 +138,7 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
         if (controller.signal.reason === DEADLINE) throw timeout();
         throw err instanceof FlinkError ? err : new FlinkError('poll sleep failed', 'FLINK_ERROR', { cause: err });
       }
-      interval = Math.min(maxInterval, interval * factor);
+      if (!steady) interval = Math.min(maxInterval, interval * factor);
     }
   } finally {
     if (deadlineTimer) clearTimeout(deadlineTimer);
