@@ -11,7 +11,7 @@ import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipelin
 import type { ClientContext } from '../internal/client-context.js';
 import { checkId, checkJarId, newId } from '../internal/ids.js';
 import { ApplicationClient, type ApplicationSummary } from '../application/application-client.js';
-import { applicationStateOfJobStatus } from '../application/application-state.js';
+import { applicationSummaryOfJob, applicationSummaryOfOverview } from '../application/application-summary.js';
 import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
 import { JobClient } from '../job/job-client.js';
@@ -394,27 +394,9 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
   async listApplications(options?: RequestOptions): Promise<ApplicationSummary[]> {
     if (versionAtLeast(await this.flinkVersion(options), APPLICATIONS_SINCE)) {
       const body = await this.#pipeline.request({ method: 'GET', path: '/applications/overview', schema: ApplicationsOverviewSchema }, options);
-      return body.applications.map((a) => ({
-        applicationId: a.id,
-        name: a.name,
-        status: a.status,
-        startTime: a['start-time'],
-        endTime: a['end-time'] > 0 ? a['end-time'] : undefined,
-        durationMs: a.duration,
-        jobCounts: a.jobs,
-        emulated: false,
-      }));
+      return body.applications.map(applicationSummaryOfOverview);
     }
-    return (await this.listJobs(options)).map((j) => ({
-      applicationId: j.jid,
-      name: j.name,
-      status: applicationStateOfJobStatus(j.state),
-      startTime: j['start-time'],
-      endTime: j['end-time'] > 0 ? j['end-time'] : undefined,
-      durationMs: j.duration,
-      jobCounts: { [j.state]: 1 },
-      emulated: true,
-    }));
+    return (await this.listJobs(options)).map(applicationSummaryOfJob);
   }
 
   /**

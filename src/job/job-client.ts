@@ -1,5 +1,6 @@
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { JobFailedError } from '../errors/job-failed-error.js';
+import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { ApplicationClient } from '../application/application-client.js';
 import type { ClientContext } from '../internal/client-context.js';
@@ -32,6 +33,9 @@ import {
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
 import { watchOne } from '../watch/watch-one.js';
 import type { JobChange, JobWatchOptions } from '../watch/watch-types.js';
+
+/** How long result() waits for Flink's per-job REST cache (3 s by default) to show final accumulators. */
+const FINAL_ACCUMULATORS_WAIT_MS = 5_000;
 
 /** Savepoint formats: CANONICAL is portable across state backends, NATIVE is faster to take and restore. */
 export type SavepointFormat = 'CANONICAL' | 'NATIVE';
@@ -246,14 +250,7 @@ export class JobClient {
       });
     }
     const accumulatorNames = Object.keys(result?.['accumulator-results'] ?? {});
-    let accumulators: JobResult['accumulators'] = {};
-    try {
-      const acc = await this.accumulators({ ...options.request, signal: options.signal });
-      accumulators = Object.fromEntries(acc['user-task-accumulators'].map((a) => [a.name, { type: a.type, value: a.value }]));
-    } catch (err) {
-      // The archive may already have dropped a job that finished long ago; the result stands.
-      if (!(err instanceof JobNotFoundError)) throw err;
-    }
+    const accumulators = await this.#finalAccumulators(accumulatorNames, options);
     return {
       jobId: this.jobId,
       status: 'FINISHED',
@@ -262,6 +259,33 @@ export class JobClient {
       accumulatorNames,
       applicationId: result?.['application-id'] ?? undefined,
     };
+  }
+
+  /**
+   * The user accumulators of a job that just finished. Flink serves `/jobs/:id/accumulators` from
+   * a per-job cache kept for `web.refresh-interval` (3 s): a job read shortly before it ended
+   * still shows its running accumulators, often none. So the read is repeated until every
+   * accumulator the execution result names is there, for a little longer than that cache lives;
+   * after that the freshest answer stands.
+   */
+  async #finalAccumulators(names: readonly string[], options: WaitOptions): Promise<JobResult['accumulators']> {
+    const complete = (acc: JobAccumulators): boolean => names.every((n) => acc['user-task-accumulators'].some((a) => a.name === n));
+    let acc: JobAccumulators | undefined;
+    try {
+      acc = await pollUntil((signal) => this.accumulators({ ...options.request, signal }), complete, {
+        intervalMs: 250,
+        maxIntervalMs: 1_000,
+        timeoutMs: FINAL_ACCUMULATORS_WAIT_MS,
+        signal: options.signal,
+        target: `job ${this.jobId} accumulators`,
+        tolerate: isTransientWaitError,
+      });
+    } catch (err) {
+      if (err instanceof FlinkTimeoutError && err.phase === 'wait') acc = err.lastValue as JobAccumulators | undefined;
+      // The archive may already have dropped a job that finished long ago; the result stands.
+      else if (!(err instanceof JobNotFoundError)) throw err;
+    }
+    return Object.fromEntries((acc?.['user-task-accumulators'] ?? []).map((a) => [a.name, { type: a.type, value: a.value }]));
   }
 
   /**

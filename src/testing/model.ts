@@ -1101,6 +1101,8 @@ export class ClusterModel implements JobHost {
   /** The JobManager is back: frozen jobs recover from their latest checkpoint. */
   recoverAfterRestart(): void {
     for (const job of this.#frozen) {
+      // A test may end a job while the JobManager is away ("it finished meanwhile"): that stands.
+      if (job.isGloballyTerminal) continue;
       job.stopping = false;
       const latest = job.latestCompleted();
       if (latest?.externalPath) job.restored = { path: latest.externalPath, checkpointId: latest.id, isSavepoint: latest.kind !== 'checkpoint', at: this.clock.now() };

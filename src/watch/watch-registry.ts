@@ -1,5 +1,5 @@
-import type { ApplicationSummary } from '../application/application-client.js';
 import { applicationStateOfJobStatus } from '../application/application-state.js';
+import { applicationSummaryOfJob, applicationSummaryOfOverview } from '../application/application-summary.js';
 import { FlinkAbortError } from '../errors/flink-abort-error.js';
 import { FlinkError } from '../errors/flink-error.js';
 import type { RequestPipeline } from '../http/request-pipeline.js';
@@ -370,33 +370,6 @@ class EmulatedApplicationSubscriber extends SinkSubscriber<JobOverview, Applicat
   }
 }
 
-/** An `/applications/overview` entry as `listApplications()` presents it. */
-function applicationSummaryOfOverview(a: ApplicationOverview): ApplicationSummary {
-  return {
-    applicationId: a.id,
-    name: a.name,
-    status: a.status,
-    startTime: a['start-time'],
-    endTime: a['end-time'] > 0 ? a['end-time'] : undefined,
-    durationMs: a.duration,
-    jobCounts: a.jobs,
-    emulated: false,
-  };
-}
-
-/** The single-job application of a job, as `listApplications()` presents it before Flink 2.3. */
-function applicationSummaryOfJob(j: JobOverview): ApplicationSummary {
-  return {
-    applicationId: j.jid,
-    name: j.name,
-    status: applicationStateOfJobStatus(j.state),
-    startTime: j['start-time'],
-    endTime: j['end-time'] > 0 ? j['end-time'] : undefined,
-    durationMs: j.duration,
-    jobCounts: { [j.state]: 1 },
-    emulated: true,
-  };
-}
 
 function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
   let n = 0;

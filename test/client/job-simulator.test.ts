@@ -75,6 +75,24 @@ afterEach(async () => {
   await sim?.close();
 });
 
+describe('JobClient.result() and Flink\'s per-job REST cache', () => {
+  it('waits out the cache so the final accumulators are not the stale running ones', async () => {
+    // Real clock: the cache expires in real time here. Flink serves /jobs/:id/accumulators from a
+    // cache of refresh-interval; reading it while the job runs caches the empty running list.
+    await start({ clock: 'real', timing: 'fast', jobDetailsCache: true, refreshIntervalMs: 600 });
+    const jarId = await jarRunning('com.example.Counting', {
+      jobs: [{ name: 'counting', durationMs: 'unbounded', accumulators: { records: { type: 'IntCounter', value: 1000 } } }],
+    });
+    const job = await cluster.runJar(jarId);
+    await job.waitFor('RUNNING', poll);
+    expect((await job.accumulators())['user-task-accumulators']).toEqual([]);
+    sim.jobs.get(job.jobId)?.finish();
+    const result = await job.result(poll);
+    expect(result.accumulatorNames).toEqual(['records']);
+    expect(result.accumulators.records).toEqual({ type: 'IntCounter', value: '1000' });
+  });
+});
+
 describe.each(['2.3.0', '1.20.5'] as const)('JobClient.result() on the simulator (Flink %s)', (flinkVersion) => {
   it('polls while the job runs, then resolves FINISHED with the net runtime and the accumulators the job reported', async () => {
     await start({ flinkVersion });

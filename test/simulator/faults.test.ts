@@ -149,6 +149,16 @@ describe('JobManager restart', () => {
     await expect(savepoint.status()).rejects.toBeInstanceOf(OperationNotFoundError);
   });
 
+  it('keeps a job that a test ended while the JobManager was away in that terminal state', async () => {
+    await start({}, { maxRetries: 10, retry: { initialDelayMs: 50, maxDelayMs: 100, jitter: 0 } });
+    const job = await cluster.runJar(await upload('streaming'));
+    await job.waitFor('RUNNING', fastWait);
+    const restarted = sim.faults.restartJobManager({ downMs: 200, keepState: true });
+    sim.jobs.get(job.jobId).cancel();
+    await restarted;
+    expect(await job.status()).toBe('CANCELED');
+  });
+
   it('comes back empty without keepState (savepoints survive: they are files)', async () => {
     await start({}, { maxRetries: 10, retry: { initialDelayMs: 50, maxDelayMs: 100, jitter: 0 } });
     const jarId = await upload('streaming');
