@@ -75,8 +75,13 @@ describe.each(native)('applications (FLIP-549) against real Flink $version', (fl
       },
       { timeoutMs: 60_000, pollIntervalMs: 20, maxPollIntervalMs: 50 },
     );
-    expect(seen[0]).toBe('CANCELING');
+    // CANCELING can last from a few ms to ~2 s on a real cluster, so a poller may miss it; the
+    // application's own timestamps show it passed through.
+    expect(seen.every((s) => s === 'CANCELING' || s === 'CANCELED' || s === 'RUNNING')).toBe(true);
     expect(seen.at(-1)).toBe('CANCELED');
+    const { timestamps } = await app.describe();
+    expect(timestamps.CANCELING).toBeGreaterThan(0);
+    expect(timestamps.CANCELING).toBeLessThanOrEqual(timestamps.CANCELED as number);
     expect(await job?.status()).toBe('CANCELED');
     // A second cancel of a CANCELED application is accepted (Flink itself answers 404).
     await app.cancel();
