@@ -5,6 +5,7 @@ import {
   ApplicationNotFoundError,
   applicationStateOfJobStatus,
   ClusterClient,
+  FlinkConflictError,
   FlinkBadRequestError,
   isTerminalApplicationState,
   UnsupportedFeatureError,
@@ -157,6 +158,15 @@ describe('on Flink 1.20 (no application endpoints: the emulated view)', () => {
     expect(err.message).toContain('1.20.5');
     await expect(c.application(hexId()).exceptions()).rejects.toBeInstanceOf(UnsupportedFeatureError);
     expect(nonConfig()).toHaveLength(0);
+  });
+
+  it('cancelling a FAILED single-job application gives FlinkConflictError (Flink 409 on the job)', async () => {
+    const c = connect('1.20.5');
+    const ex = recorded('1.20.5', 'job-cancel-failed');
+    server.use(http.patch(`*/v1/jobs/${idFromPath(ex)}`, () => replay(ex)));
+    const err = await c.application(idFromPath(ex)).cancel().catch((e) => e);
+    expect(err).toBeInstanceOf(FlinkConflictError);
+    expect(err.status).toBe(409);
   });
 
   it('an unknown id is ApplicationNotFoundError', async () => {

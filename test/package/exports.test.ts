@@ -30,6 +30,19 @@ describe('the built package', () => {
     expect(out).toBe('function function');
   });
 
+  it('exports flink-client/testing both ways, and its simulator serves a request', async () => {
+    const esm = [
+      "import { createFlinkSimulator, createFlinkHandlers } from 'flink-client/testing';",
+      "import { ClusterClient } from 'flink-client';",
+      "const sim = await createFlinkSimulator({ flinkVersion: '1.20.5' });",
+      'const client = new ClusterClient({ url: sim.url });',
+      'console.log(typeof createFlinkHandlers, await client.flinkVersion());',
+      'await client.close(); await sim.close();',
+    ].join('\n');
+    expect(await node(['--input-type=module', '-e', esm])).toBe('function 1.20.5');
+    expect(await node(['-e', "const t = require('flink-client/testing'); console.log(typeof t.createFlinkSimulator)"])).toBe('function');
+  });
+
   it('keeps instanceof working between the ESM and the CJS copy', async () => {
     const script = [
       "import { createRequire } from 'node:module';",
