@@ -1,3 +1,4 @@
+import { KNOWN_JOB_STATUSES } from '../schemas/job-status.js';
 import type { SchedulingClock, TimerId } from './clock.js';
 import { stableId } from './ids.js';
 import { chain, type JavaThrowable, type SimulatedException, toSimulatedException } from './java.js';
@@ -6,19 +7,7 @@ import type { SimulatedJob, SimulatedJobStatus } from './state.js';
 import type { SimulatorTiming } from './timing.js';
 
 /** Every job status, in Flink's declaration order. @internal */
-export const JOB_STATUSES: readonly SimulatedJobStatus[] = [
-  'INITIALIZING',
-  'CREATED',
-  'RUNNING',
-  'FAILING',
-  'FAILED',
-  'CANCELLING',
-  'CANCELED',
-  'FINISHED',
-  'RESTARTING',
-  'SUSPENDED',
-  'RECONCILING',
-];
+export const JOB_STATUSES = KNOWN_JOB_STATUSES as readonly SimulatedJobStatus[];
 
 /** Whether a job status is FINISHED, FAILED or CANCELED. @internal */
 export function isGloballyTerminal(status: SimulatedJobStatus): boolean {

@@ -660,29 +660,11 @@ export class ClusterModel implements JobHost {
 
   #duplicateSubmission(jobName: string): SimFailure {
     const dup = this.profile.duplicateSubmission;
-    return failure(
-      400,
-      restHandlerError(
-        'Could not execute application.',
-        { className: 'java.util.concurrent.CompletionException', message: 'org.apache.flink.util.FlinkRuntimeException: Could not execute application.' },
-        { className: 'org.apache.flink.util.FlinkRuntimeException', message: 'Could not execute application.' },
-        { className: 'org.apache.flink.client.program.ProgramInvocationException', message: `The main method caused an error: Failed to execute job '${jobName}'.` },
-        { className: 'org.apache.flink.util.FlinkException', message: `Failed to execute job '${jobName}'.` },
-        { className: dup.className, message: dup.message },
-      ),
-    );
+    return jarRunFailure(...executeFailed(jobName), { className: dup.className, message: dup.message });
   }
 
   #mainFailed(error: JavaThrowable): SimFailure {
-    return failure(
-      400,
-      restHandlerError(
-        'Could not execute application.',
-        { className: 'java.util.concurrent.CompletionException', message: 'org.apache.flink.util.FlinkRuntimeException: Could not execute application.' },
-        { className: 'org.apache.flink.util.FlinkRuntimeException', message: 'Could not execute application.' },
-        chain({ className: 'org.apache.flink.client.program.ProgramInvocationException', message: `The main method caused an error: ${error.message ?? error.className}` }, error),
-      ),
-    );
+    return jarRunFailure(chain({ className: 'org.apache.flink.client.program.ProgramInvocationException', message: `The main method caused an error: ${error.message ?? error.className}` }, error));
   }
 
   /**
@@ -754,20 +736,13 @@ export class ClusterModel implements JobHost {
 
   #restoreFailed(path: string, jobName: string): SimFailure {
     const cause = `Cannot find checkpoint or savepoint file/directory '${path}' on file system 'file'.`;
-    return failure(
-      400,
-      restHandlerError(
-        'Could not execute application.',
-        { className: 'java.util.concurrent.CompletionException', message: 'org.apache.flink.util.FlinkRuntimeException: Could not execute application.' },
-        { className: 'org.apache.flink.util.FlinkRuntimeException', message: 'Could not execute application.' },
-        { className: 'org.apache.flink.client.program.ProgramInvocationException', message: `The main method caused an error: Failed to execute job '${jobName}'.` },
-        { className: 'org.apache.flink.util.FlinkException', message: `Failed to execute job '${jobName}'.` },
-        { className: 'java.lang.RuntimeException', message: 'org.apache.flink.runtime.client.JobInitializationException: Could not start the JobMaster.' },
-        { className: 'org.apache.flink.runtime.client.JobInitializationException', message: 'Could not start the JobMaster.' },
-        { className: 'java.util.concurrent.CompletionException', message: `java.lang.RuntimeException: java.io.FileNotFoundException: ${cause}` },
-        { className: 'java.lang.RuntimeException', message: `java.io.FileNotFoundException: ${cause}` },
-        { className: 'java.io.FileNotFoundException', message: cause },
-      ),
+    return jarRunFailure(
+      ...executeFailed(jobName),
+      { className: 'java.lang.RuntimeException', message: 'org.apache.flink.runtime.client.JobInitializationException: Could not start the JobMaster.' },
+      { className: 'org.apache.flink.runtime.client.JobInitializationException', message: 'Could not start the JobMaster.' },
+      { className: 'java.util.concurrent.CompletionException', message: `java.lang.RuntimeException: java.io.FileNotFoundException: ${cause}` },
+      { className: 'java.lang.RuntimeException', message: `java.io.FileNotFoundException: ${cause}` },
+      { className: 'java.io.FileNotFoundException', message: cause },
     );
   }
 
@@ -1117,6 +1092,30 @@ export class ClusterModel implements JobHost {
     this.#runners.clear();
     for (const job of this.jobs.values()) job.freeze();
   }
+}
+
+/**
+ * The 400 Flink gives when a `/jars/:id/run` main() fails: `Could not execute application.` with
+ * the handler's CompletionException and FlinkRuntimeException, then the causes of the failure.
+ */
+function jarRunFailure(...causes: JavaThrowable[]): SimFailure {
+  return failure(
+    400,
+    restHandlerError(
+      'Could not execute application.',
+      { className: 'java.util.concurrent.CompletionException', message: 'org.apache.flink.util.FlinkRuntimeException: Could not execute application.' },
+      { className: 'org.apache.flink.util.FlinkRuntimeException', message: 'Could not execute application.' },
+      ...causes,
+    ),
+  );
+}
+
+/** The causes Flink adds when `execute()` of a job inside main() fails. */
+function executeFailed(jobName: string): JavaThrowable[] {
+  return [
+    { className: 'org.apache.flink.client.program.ProgramInvocationException', message: `The main method caused an error: Failed to execute job '${jobName}'.` },
+    { className: 'org.apache.flink.util.FlinkException', message: `Failed to execute job '${jobName}'.` },
+  ];
 }
 
 const JAR_FRAMES = [

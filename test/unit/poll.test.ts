@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkAbortError, FlinkTimeoutError } from '../../src/index.js';
 import { pollUntil } from '../../src/operations/poll.js';
-
-/** A virtual clock: sleeps advance time instantly. */
-function virtualClock() {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleeps,
-    sleep: async (ms: number, signal?: AbortSignal) => {
-      if (signal?.aborted) throw new FlinkAbortError(signal.reason);
-      sleeps.push(ms);
-      t += ms;
-    },
-  };
-}
+import { virtualClock } from '../support/virtual-clock.js';
 
 describe('pollUntil', () => {
   it('reads at once, backs off with a cap, and returns the accepted value', async () => {

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkAbortError, FlinkConnectionError } from '../../src/index.js';
 import { pollUntil } from '../../src/operations/poll.js';
+import { virtualClock } from '../support/virtual-clock.js';
 
 // The capability watchers added to the one polling engine: a steady pace with a backoff on
 // errors that resets on success, running until its signal stops it.
-
-function virtualClock() {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleeps,
-    sleep: async (ms: number, signal?: AbortSignal) => {
-      if (signal?.aborted) throw new FlinkAbortError(signal.reason);
-      sleeps.push(ms);
-      t += ms;
-    },
-  };
-}
 
 const down = () => new FlinkConnectionError({ method: 'GET', url: 'http://x/v1/jobs/overview', path: '/jobs/overview', cause: new Error('ECONNREFUSED') });
 
