@@ -104,7 +104,11 @@ export class ApplicationClient {
   readonly applicationId: string;
   readonly #context: ClientContext;
 
-  /** @internal Handles are made by `cluster.application(id)`, `cluster.runApplication()` and `job.application()`. */
+  /**
+   * Makes a handle; use `cluster.application(id)`, `cluster.runApplication()` or
+   * `job.application()` instead.
+   * @internal
+   */
   constructor(context: ClientContext, applicationId: string) {
     this.#context = context;
     this.applicationId = checkId('applicationId', applicationId);

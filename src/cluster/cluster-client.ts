@@ -149,7 +149,11 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     return this.#pipeline.closed;
   }
 
-  /** @internal The shared context, for descriptors and handles of this package. */
+  /**
+   * The context the client's handles share (pipeline, wait defaults, version, watchers); for the
+   * package's own descriptors and handles, not part of the supported API.
+   * @internal
+   */
   get context(): ClientContext {
     return this.#context;
   }

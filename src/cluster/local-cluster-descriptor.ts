@@ -218,7 +218,11 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     }
   }
 
-  /** @internal Sends SIGTERM to every process at once, for the process exit hook. */
+  /**
+   * Sends SIGTERM to every process at once, without waiting: for the process exit hook, where
+   * nothing can be awaited.
+   * @internal
+   */
   killNow(): void {
     for (const p of this.#processes) {
       try {

@@ -131,7 +131,10 @@ export class JobClient {
   readonly #context: ClientContext;
   #applicationId: string | undefined;
 
-  /** @internal Handles are made by `cluster.job(id)`, `cluster.runJar(...)` and `application.jobs()`. */
+  /**
+   * Makes a handle; use `cluster.job(id)`, `cluster.runJar(...)` or `application.jobs()` instead.
+   * @internal
+   */
   constructor(context: ClientContext, jobId: string, applicationId?: string) {
     this.#context = context;
     this.jobId = checkId('jobId', jobId);

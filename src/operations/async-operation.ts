@@ -54,7 +54,10 @@ export class AsyncOperation<T> {
   readonly #context: ClientContext;
   readonly #driver: OperationDriver<T>;
 
-  /** @internal Handles are created by JobClient and ClusterClient methods. */
+  /**
+   * Makes a handle; JobClient and ClusterClient methods create them.
+   * @internal
+   */
   constructor(context: ClientContext, driver: OperationDriver<T>) {
     this.#context = context;
     this.#driver = driver;
