@@ -1,15 +1,38 @@
 import { z } from 'zod';
 import { flinkDouble } from './common.js';
-import { defineSchema, type SchemaKit, type SchemaOutput } from './schema-kit.js';
+import { defineSchema, type SchemaKit, type SchemaOutput, typedSchema } from './schema-kit.js';
+
+/** The body of `GET /config`: the web UI's configuration, which also carries the Flink version. */
+export interface DashboardConfig {
+  /** `web.refresh-interval` in ms: how long the REST server caches a job's data (3 000 by default). */
+  'refresh-interval': number;
+  /** The JobManager's time zone, such as `Coordinated Universal Time`. */
+  'timezone-name': string;
+  /** The time zone's offset from UTC in ms. */
+  'timezone-offset': number;
+  /** The Flink version, such as `2.3.0`; the SDK reads it to know what the cluster supports. */
+  'flink-version': string;
+  /** The commit Flink was built from. */
+  'flink-revision': string;
+  /** Which web UI actions the cluster allows. */
+  features: {
+    /** Jar upload and run from the web UI (`web.submit.enable`). */
+    'web-submit': boolean;
+    /** Job cancellation from the web UI (`web.cancel.enable`). */
+    'web-cancel': boolean;
+    /** Rescaling from the web UI (`web.rescale.enable`). */
+    'web-rescale': boolean;
+    /** True when this server is a HistoryServer. */
+    'web-history': boolean;
+  };
+}
 
 /**
- * The web UI configuration, which also carries the cluster's Flink version.
- *
  * Validates `GET /config`: `refresh-interval`, `timezone-name`, `timezone-offset`,
  * `flink-version`, `flink-revision` and `features` (`web-submit`, `web-cancel`, `web-rescale`,
- * `web-history`). The SDK reads `flink-version` to detect what the cluster supports.
+ * `web-history`).
  */
-export const DashboardConfigSchema = defineSchema((k) =>
+export const DashboardConfigSchema = typedSchema<DashboardConfig>()(defineSchema((k) =>
   k.object({
     'refresh-interval': z.number(),
     'timezone-name': z.string(),
@@ -23,17 +46,36 @@ export const DashboardConfigSchema = defineSchema((k) =>
       'web-history': z.boolean(),
     }),
   }),
-);
-/** The body of `GET /config`. */
-export type DashboardConfig = SchemaOutput<typeof DashboardConfigSchema>;
+));
 
-/**
- * Cluster-wide counts: task managers, slots, and jobs per outcome, plus the Flink version.
- *
- * Validates `GET /overview`. `taskmanagers-blocked` and `slots-free-and-blocked` are sent only when
- * not zero (blocklisted task managers).
- */
-export const ClusterOverviewSchema = defineSchema((k) =>
+/** The body of `GET /overview`: cluster-wide counts of task managers, slots and jobs. */
+export interface ClusterOverview {
+  /** Registered task managers. */
+  taskmanagers: number;
+  /** Slots of all task managers. */
+  'slots-total': number;
+  /** Slots not in use. */
+  'slots-available': number;
+  /** Blocklisted task managers; sent only when not zero. */
+  'taskmanagers-blocked'?: number;
+  /** Free slots on blocklisted task managers; sent only when not zero. */
+  'slots-free-and-blocked'?: number;
+  /** Jobs running now (any non-terminal status). */
+  'jobs-running': number;
+  /** Jobs that ended FINISHED and are still listed. */
+  'jobs-finished': number;
+  /** Jobs that ended CANCELED and are still listed. */
+  'jobs-cancelled': number;
+  /** Jobs that ended FAILED and are still listed. */
+  'jobs-failed': number;
+  /** The Flink version, such as `2.3.0`. */
+  'flink-version': string;
+  /** The commit Flink was built from. */
+  'flink-commit': string;
+}
+
+/** Validates `GET /overview`. */
+export const ClusterOverviewSchema = typedSchema<ClusterOverview>()(defineSchema((k) =>
   k.object({
     taskmanagers: z.number(),
     'slots-total': z.number(),
@@ -47,9 +89,7 @@ export const ClusterOverviewSchema = defineSchema((k) =>
     'flink-version': z.string(),
     'flink-commit': z.string(),
   }),
-);
-/** The body of `GET /overview`. */
-export type ClusterOverview = SchemaOutput<typeof ClusterOverviewSchema>;
+));
 
 /**
  * A configuration as a list of key/value strings.

@@ -73,3 +73,19 @@ export function defineSchema<S extends z.ZodType>(build: (kit: SchemaKit) => S):
 
 /** The static type a dual schema validates to. */
 export type SchemaOutput<D> = D extends DualSchema<infer T> ? T : never;
+
+/** `true` when `A` and `B` are assignable to each other. */
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Binds a schema to the named interface it validates to, checked at compile time: the schema's
+ * output and `T` must be assignable to each other, so the hand-written, documented interface and
+ * the zod definition cannot drift apart. Usage:
+ * `export const JobDetailsSchema = typedSchema<JobDetails>()(defineSchema((k) => ...))`.
+ * A mismatch fails to compile with the property `schemaDoesNotMatchInterface` in the message.
+ */
+export function typedSchema<T>() {
+  return <D extends DualSchema<unknown>>(
+    schema: D & (MutuallyAssignable<SchemaOutput<D>, T> extends true ? unknown : { schemaDoesNotMatchInterface: SchemaOutput<D> }),
+  ): DualSchema<T> => schema as unknown as DualSchema<T>;
+}
