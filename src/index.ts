@@ -82,16 +82,8 @@ export type {
 } from './watch/watch-types.js';
 
 // Options and events
-export type {
-  AuthOptions,
-  ClusterClientOptions,
-  RequestOptions,
-  RetryOptions,
-  TlsOptions,
-  TokenSource,
-  ValidationMode,
-  WaitOptions,
-} from './options.js';
+export type { AuthOptions, ClusterClientOptions, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
+export type { RequestOptions, WaitOptions } from './options/request-options.js';
 export type { ClusterClientEvents, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 
 // Errors

@@ -11,7 +11,7 @@ import { rootCauseLine } from '../internal/throwable.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import { pollUntil } from '../operations/poll.js';
 import { waitForState } from '../operations/wait-for-state.js';
-import type { RequestOptions, WaitOptions } from '../options.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import {
   type ApplicationExceptions,
   ApplicationExceptionsSchema,

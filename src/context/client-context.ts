@@ -1,5 +1,5 @@
 import type { RequestPipeline } from '../http/request-pipeline.js';
-import type { RequestOptions } from '../options.js';
+import type { RequestOptions } from '../options/request-options.js';
 import type { WatchRegistry } from '../watch/watch-registry.js';
 import type { HandleFactory } from './handle-factory.js';
 

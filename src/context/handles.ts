@@ -1,5 +1,5 @@
 import type { AsyncOperation } from '../operations/async-operation.js';
-import type { RequestOptions, WaitOptions } from '../options.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import type { ApplicationExceptions, ApplicationStatus } from '../schemas/applications.js';
 import type { CheckpointConfig, CheckpointingStatistics } from '../schemas/checkpoints.js';
 import type { ConfigEntries } from '../schemas/cluster.js';

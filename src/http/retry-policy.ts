@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../options.js';
+import type { RetryOptions } from '../options/client-options.js';
 
 /** Retry timing with every default applied. */
 export type ResolvedRetryOptions = Required<RetryOptions>;

@@ -13,7 +13,7 @@ import type { AsyncOperation } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
 import { pollUntil } from '../operations/poll.js';
 import { waitForState } from '../operations/wait-for-state.js';
-import type { RequestOptions, WaitOptions } from '../options.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import { type CheckpointConfig, CheckpointConfigSchema, type CheckpointingStatistics, CheckpointingStatisticsSchema } from '../schemas/checkpoints.js';
 import { isGloballyTerminalJobStatus, type JobStatus } from '../schemas/job-status.js';
 import {

@@ -1,5 +1,5 @@
 import type { OperationFailedError } from '../errors/operation-failed-error.js';
-import type { RequestOptions, WaitOptions } from '../options.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 
 /** The kinds of asynchronous operation Flink runs behind a trigger id. */
 export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal';

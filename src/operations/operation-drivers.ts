@@ -1,7 +1,7 @@
 import { OperationFailedError } from '../errors/operation-failed-error.js';
 import type { RequestPipeline } from '../http/request-pipeline.js';
 import { summarizeThrowable } from '../internal/throwable.js';
-import type { RequestOptions } from '../options.js';
+import type { RequestOptions } from '../options/request-options.js';
 import { AsynchronousOperationStatusSchema, CheckpointTriggerStatusSchema, SavepointStatusSchema } from '../schemas/operations.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
 import type { OperationKind, OperationStatus } from './async-operation.js';

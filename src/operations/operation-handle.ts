@@ -1,4 +1,4 @@
-import type { RequestOptions, WaitOptions } from '../options.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import { isTransientError } from '../http/transient.js';
 import type { AsyncOperation, OperationKind, OperationStatus } from './async-operation.js';
 import { pollUntil } from './poll.js';

@@ -1,5 +1,5 @@
 import { UnreachableStateError } from '../errors/unreachable-state-error.js';
-import type { WaitOptions } from '../options.js';
+import type { WaitOptions } from '../options/request-options.js';
 import { isTransientError } from '../http/transient.js';
 import { pollUntil } from './poll.js';
 
