@@ -82,12 +82,15 @@ export type {
 } from './watch/watch-types.js';
 
 // Options and events
-export type { AuthOptions, ClusterClientOptions, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
+export type { AuthOptions, ClusterClientOptions, Logger, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
 export type { RequestOptions, WaitOptions } from './options/request-options.js';
-export type { ClusterClientEvents, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
+export type { ClusterClientEvents, FailureEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 
 // Errors
 export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
+export { FLINK_ERROR_CODES, type FlinkErrorCode } from './errors/flink-error-code.js';
+export { isFlinkError } from './errors/is-flink-error.js';
+export type { JavaException } from './errors/java-exception.js';
 export { FlinkApiError } from './errors/flink-api-error.js';
 export { FlinkBadRequestError } from './errors/flink-bad-request-error.js';
 export { FlinkAuthenticationError } from './errors/flink-authentication-error.js';

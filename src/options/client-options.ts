@@ -70,6 +70,18 @@ export type AuthOptions =
   | { type: 'basic'; username: string; password: string }
   | { type: 'bearer'; token: TokenSource };
 
+/**
+ * Where the client writes what it does: any object with `debug`, `info`, `warn` and `error`
+ * methods taking a message and a record of fields (pino, winston, bunyan and `console` all fit).
+ * Credentials never appear in what is logged.
+ */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
 /** Options of a {@link ClusterClient}. */
 export interface ClusterClientOptions {
   /**
@@ -96,22 +108,32 @@ export interface ClusterClientOptions {
    */
   sensitiveHeaders?: readonly string[];
   /**
-   * Deadline of one HTTP attempt in milliseconds.
+   * Deadline of one HTTP attempt in milliseconds. `Infinity` (or anything above 2^31 − 1, the
+   * longest a Node timer can wait) means no deadline.
    * @default 30 000
    */
   timeoutMs?: number;
   /**
-   * How many times a retryable failure is retried.
+   * How many times a retryable failure is retried (0 to 100).
    * @default 3
    */
   maxRetries?: number;
   /** Backoff timing of retries. */
   retry?: RetryOptions;
   /**
-   * Default deadline of polling waits in milliseconds.
+   * Default deadline of polling waits in milliseconds; `Infinity` for none.
    * @default 600 000
    */
   waitTimeoutMs?: number;
+  /**
+   * Default bound of a wait whose every poll fails to reach the cluster: once no poll has got an
+   * answer for this long, the wait rejects with FlinkConnectionError saying for how long the
+   * cluster was unreachable, instead of retrying until its deadline. Longer than an HA leader
+   * failover (about 40 s on a real cluster), so a wait rides one out. `Infinity` to wait until the
+   * deadline whatever happens.
+   * @default 90 000
+   */
+  unreachableTimeoutMs?: number;
   /**
    * How response bodies are validated.
    * @default 'lenient'
@@ -127,4 +149,10 @@ export interface ClusterClientOptions {
    * @default 32
    */
   connections?: number;
+  /**
+   * Where to log what the client does (requests at `debug`, retries at `warn`, failed calls at
+   * `error`). Nothing is logged by default. Without this option, the environment variable
+   * `FLINK_CLIENT_LOG=debug|info|warn|error` logs to the console from that level up.
+   */
+  logger?: Logger;
 }
