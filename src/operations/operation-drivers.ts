@@ -1,3 +1,4 @@
+import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { OperationFailedError } from '../errors/operation-failed-error.js';
 import type { RequestPipeline } from '../http/request-pipeline.js';
 import { summarizeThrowable } from '../internal/throwable.js';
@@ -5,7 +6,9 @@ import type { RequestOptions } from '../options/request-options.js';
 import { AsynchronousOperationStatusSchema, CheckpointTriggerStatusSchema, SavepointStatusSchema } from '../schemas/operations.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
 import type { OperationKind, OperationStatus } from './async-operation.js';
-import type { OperationDriver } from './operation-handle.js';
+import type { OperationDriver, Retrigger } from './operation-handle.js';
+
+const JOB_NOT_FOUND = /FlinkJobNotFoundException|Could not find Flink job/;
 
 /** What a completed operation's payload says: its result, or its failure cause. */
 type Outcome<T> = { result: T } | { failure: unknown };
@@ -23,12 +26,14 @@ function driver<B extends { status: { id: string } }, T>(init: {
   path: string;
   schema: DualSchema<B>;
   outcome: (body: B) => Outcome<T>;
+  retrigger: Retrigger<T> | undefined;
 }): OperationDriver<T> {
   const { kind, jobId, triggerId } = init;
   return {
     kind,
     jobId,
     triggerId,
+    retrigger: init.retrigger,
     async poll(options: RequestOptions): Promise<OperationStatus<T>> {
       const body = await init.pipeline.request(
         {
@@ -44,15 +49,30 @@ function driver<B extends { status: { id: string } }, T>(init: {
       const outcome = init.outcome(body);
       if ('result' in outcome) return { state: 'SUCCEEDED', result: outcome.result };
       const summary = summarizeThrowable(outcome.failure as Parameters<typeof summarizeThrowable>[0]);
+      // Flink accepts a trigger for a job it does not know (202) and reports the missing job only
+      // here, in the operation's failure: it is a missing job, not a failed operation.
+      if (jobId !== undefined && summary.stackTrace && JOB_NOT_FOUND.test(summary.stackTrace)) {
+        throw new JobNotFoundError({
+          status: 200,
+          method: 'GET',
+          url: init.path,
+          path: init.path,
+          errors: [summary.stackTrace],
+          body: '',
+          jobId,
+          message: `${kind} ${triggerId}: job ${jobId} not found (Flink accepted the trigger, then reported the job missing)`,
+        });
+      }
       return { state: 'FAILED', error: new OperationFailedError({ triggerId, operation: kind, jobId, ...summary }) };
     },
   };
 }
 
 /** Polls a savepoint or stop-with-savepoint operation; the result is the savepoint location. */
-export function savepointDriver(pipeline: RequestPipeline, kind: 'savepoint' | 'stop', jobId: string, triggerId: string): OperationDriver<string> {
+export function savepointDriver(pipeline: RequestPipeline, kind: 'savepoint' | 'stop', jobId: string, triggerId: string, retrigger?: Retrigger<string>): OperationDriver<string> {
   return driver({
     pipeline,
+    retrigger,
     kind,
     jobId,
     triggerId,
@@ -64,9 +84,10 @@ export function savepointDriver(pipeline: RequestPipeline, kind: 'savepoint' | '
 }
 
 /** Polls a checkpoint operation; the result is the checkpoint id (its payload is camelCase). */
-export function checkpointDriver(pipeline: RequestPipeline, jobId: string, triggerId: string): OperationDriver<number> {
+export function checkpointDriver(pipeline: RequestPipeline, jobId: string, triggerId: string, retrigger?: Retrigger<number>): OperationDriver<number> {
   return driver({
     pipeline,
+    retrigger,
     kind: 'checkpoint',
     jobId,
     triggerId,
@@ -81,6 +102,7 @@ export function checkpointDriver(pipeline: RequestPipeline, jobId: string, trigg
 export function disposalDriver(pipeline: RequestPipeline, triggerId: string): OperationDriver<void> {
   return driver({
     pipeline,
+    retrigger: undefined,
     kind: 'savepoint-disposal',
     jobId: undefined,
     triggerId,
