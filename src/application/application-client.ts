@@ -381,7 +381,7 @@ function emulateDescription(job: JobDetails): ApplicationDescription {
     duration: job.duration,
     state: job.state,
     'last-modification': Math.max(job['start-time'], ...Object.values(job.timestamps)),
-    tasks: { ...(tasks as JobOverview['tasks']), total },
+    tasks: { ...(tasks as unknown as JobOverview['tasks']), total },
   };
   return {
     applicationId: job.jid,
