@@ -50,7 +50,7 @@ export {
   type KnownApplicationState,
   type TerminalApplicationState,
 } from './schemas/applications.js';
-export type { ApplicationExceptions } from './schemas/applications.js';
+export type { ApplicationExceptionInfo, ApplicationExceptions } from './schemas/applications.js';
 
 // Job layer
 export {
@@ -66,6 +66,7 @@ export {
 
 // Long-running operations
 export { AsyncOperation, type OperationKind, type OperationStatus } from './operations/async-operation.js';
+export type { StateTarget } from './operations/wait-for-state.js';
 
 // Watching jobs and applications
 export { ClusterWatcher } from './watch/cluster-watcher.js';
@@ -99,7 +100,7 @@ export type { ClusterClientEvents, RequestEvent, ResponseEvent, RetryEvent } fro
 
 // Errors
 export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
-export { FlinkApiError } from './errors/flink-api-error.js';
+export { FlinkApiError, type FlinkApiErrorInit } from './errors/flink-api-error.js';
 export { FlinkBadRequestError } from './errors/flink-bad-request-error.js';
 export { FlinkAuthenticationError } from './errors/flink-authentication-error.js';
 export { FlinkNotFoundError } from './errors/flink-not-found-error.js';
@@ -123,18 +124,75 @@ export { UnreachableStateError } from './errors/unreachable-state-error.js';
 export { ClusterDeploymentError, type DeploymentFailure } from './errors/cluster-deployment-error.js';
 
 // Response types (Flink's wire names)
-export { isGloballyTerminalJobStatus, type JobStatus, KNOWN_JOB_STATUSES } from './schemas/job-status.js';
-export type { ClusterOverview, ConfigEntries, DashboardConfig, TaskManagers } from './schemas/cluster.js';
+export {
+  type GloballyTerminalJobStatus,
+  isGloballyTerminalJobStatus,
+  type JobStatus,
+  KNOWN_JOB_STATUSES,
+  type KnownJobStatus,
+} from './schemas/job-status.js';
+export type { FlinkDouble, OpaqueJsonObject } from './schemas/common.js';
 export type {
-  JobAccumulators,
-  JobConfig,
-  JobDetails,
-  JobExceptions,
-  JobOverview,
-  JobPlan,
-  ResourceRequirements,
+  ClusterOverview,
+  ConfigEntries,
+  ConfigEntry,
+  DashboardConfig,
+  ResourceProfile,
+  TaskManagerHardware,
+  TaskManagerInfo,
+  TaskManagerMemoryConfiguration,
+  TaskManagers,
+} from './schemas/cluster.js';
+export {
+  type ExecutionExceptionInfo,
+  type ExecutionState,
+  type IOMetrics,
+  type JobAccumulators,
+  type JobConfig,
+  type JobDetails,
+  type JobExceptionHistory,
+  type JobExceptionInfo,
+  type JobExceptions,
+  type JobExecutionConfig,
+  type JobOverview,
+  type JobPlan,
+  type JobPlanGraph,
+  type JobPlanInput,
+  type JobPlanNode,
+  type JobType,
+  type JobVertexDetails,
+  KNOWN_EXECUTION_STATES,
+  KNOWN_JOB_TYPES,
+  KNOWN_SCHEDULER_TYPES,
+  type ResourceRequirements,
+  type RootExceptionInfo,
+  type SchedulerType,
+  type TaskCounts,
+  type UserTaskAccumulator,
+  type VertexResourceRequirements,
 } from './schemas/jobs.js';
-export type { CheckpointConfig, CheckpointingStatistics } from './schemas/checkpoints.js';
-export type { JarList } from './schemas/jars.js';
+export {
+  type CheckpointConfig,
+  type CheckpointCounts,
+  type CheckpointExternalization,
+  type CheckpointingStatistics,
+  type CheckpointMetrics,
+  type CheckpointStatistics,
+  type CheckpointStatisticsBase,
+  type CheckpointStatus,
+  type CheckpointSummary,
+  type CompletedCheckpointStatistics,
+  type FailedCheckpointStatistics,
+  KNOWN_CHECKPOINT_CLASS_NAMES,
+  KNOWN_CHECKPOINT_STATUSES,
+  KNOWN_CHECKPOINT_TYPES,
+  KNOWN_CHECKPOINTING_MODES,
+  KNOWN_SAVEPOINT_FORMATS,
+  type LatestCheckpoints,
+  type RestoredCheckpointStatistics,
+  type StatsSummary,
+  type TaskCheckpointStatistics,
+} from './schemas/checkpoints.js';
+export type { JarEntryInfo, JarFileInfo, JarList } from './schemas/jars.js';
 
 export { VERSION } from './version.js';

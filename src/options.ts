@@ -115,8 +115,20 @@ export type TokenSource = string | (() => string | Promise<string>);
 
 /** Credentials for a proxy or gateway in front of Flink (Flink itself has no authentication). */
 export type AuthOptions =
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'bearer'; token: TokenSource };
+  | {
+      /** HTTP basic authentication. */
+      type: 'basic';
+      /** The user name. */
+      username: string;
+      /** The password; never logged or put into errors. */
+      password: string;
+    }
+  | {
+      /** A bearer token in the `Authorization` header. */
+      type: 'bearer';
+      /** The token, or a function that returns the current one (called before every attempt). */
+      token: TokenSource;
+    };
 
 /** Options of a {@link ClusterClient}. */
 export interface ClusterClientOptions {

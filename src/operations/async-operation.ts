@@ -13,9 +13,22 @@ export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-dis
  * failure.
  */
 export type OperationStatus<T> =
-  | { state: 'IN_PROGRESS' }
-  | { state: 'SUCCEEDED'; result: T }
-  | { state: 'FAILED'; error: OperationFailedError };
+  | {
+      /** Flink is still working on it. */
+      state: 'IN_PROGRESS';
+    }
+  | {
+      /** The operation completed successfully. */
+      state: 'SUCCEEDED';
+      /** Its result: a savepoint location, a checkpoint id, or nothing. */
+      result: T;
+    }
+  | {
+      /** The operation completed with a failure. */
+      state: 'FAILED';
+      /** Why, with Flink's failure cause. */
+      error: OperationFailedError;
+    };
 
 /** How one kind of operation is polled and how its completed payload is read. @internal */
 export interface OperationDriver<T> {

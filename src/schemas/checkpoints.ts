@@ -17,7 +17,7 @@ export const KNOWN_SAVEPOINT_FORMATS = ['CANONICAL', 'NATIVE'] as const;
 /** Checkpointing modes as `GET /jobs/:id/checkpoints/config` writes them: lower case. */
 export const KNOWN_CHECKPOINTING_MODES = ['exactly_once', 'at_least_once'] as const;
 
-/** A checkpoint status: one of {@link KNOWN_CHECKPOINT_STATUSES} or, in lenient validation, a newer one. */
+/** A checkpoint status: `IN_PROGRESS`, `COMPLETED` or `FAILED` (or, in lenient validation, a newer one). */
 export type CheckpointStatus = (typeof KNOWN_CHECKPOINT_STATUSES)[number] | (string & {});
 
 /**

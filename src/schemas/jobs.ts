@@ -34,19 +34,20 @@ export const KNOWN_QUEUE_STATUSES = ['IN_PROGRESS', 'COMPLETED'] as const;
 
 
 /**
- * A task's execution state as Flink sends it: one of {@link KNOWN_EXECUTION_STATES}, or, in lenient
- * validation, a state a newer Flink added. Note `CANCELING` with one L, unlike the job status
- * `CANCELLING`.
+ * A task's execution state as Flink sends it (`ExecutionState`): `CREATED`, `SCHEDULED`,
+ * `DEPLOYING`, `INITIALIZING`, `RUNNING`, `FINISHED`, `CANCELING`, `CANCELED`, `FAILED`,
+ * `RECONCILING`, or, in lenient validation, a state a newer Flink added. Note `CANCELING` with one
+ * L, unlike the job status `CANCELLING`.
  */
 export type ExecutionState = (typeof KNOWN_EXECUTION_STATES)[number] | (string & {});
 
-/** A job type: one of {@link KNOWN_JOB_TYPES} or, in lenient validation, a newer one. */
+/** A job type: `BATCH` or `STREAMING` (or, in lenient validation, a newer one). */
 export type JobType = (typeof KNOWN_JOB_TYPES)[number] | (string & {});
 
-/** A scheduler type: one of {@link KNOWN_SCHEDULER_TYPES} or, in lenient validation, a newer one. */
+/** A scheduler type: `Default`, `Adaptive` or `AdaptiveBatch` (or, in lenient validation, a newer one). */
 export type SchedulerType = (typeof KNOWN_SCHEDULER_TYPES)[number] | (string & {});
 
-/** A job outcome: one of {@link KNOWN_JOB_RESULT_STATUSES} or, in lenient validation, a newer one. */
+/** A job outcome: `SUCCEEDED`, `FAILED`, `CANCELED` or `UNKNOWN` (or, in lenient validation, a newer one). */
 export type JobResultStatus = (typeof KNOWN_JOB_RESULT_STATUSES)[number] | (string & {});
 
 // ---------------------------------------------------------------------------------------------
