@@ -20,10 +20,7 @@ export const KNOWN_CHECKPOINTING_MODES = ['exactly_once', 'at_least_once'] as co
 /** A checkpoint status: `IN_PROGRESS`, `COMPLETED` or `FAILED` (or, in lenient validation, a newer one). */
 export type CheckpointStatus = (typeof KNOWN_CHECKPOINT_STATUSES)[number] | (string & {});
 
-/**
- * Min, max, average and percentiles of one checkpoint metric over the completed checkpoints Flink
- * still remembers (`web.checkpoints.history`, 10 by default) (`StatsSummaryDto`).
- */
+/** Min, max, average and percentiles of one metric over the job's completed checkpoints (`StatsSummaryDto`). */
 export interface StatsSummary {
   /** The smallest value; 0 before any checkpoint completed. */
   min: number;
@@ -65,7 +62,7 @@ function statsSummary(k: SchemaKit) {
  * of one job vertex in {@link TaskCheckpointStatistics}.
  */
 export interface CheckpointMetrics {
-  /** The checkpoint id, counting up from 1 per job (savepoints share the sequence). */
+  /** The checkpoint id: one rising sequence per job, shared with savepoints (a restored job continues it). */
   id: number;
   /** The checkpoint's status. */
   status: CheckpointStatus;

@@ -479,10 +479,7 @@ export interface JobDetails {
   'application-id'?: string | null;
   /** The job name. */
   name: string;
-  /**
-   * A legacy flag (sources implementing the removed `StoppableFunction`), `false` for practically
-   * every job; it does not tell whether stop-with-savepoint works.
-   */
+  /** A legacy flag, `false` for practically every job: it does not tell whether stop-with-savepoint works. */
   isStoppable: boolean;
   /** The job status, possibly up to 3 s old (see above). */
   state: JobStatus;
@@ -722,7 +719,10 @@ export interface ExecutionExceptionInfo {
 
 /** A job's exception history. */
 export interface JobExceptionHistory {
-  /** Root failures, newest first; at most `maxExceptions` (query parameter), 10 by default. */
+  /**
+   * Root failures, newest first: at most `maxExceptions` (a query parameter, 20 by default) of the
+   * ones the JobManager keeps (`web.exception-history-size`, 16 by default).
+   */
   entries: RootExceptionInfo[];
   /** Whether older entries were left out. */
   truncated: boolean;
