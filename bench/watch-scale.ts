@@ -68,10 +68,11 @@ const cluster = new ClusterClient({ url });
 await cluster.config();
 for (let i = 0; i < 3; i++) await cluster.listJobs(); // warm the parse and validation paths
 
+const jobPolls = (): number | undefined => cluster.watchPollers().find((p) => p.resource === 'jobs')?.polls;
+
 async function untilPolls(n: number): Promise<void> {
-  const poller = cluster.context.watchers.jobsPoller;
-  const target = (poller?.polls ?? 0) + n;
-  while ((cluster.context.watchers.jobsPoller?.polls ?? 0) < target) await sleep(5);
+  const target = (jobPolls() ?? 0) + n;
+  while ((jobPolls() ?? 0) < target) await sleep(5);
 }
 
 /** Requests per interval, CPU per cycle, over `CYCLES` polls where nothing changes. */
@@ -80,9 +81,9 @@ async function steadyState(label: string): Promise<void> {
   const before = await counts();
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  const polls0 = cluster.context.watchers.jobsPoller?.polls ?? 0;
+  const polls0 = jobPolls() ?? 0;
   await untilPolls(CYCLES);
-  const polls = (cluster.context.watchers.jobsPoller?.polls ?? 0) - polls0;
+  const polls = (jobPolls() ?? 0) - polls0;
   const used = process.cpuUsage(cpu);
   const elapsed = performance.now() - wall;
   const after = await counts();
@@ -99,7 +100,7 @@ async function steadyState(label: string): Promise<void> {
 
 /** Heap after a full GC, taken just after a poll completed, so no overview body is in flight. */
 async function quietHeap(): Promise<number> {
-  if (cluster.context.watchers.jobsPoller) await untilPolls(1);
+  if (jobPolls() !== undefined) await untilPolls(1);
   return heap();
 }
 
@@ -112,7 +113,7 @@ async function scenarioA(): Promise<void> {
   const changed = new Map<number, number>();
   const iterators: AsyncIterableIterator<JobChange>[] = [];
   for (let i = 0; i < JOBS; i++) {
-    const it = cluster.job(benchJobId(i)).watch({ intervalMs: INTERVAL });
+    const it = cluster.job(benchJobId(i)).watch({ pollIntervalMs: INTERVAL });
     iterators.push(it);
     // The least a consumer does: one pending next() per iterator.
     const pump = (): void => {
@@ -152,14 +153,14 @@ async function scenarioA(): Promise<void> {
     `A. server change → iterator change over ${CHANGES} changes: mean ${mean.toFixed(0)} ms, p50 ${(latencies[Math.floor(latencies.length / 2)] as number).toFixed(0)} ms, max ${max.toFixed(0)} ms = ${(max / INTERVAL).toFixed(2)} interval (target ≤ 1)`,
   );
   for (const it of iterators) await it.return?.();
-  console.log(`A. after the last iterator ended: pollers running ${cluster.context.watchers.activePollers}`);
+  console.log(`A. after the last iterator ended: pollers running ${cluster.watchPollers().length}`);
 }
 
 // --- B: one cluster watcher over every job --------------------------------------------------
 async function scenarioB(): Promise<void> {
   const base = await quietHeap();
   let added = 0;
-  const watcher = cluster.watch({ jobs: 'all', intervalMs: INTERVAL });
+  const watcher = cluster.watch({ jobs: 'all', pollIntervalMs: INTERVAL });
   watcher.on('added', () => added++).start();
   while (added < JOBS) await sleep(10);
   const heapB = (await quietHeap()) - base;

@@ -19,7 +19,7 @@ const interval = option('interval');
 const cluster = new ClusterClient({ url });
 const watcher = cluster.watch({
   jobs: 'all',
-  intervalMs: interval === undefined ? undefined : Number(interval),
+  pollIntervalMs: interval === undefined ? undefined : Number(interval),
   changes: args.includes('--tasks') ? 'all' : 'status',
 });
 

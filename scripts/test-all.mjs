@@ -17,6 +17,7 @@ mkdirSync(out, { recursive: true });
 const only = process.argv.slice(2);
 const steps = [
   { name: 'typecheck', run: ['npx', 'tsc', '--noEmit', '-p', '.'] },
+  { name: 'import check (layers, no cycles)', run: ['npx', 'depcruise', 'src', '--config', '.dependency-cruiser.cjs'] },
   { name: 'unit, client and type tests', vitest: 'vitest.config.ts' },
   { name: 'build', run: ['npx', 'tsup'] },
   { name: 'docs (TypeDoc, a warning fails)', run: ['npx', 'typedoc'] },

@@ -3,7 +3,7 @@
  *
  * Layers, from where a cluster is to one job:
  * `ClusterDescriptor` (RestClusterDescriptor, LocalClusterDescriptor) → `ClusterClient` →
- * `JobClient` → `AsyncOperation`; `cluster.watch()`, `job.watch()` and `application.watch()`
+ * `ApplicationClient` → `JobClient` → `AsyncOperation`; `cluster.watch()`, `job.watch()` and `application.watch()`
  * follow status changes of any number of jobs with one request per interval.
  *
  * @example
@@ -35,41 +35,37 @@ export {
 } from './cluster/cluster-client.js';
 export type { UploadProgress } from './http/multipart.js';
 
-// Application layer (FLIP-549, Flink 2.3; emulated on older clusters)
-export {
-  type ApplicationDescription,
-  ApplicationClient,
-  type ApplicationStateTarget,
-  type ApplicationSummary,
-} from './application/application-client.js';
-export { applicationStateOfJobStatus } from './application/application-state.js';
+// Handles (cheap, no I/O when created; their types are interfaces)
+export type { ApplicationClient, JobClient } from './context/handles.js';
+export type { ApplicationDescription, ApplicationStatusTarget } from './context/application-types.js';
+export type {
+  JobResult,
+  JobStatusTarget,
+  RescaleTarget,
+  SavepointFormat,
+  StopWithSavepointParams,
+  TriggerCheckpointParams,
+  TriggerSavepointParams,
+} from './context/job-types.js';
+
+// Applications (FLIP-549, Flink 2.3; emulated on older clusters)
+export { applicationStatusOfJobStatus } from './schemas/application-status.js';
+export type { ApplicationSummary } from './schemas/application-summary.js';
 export {
   type ApplicationStatus,
-  isTerminalApplicationState,
-  KNOWN_APPLICATION_STATES,
-  type KnownApplicationState,
-  type TerminalApplicationState,
+  isTerminalApplicationStatus,
+  KNOWN_APPLICATION_STATUSES,
+  type KnownApplicationStatus,
+  type TerminalApplicationStatus,
 } from './schemas/applications.js';
 export type { ApplicationExceptionInfo, ApplicationExceptions } from './schemas/applications.js';
 
-// Job layer
-export {
-  JobClient,
-  type JobResult,
-  type JobStatusTarget,
-  type RescaleTarget,
-  type SavepointFormat,
-  type StopWithSavepointParams,
-  type TriggerCheckpointParams,
-  type TriggerSavepointParams,
-} from './job/job-client.js';
-
 // Long-running operations
-export { AsyncOperation, type OperationKind, type OperationStatus } from './operations/async-operation.js';
+export type { AsyncOperation, OperationKind, OperationStatus } from './operations/async-operation.js';
 export type { StateTarget } from './operations/wait-for-state.js';
 
 // Watching jobs and applications
-export { ClusterWatcher } from './watch/cluster-watcher.js';
+export type { ClusterWatcher } from './watch/cluster-watcher.js';
 export type {
   ApplicationChange,
   ApplicationWatchOptions,
@@ -83,19 +79,12 @@ export type {
   WatchErrorEvent,
   WatchEvent,
   WatchOptionsBase,
+  WatchPollerInfo,
 } from './watch/watch-types.js';
 
 // Options and events
-export type {
-  AuthOptions,
-  ClusterClientOptions,
-  RequestOptions,
-  RetryOptions,
-  TlsOptions,
-  TokenSource,
-  ValidationMode,
-  WaitOptions,
-} from './options.js';
+export type { AuthOptions, ClusterClientOptions, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
+export type { RequestOptions, WaitOptions } from './options/request-options.js';
 export type { ClusterClientEvents, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 
 // Errors

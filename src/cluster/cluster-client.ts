@@ -8,25 +8,29 @@ import { FlinkError } from '../errors/flink-error.js';
 import type { ClusterClientEvents } from '../events.js';
 import { multipartFileBody, type UploadProgress } from '../http/multipart.js';
 import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipeline.js';
-import type { ClientContext } from '../internal/client-context.js';
-import { checkId, checkJarId, newId } from '../internal/ids.js';
-import { ApplicationClient, type ApplicationSummary } from '../application/application-client.js';
-import { applicationSummaryOfJob, applicationSummaryOfOverview } from '../application/application-summary.js';
+import { ApplicationHandle } from '../application/application-handle.js';
+import type { ClientContext } from '../context/client-context.js';
+import type { ApplicationClient, JobClient } from '../context/handles.js';
 import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
-import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
-import { JobClient } from '../job/job-client.js';
-import { ApplicationsOverviewSchema } from '../schemas/applications.js';
-import { AsyncOperation } from '../operations/async-operation.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
+import { checkId, checkJarId, newId } from '../internal/ids.js';
+import { JobHandle } from '../job/job-handle.js';
+import type { AsyncOperation } from '../operations/async-operation.js';
 import { disposalDriver } from '../operations/operation-drivers.js';
-import type { ClusterClientOptions, RequestOptions } from '../options.js';
+import { OperationHandle } from '../operations/operation-handle.js';
+import { type ApplicationSummary, applicationSummaryOfJob, applicationSummaryOfOverview } from '../schemas/application-summary.js';
+import { ApplicationsOverviewSchema } from '../schemas/applications.js';
+import type { ClusterClientOptions } from '../options/client-options.js';
+import type { RequestOptions } from '../options/request-options.js';
 import { type ClusterOverview, ClusterOverviewSchema, type ConfigEntries, ConfigEntriesSchema, type DashboardConfig, DashboardConfigSchema, type TaskManagers, TaskManagersSchema } from '../schemas/cluster.js';
 import { ApplicationRunResponseSchema, type JarList, JarListSchema, type JarRunResponse, JarRunResponseSchema, JarUploadResponseSchema } from '../schemas/jars.js';
 import { type JobOverview, JobsOverviewSchema, type JobPlan, JobPlanSchema } from '../schemas/jobs.js';
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
 import { VERSION } from '../version.js';
-import { ClusterWatcher } from '../watch/cluster-watcher.js';
+import { ClusterWatcherHandle } from '../watch/cluster-watcher-handle.js';
+import type { ClusterWatcher } from '../watch/cluster-watcher.js';
 import { WatchRegistry } from '../watch/watch-registry.js';
-import type { ClusterWatchOptions } from '../watch/watch-types.js';
+import type { ClusterWatchOptions, WatchPollerInfo } from '../watch/watch-types.js';
 
 /** How a job restores from a savepoint: take ownership of its files, or not. */
 export type ClaimMode = 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
@@ -130,12 +134,18 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     const waitTimeoutMs = options.waitTimeoutMs ?? 600_000;
     if (!(waitTimeoutMs > 0)) throw new FlinkArgumentError('waitTimeoutMs', 'expected a positive number');
     this.#watchers = new WatchRegistry({ pipeline: this.#pipeline, config: (signal) => this.#cachedConfig(signal) });
-    this.#context = {
+    const context: ClientContext = {
       pipeline: this.#pipeline,
       waitTimeoutMs,
       flinkVersion: (opts) => this.flinkVersion(opts),
       watchers: this.#watchers,
+      handles: {
+        job: (jobId, applicationId) => new JobHandle(context, jobId, applicationId),
+        application: (applicationId) => new ApplicationHandle(context, applicationId),
+        operation: (driver) => new OperationHandle(driver, waitTimeoutMs),
+      },
     };
+    this.#context = context;
   }
 
   /** The REST root of the JobManager the client talks to now (the HA leader it found last). */
@@ -150,22 +160,13 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
   }
 
   /**
-   * The context the client's handles share (pipeline, wait defaults, version, watchers); for the
-   * package's own descriptors and handles, not part of the supported API.
-   * @internal
-   */
-  get context(): ClientContext {
-    return this.#context;
-  }
-
-  /**
    * A handle on one job. Sends nothing; a later call throws JobNotFoundError if the job does not
    * exist.
    *
    * @throws FlinkArgumentError when the id is not 32 hex characters.
    */
   job(jobId: string): JobClient {
-    return new JobClient(this.#context, jobId);
+    return this.#context.handles.job(jobId);
   }
 
   /** Cluster overview (`GET /overview`): task managers, slots, job counts, Flink version. */
@@ -225,9 +226,9 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     return this.#pipeline.request({ method: 'GET', path: '/jobmanager/config', schema: ConfigEntriesSchema }, options);
   }
 
-  /** The registered task managers (`GET /taskmanagers`) with their slots and resources. */
-  taskManagers(options?: RequestOptions): Promise<TaskManagers> {
-    return this.#pipeline.request({ method: 'GET', path: '/taskmanagers', schema: TaskManagersSchema }, options);
+  /** The registered task managers (`GET /taskmanagers`) with their slots, resources and memory. */
+  async listTaskManagers(options?: RequestOptions): Promise<TaskManagers['taskmanagers']> {
+    return (await this.#pipeline.request({ method: 'GET', path: '/taskmanagers', schema: TaskManagersSchema }, options)).taskmanagers;
   }
 
   /**
@@ -289,9 +290,9 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     return { jarId, filename: body.filename };
   }
 
-  /** The uploaded jars (`GET /jars`) with their entry classes. */
-  listJars(options?: RequestOptions): Promise<JarList> {
-    return this.#pipeline.request({ method: 'GET', path: '/jars', schema: JarListSchema }, options);
+  /** The uploaded jars (`GET /jars`), newest first, with their entry classes. */
+  async listJars(options?: RequestOptions): Promise<JarList['files']> {
+    return (await this.#pipeline.request({ method: 'GET', path: '/jars', schema: JarListSchema }, options)).files;
   }
 
   /**
@@ -332,7 +333,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
       },
       { timeoutMs: 120_000, ...options },
     );
-    return new JobClient(this.#context, body.jobid, body.applicationId ?? undefined);
+    return this.#context.handles.job(body.jobid, body.applicationId ?? undefined);
   }
 
   /**
@@ -378,7 +379,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
       },
       { timeoutMs: 120_000, ...options },
     );
-    return new ApplicationClient(this.#context, response.applicationid);
+    return this.#context.handles.application(response.applicationid);
   }
 
   /**
@@ -388,7 +389,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    * @throws FlinkArgumentError when the id is not 32 hex characters.
    */
   application(applicationId: string): ApplicationClient {
-    return new ApplicationClient(this.#context, applicationId);
+    return this.#context.handles.application(applicationId);
   }
 
   /**
@@ -455,12 +456,12 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
       },
       options,
     );
-    return new AsyncOperation(this.#context, disposalDriver(body['request-id']));
+    return this.#context.handles.operation(disposalDriver(this.#pipeline, body['request-id']));
   }
 
   /** A handle on a savepoint disposal triggered earlier, by its trigger id. Sends nothing. */
   savepointDisposalOperation(triggerId: string): AsyncOperation<void> {
-    return new AsyncOperation(this.#context, disposalDriver(checkId('triggerId', triggerId)));
+    return this.#context.handles.operation(disposalDriver(this.#pipeline, checkId('triggerId', triggerId)));
   }
 
   /**
@@ -485,7 +486,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    *
    * @param options.jobs job ids, or `'all'` (the default when `applications` is not given either)
    * @param options.applications application ids, or `'all'`
-   * @param options.intervalMs the pace, in ms (default: `web.refresh-interval` from `/config`)
+   * @param options.pollIntervalMs the pace, in ms (default: `web.refresh-interval` from `/config`)
    * @param options.changes `'status'` (default) or `'all'` (also task-level progress)
    * @param options.signal stops the watcher
    * @throws FlinkArgumentError for an id that is not 32 hex characters or an invalid option.
@@ -499,7 +500,21 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    * ```
    */
   watch(options: ClusterWatchOptions = {}): ClusterWatcher {
-    return new ClusterWatcher(this.#watchers, options);
+    return new ClusterWatcherHandle(this.#watchers, options);
+  }
+
+  /**
+   * The shared polls the client runs for its watchers right now (at most one per resource kind),
+   * with their pace, poll count, subscribers and snapshot size: what watching costs, for
+   * monitoring. Empty when nothing is watched.
+   *
+   * @example
+   * ```ts
+   * for (const p of cluster.watchPollers()) console.log(p.resource, p.intervalMs, p.subscribers);
+   * ```
+   */
+  watchPollers(): WatchPollerInfo[] {
+    return this.#watchers.pollers();
   }
 
   /**

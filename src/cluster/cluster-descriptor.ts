@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../options.js';
+import type { RequestOptions } from '../options/request-options.js';
 import type { ClusterClient } from './cluster-client.js';
 
 /** Options of {@link ClusterDescriptor.retrieve}. */

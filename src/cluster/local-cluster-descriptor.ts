@@ -13,7 +13,7 @@ import { FlinkServerError } from '../errors/flink-server-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { sleep } from '../internal/abort.js';
 import { pollUntil } from '../operations/poll.js';
-import type { ClusterClientOptions } from '../options.js';
+import type { ClusterClientOptions } from '../options/client-options.js';
 import { ClusterClient } from './cluster-client.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 

@@ -1,4 +1,4 @@
-import type { ClusterClientOptions } from '../options.js';
+import type { ClusterClientOptions } from '../options/client-options.js';
 import { ClusterClient } from './cluster-client.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 

@@ -22,7 +22,9 @@ export class FlinkValidationError extends FlinkError {
   readonly issues: readonly ValidationIssue[];
   /** The body as received: parsed JSON, or text when it was not JSON. */
   readonly body: unknown;
-  constructor(init: { endpoint: string; issues: readonly ValidationIssue[]; body: unknown; message?: string; cause?: unknown }) {
+  /** Whether the body was not JSON at all (a proxy's error page, a cut connection), rather than JSON of the wrong shape. */
+  readonly notJson: boolean;
+  constructor(init: { endpoint: string; issues: readonly ValidationIssue[]; body: unknown; notJson?: boolean; message?: string; cause?: unknown }) {
     const first = init.issues[0];
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
     const more = init.issues.length > 1 ? ` (+${init.issues.length - 1} more)` : '';
@@ -32,5 +34,6 @@ export class FlinkValidationError extends FlinkError {
     this.endpoint = init.endpoint;
     this.issues = init.issues;
     this.body = init.body;
+    this.notJson = init.notJson ?? false;
   }
 }

@@ -13,12 +13,14 @@ import type { ClusterClientEvents } from '../events.js';
 import { sleep } from '../internal/abort.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { redactHeaders, scrubSecrets } from '../internal/redact.js';
-import type { AuthOptions, ClusterClientOptions, RequestOptions, ValidationMode } from '../options.js';
+import type { AuthOptions, ClusterClientOptions, ValidationMode } from '../options/client-options.js';
+import type { RequestOptions } from '../options/request-options.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
 import { type Endpoint, EndpointSet } from './endpoint-set.js';
 import { mapHttpError, type ResourceRef } from './map-error.js';
-import { readBody } from './read-body.js';
-import { backoffDelay, DEFAULT_RETRY, isNotSent, isRetryableStatus, isTransient, parseRetryAfter, type ResolvedRetryOptions } from './retry-policy.js';
+import { readBody, type ReadBodyResult } from './read-body.js';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type ResolvedRetryOptions } from './retry-policy.js';
+import { isNotSent, isTransientStatus, isTransientTransportError } from './transient.js';
 
 /** HTTP methods the Flink REST API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -132,6 +134,33 @@ interface AttemptFailure {
   /** Whether another JobManager URL should be tried. */
   failover: boolean;
   retryAfterMs?: number;
+}
+
+/** What one attempt ended with. */
+type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: AttemptFailure };
+
+/** One attempt's request, encoded. */
+interface EncodedRequest {
+  origin: string;
+  path: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body: string | Readable | undefined;
+  /** When the attempt started (performance.now()). */
+  started: number;
+}
+
+/** One attempt's answer, read. */
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  read: ReadBodyResult;
+  durationMs: number;
+}
+
+/** Whether any byte of the request may have reached the server (set once the answer's headers arrived). */
+interface AttemptProgress {
+  sent: boolean;
 }
 
 const ATTEMPT_TIMEOUT = Symbol('attempt timeout');
@@ -268,126 +297,124 @@ export class RequestPipeline {
     }
   }
 
-  async #attempt<T>(
-    spec: RequestSpec<T>,
-    endpoint: Endpoint,
-    attempt: number,
-    timeoutMs: number,
-    options: RequestOptions,
-  ): Promise<{ ok: true; value: T } | { ok: false; failure: AttemptFailure }> {
-    const method = spec.method;
-    const path = endpoint.root + spec.path + queryString(spec.query);
-    // The attempt deadline and the caller's signal cover everything below, from asking a token
-    // provider for a token to reading the last byte of the body.
+  /**
+   * One HTTP attempt, in three steps: encode the request (headers, auth, body), send it and read
+   * the answer, classify the outcome. The attempt deadline and the caller's signal cover all of
+   * it, from asking a token provider for a token to reading the last byte of the body.
+   */
+  async #attempt<T>(spec: RequestSpec<T>, endpoint: Endpoint, attempt: number, timeoutMs: number, options: RequestOptions): Promise<AttemptOutcome<T>> {
     const attemptSignal = new AttemptSignal();
     const timer = setTimeout(() => attemptSignal.abort(ATTEMPT_TIMEOUT), timeoutMs);
     const userSignal = options.signal;
     const onUserAbort = (): void => attemptSignal.abort(userSignal?.reason);
     if (userSignal?.aborted) attemptSignal.abort(userSignal.reason);
     else userSignal?.addEventListener('abort', onUserAbort, { once: true });
-    const emitter = this.options.emitter;
-    const started = performance.now();
-    let sent = false;
+    const progress: AttemptProgress = { sent: false };
     try {
-      const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(options.headers), attemptSignal) : this.#headers(options.headers);
-      let body: string | Readable | undefined;
-      if (spec.json !== undefined) {
-        body = JSON.stringify(spec.json);
-        headers['content-type'] = 'application/json';
-      } else if (spec.stream) {
-        const stream = await spec.stream();
-        body = stream.body;
-        headers['content-type'] = stream.contentType;
-        if (stream.contentLength !== undefined) headers['content-length'] = String(stream.contentLength);
-      } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        // Flink reads an empty body as {}, but some proxies reject a body-less POST without a length.
-        headers['content-length'] = '0';
-      }
-      if (emitter.listenerCount('request') > 0) {
-        emitter.emit('request', {
-          method,
-          url: this.#displayUrl(endpoint, spec),
-          path: spec.path,
-          attempt,
-          headers: redactHeaders(headers, this.#sensitive),
-        });
-      }
-      const response = await this.#dispatcher.request({
-        origin: endpoint.origin,
-        path,
-        method,
-        headers,
-        body,
-        signal: attemptSignal,
-        // The attempt deadline above governs; undici's own 300 s timers would only fire later.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-      sent = true;
-      const lengthHeader = response.headers['content-length'];
-      const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
-      const read = await readBody(response.body, this.options.maxResponseBytes, contentLength);
-      const status = response.statusCode;
-      if (emitter.listenerCount('response') > 0) {
-        emitter.emit('response', {
-          method,
-          url: this.#displayUrl(endpoint, spec),
-          path: spec.path,
-          attempt,
-          status,
-          durationMs: performance.now() - started,
-        });
-      }
-      if (!read.ok) {
-        return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
-      }
-      if (status >= 200 && status < 300) {
-        return { ok: true, value: this.#parse(spec, read.text) };
-      }
-      const { parsed, errors } = this.#errorBody(read.text);
-      const error = mapHttpError({
-        status,
-        method,
-        url: this.#displayUrl(endpoint, spec),
-        path: spec.path,
-        errors,
-        body: parsed,
-        resource: spec.resource,
-      });
-      const retryable = isRetryableStatus(status);
-      return {
-        ok: false,
-        failure: {
-          error,
-          retry: retryable ? 'idempotent' : 'never',
-          failover: status === 502 || status === 503 || status === 504,
-          retryAfterMs: retryable ? parseRetryAfter(response.headers['retry-after']) : undefined,
-        },
-      };
+      const request = await this.#encode(spec, endpoint, attempt, options, attemptSignal);
+      const answer = await this.#send(request, attemptSignal, progress);
+      return this.#classifyAnswer(spec, endpoint, attempt, answer);
     } catch (err) {
-      if (options.signal?.aborted) {
-        return { ok: false, failure: { error: new FlinkAbortError(options.signal.reason, `${method} ${spec.path}`), retry: 'never', failover: false } };
-      }
-      if (attemptSignal.reason === ATTEMPT_TIMEOUT) {
-        const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs, target: `${method} ${spec.path}` });
-        // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
-        return { ok: false, failure: { error, retry: 'idempotent', failover: true } };
-      }
-      if (err instanceof FlinkError) return { ok: false, failure: { error: err, retry: 'never', failover: false } };
-      const error = new FlinkConnectionError({ method, url: this.#displayUrl(endpoint, spec), path: spec.path, cause: this.#scrubError(err) });
-      const notSent = !sent && isNotSent(err);
-      return {
-        ok: false,
-        failure: {
-          error,
-          retry: notSent && (!spec.stream || spec.replayable) ? 'any' : isTransient(err) ? 'idempotent' : 'never',
-          failover: true,
-        },
-      };
+      return { ok: false, failure: this.#classifyThrown(spec, endpoint, err, { timeoutMs, options, attemptSignal, sent: progress.sent }) };
     } finally {
       clearTimeout(timer);
       userSignal?.removeEventListener('abort', onUserAbort);
     }
+  }
+
+  /** Builds the request of one attempt: path and query, headers (with a fresh token), body. */
+  async #encode<T>(spec: RequestSpec<T>, endpoint: Endpoint, attempt: number, options: RequestOptions, signal: AttemptSignal): Promise<EncodedRequest> {
+    const method = spec.method;
+    const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(options.headers), signal) : this.#headers(options.headers);
+    let body: string | Readable | undefined;
+    if (spec.json !== undefined) {
+      body = JSON.stringify(spec.json);
+      headers['content-type'] = 'application/json';
+    } else if (spec.stream) {
+      const stream = await spec.stream();
+      body = stream.body;
+      headers['content-type'] = stream.contentType;
+      if (stream.contentLength !== undefined) headers['content-length'] = String(stream.contentLength);
+    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      // Flink reads an empty body as {}, but some proxies reject a body-less POST without a length.
+      headers['content-length'] = '0';
+    }
+    const emitter = this.options.emitter;
+    if (emitter.listenerCount('request') > 0) {
+      emitter.emit('request', { method, url: this.#displayUrl(endpoint, spec), path: spec.path, attempt, headers: redactHeaders(headers, this.#sensitive) });
+    }
+    return { origin: endpoint.origin, path: endpoint.root + spec.path + queryString(spec.query), method, headers, body, started: performance.now() };
+  }
+
+  /** Sends the request and reads the whole answer, up to the size cap. */
+  async #send(request: EncodedRequest, signal: AttemptSignal, progress: AttemptProgress): Promise<Answer> {
+    const response = await this.#dispatcher.request({
+      origin: request.origin,
+      path: request.path,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      // The attempt deadline governs; undici's own 300 s timers would only fire later.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    progress.sent = true;
+    const lengthHeader = response.headers['content-length'];
+    const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
+    const read = await readBody(response.body, this.options.maxResponseBytes, contentLength);
+    return { status: response.statusCode, headers: response.headers, read, durationMs: performance.now() - request.started };
+  }
+
+  /** Turns an answer into the parsed value, or into a typed failure saying whether to try again. */
+  #classifyAnswer<T>(spec: RequestSpec<T>, endpoint: Endpoint, attempt: number, answer: Answer): AttemptOutcome<T> {
+    const { status, read } = answer;
+    const method = spec.method;
+    const emitter = this.options.emitter;
+    if (emitter.listenerCount('response') > 0) {
+      emitter.emit('response', { method, url: this.#displayUrl(endpoint, spec), path: spec.path, attempt, status, durationMs: answer.durationMs });
+    }
+    if (!read.ok) {
+      return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
+    }
+    if (status >= 200 && status < 300) return { ok: true, value: this.#parse(spec, read.text) };
+    const { parsed, errors } = this.#errorBody(read.text);
+    const error = mapHttpError({ status, method, url: this.#displayUrl(endpoint, spec), path: spec.path, errors, body: parsed, resource: spec.resource });
+    const retryable = isTransientStatus(status);
+    return {
+      ok: false,
+      failure: {
+        error,
+        retry: retryable ? 'idempotent' : 'never',
+        failover: status === 502 || status === 503 || status === 504,
+        retryAfterMs: retryable ? parseRetryAfter(answer.headers['retry-after']) : undefined,
+      },
+    };
+  }
+
+  /** Turns what an attempt threw (abort, deadline, transport failure) into a typed failure. */
+  #classifyThrown<T>(
+    spec: RequestSpec<T>,
+    endpoint: Endpoint,
+    err: unknown,
+    at: { timeoutMs: number; options: RequestOptions; attemptSignal: AttemptSignal; sent: boolean },
+  ): AttemptFailure {
+    const method = spec.method;
+    const signal = at.options.signal;
+    if (signal?.aborted) return { error: new FlinkAbortError(signal.reason, `${method} ${spec.path}`), retry: 'never', failover: false };
+    if (at.attemptSignal.reason === ATTEMPT_TIMEOUT) {
+      const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs: at.timeoutMs, target: `${method} ${spec.path}` });
+      // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
+      return { error, retry: 'idempotent', failover: true };
+    }
+    if (err instanceof FlinkError) return { error: err, retry: 'never', failover: false };
+    const error = new FlinkConnectionError({ method, url: this.#displayUrl(endpoint, spec), path: spec.path, cause: this.#scrubError(err) });
+    const notSent = !at.sent && isNotSent(err);
+    return {
+      error,
+      retry: notSent && (!spec.stream || spec.replayable) ? 'any' : isTransientTransportError(err) ? 'idempotent' : 'never',
+      failover: true,
+    };
   }
 
   #headers(extra: Record<string, string> | undefined): Record<string, string> {
@@ -425,6 +452,7 @@ export class RequestPipeline {
         endpoint: `${spec.method} ${spec.path}`,
         issues: [{ path: [], message: 'response is not JSON' }],
         body: truncate(this.#scrub(text)),
+        notJson: true,
         cause: err,
       });
     }

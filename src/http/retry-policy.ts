@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../options.js';
+import type { RetryOptions } from '../options/client-options.js';
 
 /** Retry timing with every default applied. */
 export type ResolvedRetryOptions = Required<RetryOptions>;
@@ -11,47 +11,6 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = {
   jitter: 0.2,
   maxRetryAfterMs: 60_000,
 };
-
-/**
- * Statuses worth another attempt: 408 (request timeout), 429 (rate limited), 502/504 (a proxy lost
- * the JobManager) and 503 (leader election). Not 500: Flink uses it for failures that repeat.
- */
-const RETRYABLE_STATUSES = new Set([408, 429, 502, 503, 504]);
-
-/** Whether a response status may be retried (for a request that is safe to repeat). */
-export function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUSES.has(status);
-}
-
-/**
- * Error codes of failures that happen before any byte of the request reaches the server, so any
- * request, even a non-idempotent one, can be sent again.
- */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** Error codes of connection failures worth retrying for a request that is safe to repeat. */
-const TRANSIENT_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-
-/** The `code` of a transport error, looking through `cause` chains. */
-export function transportCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-/** Whether a transport error certainly happened before the request was sent. */
-export function isNotSent(err: unknown): boolean {
-  const code = transportCode(err);
-  return code !== undefined && NOT_SENT_CODES.has(code);
-}
-
-/** Whether a transport error is a transient connection failure. */
-export function isTransient(err: unknown): boolean {
-  const code = transportCode(err);
-  return code !== undefined && TRANSIENT_CODES.has(code);
-}
 
 /**
  * Parses `Retry-After` (seconds or an HTTP date) into milliseconds from `now`; undefined when

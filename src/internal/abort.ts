@@ -1,10 +1,5 @@
 import { FlinkAbortError } from '../errors/flink-abort-error.js';
 
-/** Throws a FlinkAbortError when the signal has already fired. */
-export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
-  if (signal?.aborted) throw new FlinkAbortError(signal.reason, what);
-}
-
 /**
  * Waits `ms` milliseconds, or rejects with FlinkAbortError as soon as `signal` fires. The timer is
  * cleared on abort, so nothing is left pending.

@@ -1,10 +1,11 @@
 import { OperationFailedError } from '../errors/operation-failed-error.js';
-import type { ClientContext } from '../internal/client-context.js';
+import type { RequestPipeline } from '../http/request-pipeline.js';
 import { summarizeThrowable } from '../internal/throwable.js';
-import type { RequestOptions } from '../options.js';
+import type { RequestOptions } from '../options/request-options.js';
 import { AsynchronousOperationStatusSchema, CheckpointTriggerStatusSchema, SavepointStatusSchema } from '../schemas/operations.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
-import type { OperationDriver, OperationKind, OperationStatus } from './async-operation.js';
+import type { OperationKind, OperationStatus } from './async-operation.js';
+import type { OperationDriver } from './operation-handle.js';
 
 /** What a completed operation's payload says: its result, or its failure cause. */
 type Outcome<T> = { result: T } | { failure: unknown };
@@ -15,6 +16,7 @@ type Outcome<T> = { result: T } | { failure: unknown };
  * progress; once it is, `outcome` reads the payload, whose field names differ per operation.
  */
 function driver<B extends { status: { id: string } }, T>(init: {
+  pipeline: RequestPipeline;
   kind: OperationKind;
   jobId: string | undefined;
   triggerId: string;
@@ -27,8 +29,8 @@ function driver<B extends { status: { id: string } }, T>(init: {
     kind,
     jobId,
     triggerId,
-    async poll(context: ClientContext, options: RequestOptions): Promise<OperationStatus<T>> {
-      const body = await context.pipeline.request(
+    async poll(options: RequestOptions): Promise<OperationStatus<T>> {
+      const body = await init.pipeline.request(
         {
           method: 'GET',
           path: init.path,
@@ -48,8 +50,9 @@ function driver<B extends { status: { id: string } }, T>(init: {
 }
 
 /** Polls a savepoint or stop-with-savepoint operation; the result is the savepoint location. */
-export function savepointDriver(kind: 'savepoint' | 'stop', jobId: string, triggerId: string): OperationDriver<string> {
+export function savepointDriver(pipeline: RequestPipeline, kind: 'savepoint' | 'stop', jobId: string, triggerId: string): OperationDriver<string> {
   return driver({
+    pipeline,
     kind,
     jobId,
     triggerId,
@@ -61,8 +64,9 @@ export function savepointDriver(kind: 'savepoint' | 'stop', jobId: string, trigg
 }
 
 /** Polls a checkpoint operation; the result is the checkpoint id (its payload is camelCase). */
-export function checkpointDriver(jobId: string, triggerId: string): OperationDriver<number> {
+export function checkpointDriver(pipeline: RequestPipeline, jobId: string, triggerId: string): OperationDriver<number> {
   return driver({
+    pipeline,
     kind: 'checkpoint',
     jobId,
     triggerId,
@@ -74,8 +78,9 @@ export function checkpointDriver(jobId: string, triggerId: string): OperationDri
 }
 
 /** Polls a savepoint disposal; it succeeds unless the payload names a failure cause. */
-export function disposalDriver(triggerId: string): OperationDriver<void> {
+export function disposalDriver(pipeline: RequestPipeline, triggerId: string): OperationDriver<void> {
   return driver({
+    pipeline,
     kind: 'savepoint-disposal',
     jobId: undefined,
     triggerId,

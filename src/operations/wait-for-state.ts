@@ -1,6 +1,6 @@
 import { UnreachableStateError } from '../errors/unreachable-state-error.js';
-import type { WaitOptions } from '../options.js';
-import { isTransientWaitError } from './async-operation.js';
+import type { WaitOptions } from '../options/request-options.js';
+import { isTransientError } from '../http/transient.js';
 import { pollUntil } from './poll.js';
 
 /** One state, any of several, or a predicate. */
@@ -30,7 +30,7 @@ export async function waitForState<S extends string>(init: {
     timeoutMs: options.timeoutMs ?? init.defaultTimeoutMs,
     signal: options.signal,
     target: `${init.resource} ${init.id} waiting for ${awaited}`,
-    tolerate: isTransientWaitError,
+    tolerate: isTransientError,
   });
   if (!matches(state)) throw new UnreachableStateError({ resource: init.resource, id: init.id, state, awaited });
   return state;

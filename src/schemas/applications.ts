@@ -8,31 +8,31 @@ import { defineSchema, type SchemaKit, typedSchema } from './schema-kit.js';
  * Every application state of Flink 2.3 (`org.apache.flink.api.common.ApplicationState`), in
  * Flink's order. Note `CANCELING` with one L, unlike the job status `CANCELLING`.
  */
-export const KNOWN_APPLICATION_STATES = ['CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELING', 'CANCELED', 'FINISHED'] as const;
+export const KNOWN_APPLICATION_STATUSES = ['CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELING', 'CANCELED', 'FINISHED'] as const;
 
 /** One of the application states this SDK knows. */
-export type KnownApplicationState = (typeof KNOWN_APPLICATION_STATES)[number];
+export type KnownApplicationStatus = (typeof KNOWN_APPLICATION_STATUSES)[number];
 
 /**
- * An application state as Flink sends it: one of {@link KNOWN_APPLICATION_STATES}, or, in lenient
+ * An application state as Flink sends it: one of {@link KNOWN_APPLICATION_STATUSES}, or, in lenient
  * validation, a state a newer Flink added.
  */
-export type ApplicationStatus = KnownApplicationState | (string & {});
+export type ApplicationStatus = KnownApplicationStatus | (string & {});
 
 /** The application states after which an application never changes again. */
-export type TerminalApplicationState = 'FAILED' | 'CANCELED' | 'FINISHED';
+export type TerminalApplicationStatus = 'FAILED' | 'CANCELED' | 'FINISHED';
 
 /** Whether an application state is terminal: FAILED, CANCELED or FINISHED. */
-export function isTerminalApplicationState(state: string): state is TerminalApplicationState {
+export function isTerminalApplicationStatus(state: string): state is TerminalApplicationStatus {
   return state === 'FAILED' || state === 'CANCELED' || state === 'FINISHED';
 }
 
 /**
- * The schema of an application state field: closed over {@link KNOWN_APPLICATION_STATES} in
+ * The schema of an application state field: closed over {@link KNOWN_APPLICATION_STATUSES} in
  * strict mode, any string in lenient mode.
  */
-export function applicationStateEnum(k: SchemaKit): z.ZodType<ApplicationStatus> {
-  return k.openEnum(KNOWN_APPLICATION_STATES);
+export function applicationStatusEnum(k: SchemaKit): z.ZodType<ApplicationStatus> {
+  return k.openEnum(KNOWN_APPLICATION_STATUSES);
 }
 
 /** One application in `GET /applications/overview` (Flink 2.3+, `ApplicationDetails`). */
@@ -66,7 +66,7 @@ function applicationOverview(k: SchemaKit) {
     // -1 until terminal.
     'end-time': z.number(),
     duration: z.number(),
-    status: applicationStateEnum(k),
+    status: applicationStatusEnum(k),
     // Job status → number of the application's jobs in it; only statuses that occur.
     jobs: numbersByName(k, KNOWN_JOB_STATUSES),
   });
@@ -119,11 +119,11 @@ export const ApplicationDetailsSchema = typedSchema<ApplicationDetails>()(define
   k.object({
     id: hexId(k),
     name: z.string(),
-    status: applicationStateEnum(k),
+    status: applicationStatusEnum(k),
     'start-time': z.number(),
     'end-time': z.number(),
     duration: z.number(),
-    timestamps: numbersByName(k, KNOWN_APPLICATION_STATES),
+    timestamps: numbersByName(k, KNOWN_APPLICATION_STATUSES),
     jobs: z.array(jobOverview(k)),
   }),
 ));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ValidationMode } from '../options.js';
+import type { ValidationMode } from '../options/client-options.js';
 import { compileFastCheck, type FastCheck } from './fast-check.js';
 
 /**

@@ -8,9 +8,9 @@ import type { ApplicationChange, JobChange, WatchChanges, WatchErrorEvent, Watch
 /** The checked pace and change filter of a watcher's options. @internal */
 export function resolveWatchOptions(options: WatchOptionsBase): { intervalMs: number | undefined; changes: WatchChanges } {
   if (options === null || typeof options !== 'object') throw new FlinkArgumentError('options', 'expected an options object');
-  const { intervalMs, changes = 'status', signal } = options;
+  const { pollIntervalMs: intervalMs, changes = 'status', signal } = options;
   if (intervalMs !== undefined && !(typeof intervalMs === 'number' && intervalMs > 0 && Number.isFinite(intervalMs))) {
-    throw new FlinkArgumentError('intervalMs', 'expected a positive number of milliseconds');
+    throw new FlinkArgumentError('pollIntervalMs', 'expected a positive number of milliseconds');
   }
   if (changes !== 'status' && changes !== 'all') throw new FlinkArgumentError('changes', "expected 'status' or 'all'");
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new FlinkArgumentError('signal', 'expected an AbortSignal');

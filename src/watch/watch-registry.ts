@@ -1,17 +1,17 @@
-import { applicationStateOfJobStatus } from '../application/application-state.js';
-import { applicationSummaryOfJob, applicationSummaryOfOverview } from '../application/application-summary.js';
+import { applicationStatusOfJobStatus } from '../schemas/application-status.js';
+import { applicationSummaryOfJob, applicationSummaryOfOverview } from '../schemas/application-summary.js';
 import { FlinkAbortError } from '../errors/flink-abort-error.js';
 import { FlinkError } from '../errors/flink-error.js';
 import type { RequestPipeline } from '../http/request-pipeline.js';
-import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import { pollUntil } from '../operations/poll.js';
-import { type ApplicationOverview, ApplicationsOverviewSchema, isTerminalApplicationState } from '../schemas/applications.js';
+import { type ApplicationOverview, ApplicationsOverviewSchema, isTerminalApplicationStatus } from '../schemas/applications.js';
 import type { DashboardConfig } from '../schemas/cluster.js';
 import { isGloballyTerminalJobStatus } from '../schemas/job-status.js';
 import { type JobOverview, JobsOverviewSchema } from '../schemas/jobs.js';
 import { type EntryEvent, type OverviewSource, type PollSubscriber, SnapshotPoller } from './snapshot-poller.js';
 import { asFlinkError, isTransientWatchError } from './watch-errors.js';
-import type { ApplicationChange, JobChange, WatchChange, WatchChanges, WatchErrorEvent } from './watch-types.js';
+import type { ApplicationChange, JobChange, WatchChange, WatchChanges, WatchErrorEvent, WatchPollerInfo } from './watch-types.js';
 
 /** What one watcher subscribes with, for one resource kind. @internal */
 export interface WatchSink<C extends WatchChange> {
@@ -101,19 +101,19 @@ export class WatchRegistry {
     this.#options = options;
   }
 
-  /** The jobs poller, while one runs (for tests and benchmarks). */
-  get jobsPoller(): SnapshotPoller<JobOverview> | undefined {
-    return this.#jobs;
-  }
-
-  /** The applications poller, while one runs (Flink 2.3+). */
-  get applicationsPoller(): SnapshotPoller<ApplicationOverview> | undefined {
-    return this.#applications;
-  }
-
-  /** Pollers running now. */
-  get activePollers(): number {
-    return (this.#jobs ? 1 : 0) + (this.#applications ? 1 : 0);
+  /** The shared polls running now, for diagnostics. */
+  pollers(): WatchPollerInfo[] {
+    const info = (resource: WatchPollerInfo['resource'], p: SnapshotPoller<unknown>): WatchPollerInfo => ({
+      resource,
+      intervalMs: p.intervalMs,
+      polls: p.polls,
+      subscribers: p.size,
+      entries: p.entries,
+    });
+    const out: WatchPollerInfo[] = [];
+    if (this.#jobs) out.push(info('jobs', this.#jobs as SnapshotPoller<unknown>));
+    if (this.#applications) out.push(info('applications', this.#applications as SnapshotPoller<unknown>));
+    return out;
   }
 
   /**
@@ -241,53 +241,56 @@ export class WatchRegistry {
   }
 
   #jobsPoller(info: ClusterInfo): SnapshotPoller<JobOverview> {
-    if (this.#jobs) return this.#jobs;
-    const pipeline = this.#options.pipeline;
-    const source: OverviewSource<JobOverview> = {
-      name: 'jobs',
-      // The SDK acts on these fields (terminal states end watchers): validate even with validation 'off'.
-      fetch: async (signal) => (await pipeline.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverviewSchema, alwaysValidate: true }, { signal })).jobs,
-      id: (job) => job.jid,
-      status: (job) => job.state,
-      // Flink moves `last-modification` with every job and task state change.
-      sameDetails: (a, b) => a['last-modification'] === b['last-modification'],
-    };
-    const poller: SnapshotPoller<JobOverview> = new SnapshotPoller(source, {
-      ...this.#pollerOptions(info),
-      onStop: () => {
-        if (this.#jobs === poller) this.#jobs = undefined;
-      },
+    this.#jobs ??= this.#poller(info, JOBS_SOURCE(this.#options.pipeline), (stopped) => {
+      if (this.#jobs === stopped) this.#jobs = undefined;
     });
-    this.#jobs = poller;
-    return poller;
+    return this.#jobs;
   }
 
   #applicationsPoller(info: ClusterInfo): SnapshotPoller<ApplicationOverview> {
-    if (this.#applications) return this.#applications;
-    const pipeline = this.#options.pipeline;
-    const source: OverviewSource<ApplicationOverview> = {
-      name: 'applications',
-      fetch: async (signal) =>
-        (await pipeline.request({ method: 'GET', path: '/applications/overview', schema: ApplicationsOverviewSchema, alwaysValidate: true }, { signal })).applications,
-      id: (app) => app.id,
-      status: (app) => app.status,
-      sameDetails: (a, b) => a['end-time'] === b['end-time'] && sameCounts(a.jobs, b.jobs),
-    };
-    const poller: SnapshotPoller<ApplicationOverview> = new SnapshotPoller(source, {
-      ...this.#pollerOptions(info),
-      onStop: () => {
-        if (this.#applications === poller) this.#applications = undefined;
-      },
+    this.#applications ??= this.#poller(info, APPLICATIONS_SOURCE(this.#options.pipeline), (stopped) => {
+      if (this.#applications === stopped) this.#applications = undefined;
     });
-    this.#applications = poller;
-    return poller;
+    return this.#applications;
   }
 
-  #pollerOptions(info: ClusterInfo) {
+  /** A poller of one overview source; `onStop` hears when it stops (its last subscriber left, or close). */
+  #poller<E>(info: ClusterInfo, source: OverviewSource<E>, onStop: (poller: SnapshotPoller<E>) => void): SnapshotPoller<E> {
     const { maxBackoffMs, sleep, now, random } = this.#options;
-    return { defaultIntervalMs: info.refreshIntervalMs, maxBackoffMs, sleep, now, random };
+    const poller: SnapshotPoller<E> = new SnapshotPoller(source, {
+      defaultIntervalMs: info.refreshIntervalMs,
+      maxBackoffMs,
+      sleep,
+      now,
+      random,
+      onStop: () => onStop(poller),
+    });
+    return poller;
   }
 }
+
+// The SDK acts on the fields of both overviews (terminal states end watchers): validate them even
+// with validation 'off'.
+
+/** `GET /jobs/overview` as a poller source. */
+const JOBS_SOURCE = (pipeline: RequestPipeline): OverviewSource<JobOverview> => ({
+  name: 'jobs',
+  fetch: async (signal) => (await pipeline.request({ method: 'GET', path: '/jobs/overview', schema: JobsOverviewSchema, alwaysValidate: true }, { signal })).jobs,
+  id: (job) => job.jid,
+  status: (job) => job.state,
+  // Flink moves `last-modification` with every job and task state change.
+  sameDetails: (a, b) => a['last-modification'] === b['last-modification'],
+});
+
+/** `GET /applications/overview` (Flink 2.3+) as a poller source. */
+const APPLICATIONS_SOURCE = (pipeline: RequestPipeline): OverviewSource<ApplicationOverview> => ({
+  name: 'applications',
+  fetch: async (signal) =>
+    (await pipeline.request({ method: 'GET', path: '/applications/overview', schema: ApplicationsOverviewSchema, alwaysValidate: true }, { signal })).applications,
+  id: (app) => app.id,
+  status: (app) => app.status,
+  sameDetails: (a, b) => a['end-time'] === b['end-time'] && sameCounts(a.jobs, b.jobs),
+});
 
 /** What every adapter between a poller and a watcher's sink shares. */
 abstract class SinkSubscriber<E, C extends WatchChange> implements PollSubscriber<E> {
@@ -338,7 +341,7 @@ class ApplicationSubscriber extends SinkSubscriber<ApplicationOverview, Applicat
       applicationId: event.id,
       previousStatus: event.previousStatus,
       status: event.status,
-      terminal: isTerminalApplicationState(event.status),
+      terminal: isTerminalApplicationStatus(event.status),
       initial: event.initial,
       timestamp: event.timestamp,
       details: applicationSummaryOfOverview(event.entry),
@@ -353,8 +356,8 @@ class ApplicationSubscriber extends SinkSubscriber<ApplicationOverview, Applicat
  */
 class EmulatedApplicationSubscriber extends SinkSubscriber<JobOverview, ApplicationChange> {
   entry(event: EntryEvent<JobOverview>): void {
-    const status = applicationStateOfJobStatus(event.status);
-    const previousStatus = event.previousStatus === undefined ? undefined : applicationStateOfJobStatus(event.previousStatus);
+    const status = applicationStatusOfJobStatus(event.status);
+    const previousStatus = event.previousStatus === undefined ? undefined : applicationStatusOfJobStatus(event.previousStatus);
     if (event.type === 'status' && previousStatus === status && !this.modifications) return;
     this.sink.change({
       resource: 'application',
@@ -362,7 +365,7 @@ class EmulatedApplicationSubscriber extends SinkSubscriber<JobOverview, Applicat
       applicationId: event.id,
       previousStatus,
       status,
-      terminal: isTerminalApplicationState(status),
+      terminal: isTerminalApplicationStatus(status),
       initial: event.initial,
       timestamp: event.timestamp,
       details: applicationSummaryOfJob(event.entry),

@@ -1,4 +1,4 @@
-import type { ApplicationSummary } from '../application/application-client.js';
+import type { ApplicationSummary } from '../schemas/application-summary.js';
 import type { FlinkError } from '../errors/flink-error.js';
 import type { ApplicationStatus } from '../schemas/applications.js';
 import type { JobStatus } from '../schemas/job-status.js';
@@ -122,7 +122,7 @@ export interface WatchOptionsBase {
    * @default the cluster's `web.refresh-interval` (read once from `GET /config`; 3 000 by default):
    *   Flink refreshes much of what it serves at that pace.
    */
-  intervalMs?: number;
+  pollIntervalMs?: number;
   /** Stops the watcher: an iterator then completes (it does not throw), an emitter stops. */
   signal?: AbortSignal;
   /**
@@ -183,4 +183,22 @@ export interface ClusterWatcherEvents {
    * eventemitter3 does not throw for an `error` event nobody listens to: listen to it.
    */
   error: (event: WatchErrorEvent) => void;
+}
+
+/**
+ * One shared poll a ClusterClient runs for its watchers, as `cluster.watchPollers()` reports it:
+ * for monitoring what watching costs (one request per interval per poll, whatever the number of
+ * watchers).
+ */
+export interface WatchPollerInfo {
+  /** What it polls: `GET /jobs/overview` or (Flink 2.3+) `GET /applications/overview`. */
+  readonly resource: 'jobs' | 'applications';
+  /** The pace it runs at now: the smallest interval any of its subscribers asked for, in ms. */
+  readonly intervalMs: number;
+  /** Polls completed (successful or not) since it started. */
+  readonly polls: number;
+  /** Watcher subscriptions it serves now. */
+  readonly subscribers: number;
+  /** Jobs or applications in its last snapshot. */
+  readonly entries: number;
 }

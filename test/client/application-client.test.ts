@@ -1,13 +1,12 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApplicationClient,
   ApplicationNotFoundError,
-  applicationStateOfJobStatus,
+  applicationStatusOfJobStatus,
   ClusterClient,
   FlinkConflictError,
   FlinkBadRequestError,
-  isTerminalApplicationState,
+  isTerminalApplicationStatus,
   UnsupportedFeatureError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
@@ -47,20 +46,21 @@ const nonConfig = () => server.requests.filter((r) => !r.url.endsWith('/config')
 
 describe('application state helpers', () => {
   it('maps job statuses as Flink does and knows the terminal states', () => {
-    expect(applicationStateOfJobStatus('FAILED')).toBe('FAILED');
-    expect(applicationStateOfJobStatus('CANCELED')).toBe('CANCELED');
-    expect(applicationStateOfJobStatus('FINISHED')).toBe('FINISHED');
-    expect(applicationStateOfJobStatus('CANCELLING')).toBe('CANCELING');
-    expect(applicationStateOfJobStatus('RESTARTING')).toBe('RUNNING');
-    expect(['FINISHED', 'FAILED', 'CANCELED'].every(isTerminalApplicationState)).toBe(true);
-    expect(['CREATED', 'RUNNING', 'FAILING', 'CANCELING'].some(isTerminalApplicationState)).toBe(false);
+    expect(applicationStatusOfJobStatus('FAILED')).toBe('FAILED');
+    expect(applicationStatusOfJobStatus('CANCELED')).toBe('CANCELED');
+    expect(applicationStatusOfJobStatus('FINISHED')).toBe('FINISHED');
+    expect(applicationStatusOfJobStatus('CANCELLING')).toBe('CANCELING');
+    expect(applicationStatusOfJobStatus('RESTARTING')).toBe('RUNNING');
+    expect(['FINISHED', 'FAILED', 'CANCELED'].every(isTerminalApplicationStatus)).toBe(true);
+    expect(['CREATED', 'RUNNING', 'FAILING', 'CANCELING'].some(isTerminalApplicationStatus)).toBe(false);
   });
 });
 
 describe('on Flink 2.3 (FLIP-549 endpoints)', () => {
   it('cluster.application(id) is a cheap handle', () => {
-    const app = connect('2.3.0').application(hexId());
-    expect(app).toBeInstanceOf(ApplicationClient);
+    const id = hexId();
+    const app = connect('2.3.0').application(id);
+    expect(app.applicationId).toBe(id);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -184,7 +184,7 @@ describe('on Flink 1.20 (no application endpoints: the emulated view)', () => {
     const jobs = (ex.body as { jobs: { jid: string; state: string }[] }).jobs;
     expect(apps.map((a) => a.applicationId)).toEqual(jobs.map((j) => j.jid));
     expect(apps.every((a) => a.emulated)).toBe(true);
-    expect(apps.map((a) => a.status)).toEqual(jobs.map((j) => applicationStateOfJobStatus(j.state)));
+    expect(apps.map((a) => a.status)).toEqual(jobs.map((j) => applicationStatusOfJobStatus(j.state)));
   });
 
 });

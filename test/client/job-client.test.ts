@@ -250,7 +250,7 @@ describe('cluster-level reads', () => {
       expect(jobs.length).toBeGreaterThan(0);
       expect(jobs[0]?.jid).toMatch(/^[0-9a-f]{32}$/);
       expect((await c.jobManagerConfig()).some((e) => e.key === 'rest.port' || e.key.startsWith('jobmanager.'))).toBe(true);
-      expect((await c.taskManagers()).taskmanagers.length).toBeGreaterThan(0);
+      expect((await c.listTaskManagers()).length).toBeGreaterThan(0);
     } finally {
       await c.close();
     }

@@ -50,12 +50,12 @@ describe('watching through a JobManager restart (simulator)', () => {
     sim.clock.advance(100);
     const changes: WatchChange[] = [];
     const errors: WatchErrorEvent[] = [];
-    const watcher = cluster.watch({ jobs: 'all', intervalMs: 20 });
+    const watcher = cluster.watch({ jobs: 'all', pollIntervalMs: 20 });
     watcher.on('added', (c) => changes.push(c)).on('status', (c) => changes.push(c)).on('removed', (c) => changes.push(c)).on('error', (e) => errors.push(e));
     watcher.start();
     const seenByIterator: string[] = [];
     const iteration = (async () => {
-      for await (const c of cluster.job(a.id).watch({ intervalMs: 20 })) seenByIterator.push(c.status);
+      for await (const c of cluster.job(a.id).watch({ pollIntervalMs: 20 })) seenByIterator.push(c.status);
     })();
     await until(() => changes.length === 2 && seenByIterator.length === 1, 'initial state');
 
@@ -83,11 +83,11 @@ describe('watching through a JobManager restart (simulator)', () => {
     const b = sim.jobs.submit({ name: 'two' });
     sim.clock.advance(100);
     const changes: WatchChange[] = [];
-    const watcher = cluster.watch({ jobs: [a.id, b.id], intervalMs: 20 });
+    const watcher = cluster.watch({ jobs: [a.id, b.id], pollIntervalMs: 20 });
     watcher.on('added', (c) => changes.push(c)).on('removed', (c) => changes.push(c)).start();
     const ended: JobChange[] = [];
     const iteration = (async () => {
-      for await (const c of cluster.job(b.id).watch({ intervalMs: 20 })) ended.push(c);
+      for await (const c of cluster.job(b.id).watch({ pollIntervalMs: 20 })) ended.push(c);
     })();
     await until(() => changes.length === 2, 'initial state');
     await sim.faults.restartJobManager({ downMs: 200, keepState: false });
@@ -106,7 +106,7 @@ describe('watching through a JobManager restart (simulator)', () => {
     const errors: WatchErrorEvent[] = [];
     const seen: JobChange[] = [];
     const iteration = (async () => {
-      for await (const c of cluster.job(job.id).watch({ intervalMs: 20, onError: (e) => errors.push(e) })) seen.push(c);
+      for await (const c of cluster.job(job.id).watch({ pollIntervalMs: 20, onError: (e) => errors.push(e) })) seen.push(c);
     })();
     await until(() => seen.length === 1, 'initial state');
     const fault = sim.faults.leaderElection({ path: '/jobs/overview' });
@@ -127,7 +127,7 @@ describe('watching through a JobManager restart (simulator)', () => {
       sim.clock.advance(100);
       const seen: string[] = [];
       const iteration = (async () => {
-        for await (const c of cluster.application(appId).watch({ intervalMs: 20 })) seen.push(`${c.status}${c.details.emulated ? ' emulated' : ''}`);
+        for await (const c of cluster.application(appId).watch({ pollIntervalMs: 20 })) seen.push(`${c.status}${c.details.emulated ? ' emulated' : ''}`);
       })();
       await until(() => seen.length === 1, 'initial state');
       job.finish();

@@ -145,12 +145,17 @@ async function until(ok: () => boolean, what = 'condition', limitMs = 15_000): P
   }
 }
 
-/** Waits until the shared jobs poller has completed `n` more polls. */
-async function polls(c: ClusterClient, n: number): Promise<void> {
-  await until(() => c.context.watchers.jobsPoller !== undefined, 'jobs poller running');
-  const poller = c.context.watchers.jobsPoller;
-  const target = (poller?.polls ?? 0) + n;
-  await until(() => (poller?.polls ?? 0) >= target || poller?.stopped === true, `${n} polls`);
+const jobsPoller = (c: ClusterClient) => c.watchPollers().find((p) => p.resource === 'jobs');
+
+/**
+ * Waits until the shared jobs poll has completed `n` more polls than it had when it was first
+ * seen running. Counting from the first sight, not from the call, keeps a slow machine from
+ * making the count one poll too high (the first poll may already be over when this looks).
+ */
+async function polls(c: ClusterClient, n: number, since: 'start' | 'now' = 'now'): Promise<void> {
+  await until(() => jobsPoller(c) !== undefined, 'jobs poller running');
+  const base = since === 'start' ? 0 : (jobsPoller(c)?.polls ?? 0);
+  await until(() => (jobsPoller(c)?.polls ?? Infinity) >= base + n, `${n} polls`);
 }
 
 const brief = (c: WatchChange | WatchEvent) =>
@@ -180,9 +185,9 @@ describe('coalescing', () => {
     for (let n = 1; n <= 300; n++) flink.set(n, 'RUNNING');
     flink.hold();
     const cluster = client();
-    const iterators = Array.from({ length: 300 }, (_, i) => cluster.job(id(i + 1)).watch({ intervalMs: 20 }));
+    const iterators = Array.from({ length: 300 }, (_, i) => cluster.job(id(i + 1)).watch({ pollIntervalMs: 20 }));
     const firsts = iterators.map((it) => it.next());
-    const watchers = [cluster.watch({ jobs: 'all', intervalMs: 50 }).start(), cluster.watch({ jobs: [id(1), id(2)] }).start(), cluster.watch({ applications: 'all' }).start()];
+    const watchers = [cluster.watch({ jobs: 'all', pollIntervalMs: 50 }).start(), cluster.watch({ jobs: [id(1), id(2)] }).start(), cluster.watch({ applications: 'all' }).start()];
     // Every watcher is waiting on one poll: exactly one overview request is at the server.
     await until(() => flink.inFlight === 1, 'first overview request');
     await new Promise((r) => setTimeout(r, 50));
@@ -200,15 +205,14 @@ describe('coalescing', () => {
       flink.close();
     }
     await polls(cluster, 2);
-    const poller = cluster.context.watchers.jobsPoller;
-    expect(overviewRequests()).toBeLessThanOrEqual((poller?.polls ?? 0) + 1);
+    expect(overviewRequests()).toBeLessThanOrEqual((jobsPoller(cluster)?.polls ?? 0) + 1);
     expect(server.requests.filter((r) => /\/v1\/jobs\/[0-9a-f]{32}/.test(r.url))).toEqual([]);
     // 2.3: watching applications adds the one applications poll.
-    expect(cluster.context.watchers.activePollers).toBe(2);
+    expect(cluster.watchPollers().length).toBe(2);
     expect(server.requests.filter((r) => r.url === '/v1/config')).toHaveLength(1);
     for (const it of iterators) await it.return?.();
     for (const w of watchers) w.stop();
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
   });
 
   it('runs at the smallest interval asked for, and the refresh interval from /config by default', async () => {
@@ -216,14 +220,14 @@ describe('coalescing', () => {
     flink.refreshInterval = 40;
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const slow = cluster.watch({ intervalMs: 60_000 }).start();
+    const slow = cluster.watch({ pollIntervalMs: 60_000 }).start();
     const byDefault = cluster.watch().start();
     await polls(cluster, 1);
-    expect(cluster.context.watchers.jobsPoller?.intervalMs).toBe(40);
+    expect(jobsPoller(cluster)?.intervalMs).toBe(40);
     byDefault.stop();
-    expect(cluster.context.watchers.jobsPoller?.intervalMs).toBe(60_000);
-    const fast = cluster.watch({ intervalMs: 15 }).start();
-    expect(cluster.context.watchers.jobsPoller?.intervalMs).toBe(15);
+    expect(jobsPoller(cluster)?.intervalMs).toBe(60_000);
+    const fast = cluster.watch({ pollIntervalMs: 15 }).start();
+    expect(jobsPoller(cluster)?.intervalMs).toBe(15);
     // The faster watcher takes effect at once, not after the 60 s sleep in progress.
     await polls(cluster, 2);
     fast.stop();
@@ -235,12 +239,13 @@ describe('coalescing', () => {
     flink.set(1, 'RUNNING');
     flink.set(2, 'FINISHED');
     const cluster = client();
-    const first = cluster.watch({ intervalMs: 60_000 }).start();
-    await polls(cluster, 1);
+    const first = cluster.watch({ pollIntervalMs: 60_000 }).start();
+    // The first poll of a 60 s poll: counted from the start, since it may be over before this looks.
+    await polls(cluster, 1, 'start');
     const before = overviewRequests();
     const seen: string[] = [];
     const terminal: string[] = [];
-    const late = cluster.watch({ jobs: 'all', intervalMs: 60_000 });
+    const late = cluster.watch({ jobs: 'all', pollIntervalMs: 60_000 });
     late.on('added', (c) => seen.push(`${brief(c)}${c.initial ? ' initial' : ''}`));
     late.on('terminal', (c) => terminal.push(brief(c)));
     late.start();
@@ -258,7 +263,7 @@ describe('job.watch()', () => {
     flink.set(1, 'CREATED');
     flink.set(2, 'RUNNING');
     const cluster = client();
-    const it = cluster.job(id(1)).watch({ intervalMs: 10 });
+    const it = cluster.job(id(1)).watch({ pollIntervalMs: 10 });
     const seen: string[] = [];
     const done = (async () => {
       for await (const change of it) seen.push(brief(change));
@@ -276,7 +281,7 @@ describe('job.watch()', () => {
     await done;
     expect(seen).toEqual(['added 1 ->CREATED', 'status 1 CREATED>RUNNING', 'status 1 RUNNING>FINISHED']);
     // The last watcher ended: the poll stopped.
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
   });
 
   it('ends at once for a job already terminal, after yielding its state', async () => {
@@ -284,7 +289,7 @@ describe('job.watch()', () => {
     flink.set(1, 'CANCELED');
     const cluster = client();
     const changes: JobChange[] = [];
-    for await (const change of cluster.job(id(1)).watch({ intervalMs: 10 })) changes.push(change);
+    for await (const change of cluster.job(id(1)).watch({ pollIntervalMs: 10 })) changes.push(change);
     expect(changes.map((c) => [c.type, c.status, c.terminal, c.initial])).toEqual([['added', 'CANCELED', true, true]]);
     expect(changes[0]?.details).toMatchObject({ jid: id(1), name: 'job-1', state: 'CANCELED' });
   });
@@ -294,7 +299,7 @@ describe('job.watch()', () => {
     const cluster = client();
     const seen: string[] = [];
     const done = (async () => {
-      for await (const change of cluster.job(id(7)).watch({ intervalMs: 10 })) seen.push(`${brief(change)} initial=${change.initial}`);
+      for await (const change of cluster.job(id(7)).watch({ pollIntervalMs: 10 })) seen.push(`${brief(change)} initial=${change.initial}`);
     })();
     await polls(cluster, 3);
     expect(seen).toEqual([]);
@@ -312,14 +317,14 @@ describe('job.watch()', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const done = (async () => {
-      for await (const change of cluster.job(id(1)).watch({ intervalMs: 10, signal: controller.signal })) seen.push(brief(change));
+      for await (const change of cluster.job(id(1)).watch({ pollIntervalMs: 10, signal: controller.signal })) seen.push(brief(change));
       return 'completed';
     })();
     await until(() => seen.length === 1, 'initial');
     await polls(cluster, 1);
     controller.abort();
     await expect(done).resolves.toBe('completed');
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
     // An already aborted signal: nothing is polled.
     const before = overviewRequests();
     const none = await cluster.job(id(1)).watch({ signal: controller.signal }).next();
@@ -334,7 +339,7 @@ describe('job.watch()', () => {
     const errors: WatchErrorEvent[] = [];
     const seen: string[] = [];
     const done = (async () => {
-      for await (const change of cluster.job(id(1)).watch({ intervalMs: 10, onError: (e) => errors.push(e) })) seen.push(brief(change));
+      for await (const change of cluster.job(id(1)).watch({ pollIntervalMs: 10, onError: (e) => errors.push(e) })) seen.push(brief(change));
     })();
     await until(() => seen.length === 1, 'initial');
     flink.mode = 503;
@@ -357,14 +362,14 @@ describe('job.watch()', () => {
     fresh();
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const it = cluster.job(id(1)).watch({ intervalMs: 10 });
+    const it = cluster.job(id(1)).watch({ pollIntervalMs: 10 });
     expect((await it.next()).value?.status).toBe('RUNNING');
     flink.mode = 401;
     const err = await it.next().catch((e) => e);
     expect(err).toBeInstanceOf(FlinkAuthenticationError);
     expect(err.status).toBe(401);
     expect((await it.next()).done).toBe(true);
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
   });
 
   it('ends with FlinkValidationError on a body of the wrong shape, but rides out one that is not JSON', async () => {
@@ -372,7 +377,7 @@ describe('job.watch()', () => {
     flink.set(1, 'RUNNING');
     const cluster = client();
     const errors: WatchErrorEvent[] = [];
-    const it = cluster.job(id(1)).watch({ intervalMs: 10, onError: (e) => errors.push(e) });
+    const it = cluster.job(id(1)).watch({ pollIntervalMs: 10, onError: (e) => errors.push(e) });
     await it.next();
     flink.mode = { body: '<html>bad gateway</html>' };
     await until(() => errors.length >= 2, 'non-JSON bodies ridden out');
@@ -385,7 +390,7 @@ describe('job.watch()', () => {
     fresh();
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const it = cluster.job(id(1)).watch({ intervalMs: 10 });
+    const it = cluster.job(id(1)).watch({ pollIntervalMs: 10 });
     await it.next();
     flink.set(1, 'RESTARTING');
     await polls(cluster, 2);
@@ -402,7 +407,7 @@ describe('job.watch()', () => {
     fresh();
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const it = cluster.job(id(1)).watch({ intervalMs: 10, changes: 'all' });
+    const it = cluster.job(id(1)).watch({ pollIntervalMs: 10, changes: 'all' });
     await it.next();
     flink.touch(1);
     const next = (await it.next()).value as JobChange;
@@ -413,7 +418,7 @@ describe('job.watch()', () => {
   it('checks its options before anything is sent', () => {
     fresh();
     const cluster = client();
-    expect(() => cluster.job(id(1)).watch({ intervalMs: -1 })).toThrow(FlinkArgumentError);
+    expect(() => cluster.job(id(1)).watch({ pollIntervalMs: -1 })).toThrow(FlinkArgumentError);
     expect(() => cluster.job(id(1)).watch({ changes: 'some' as never })).toThrow(FlinkArgumentError);
     expect(() => cluster.watch({ jobs: ['nope'] })).toThrow(FlinkArgumentError);
     expect(server.requests).toEqual([]);
@@ -427,7 +432,7 @@ describe('cluster.watch()', () => {
     flink.set(2, 'RUNNING');
     const cluster = client();
     const log: string[] = [];
-    const watcher = cluster.watch({ jobs: 'all', intervalMs: 10 });
+    const watcher = cluster.watch({ jobs: 'all', pollIntervalMs: 10 });
     for (const event of ['added', 'status', 'terminal', 'removed'] as const) watcher.on(event, (c) => log.push(`${event}: ${brief(c)}`));
     watcher.start();
     await until(() => log.length === 2, 'initial state');
@@ -446,14 +451,14 @@ describe('cluster.watch()', () => {
       'removed: removed 2 RUNNING>RUNNING',
     ]);
     expect(watcher.running).toBe(false);
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
   });
 
   it('iterates the same data: changes and transient errors, and throws the fatal error', async () => {
     fresh();
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const watcher = cluster.watch({ intervalMs: 10 });
+    const watcher = cluster.watch({ pollIntervalMs: 10 });
     const seen: string[] = [];
     const done = (async () => {
       for await (const event of watcher) {
@@ -477,7 +482,7 @@ describe('cluster.watch()', () => {
     flink.set(1, 'RUNNING');
     const cluster = client();
     const errors: WatchErrorEvent[] = [];
-    const watcher = cluster.watch({ intervalMs: 10 }).on('error', (e) => errors.push(e)).start();
+    const watcher = cluster.watch({ pollIntervalMs: 10 }).on('error', (e) => errors.push(e)).start();
     await polls(cluster, 1);
     flink.mode = 400;
     await until(() => !watcher.running, 'stopped');
@@ -488,27 +493,27 @@ describe('cluster.watch()', () => {
     fresh();
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const watcher = cluster.watch({ intervalMs: 10 });
+    const watcher = cluster.watch({ pollIntervalMs: 10 });
     for await (const event of watcher) {
       expect(brief(event)).toBe('added 1 ->RUNNING');
       break;
     }
     expect(watcher.running).toBe(false);
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
   });
 
   it('close() stops every watcher and completes its iterators', async () => {
     fresh();
     flink.set(1, 'RUNNING');
     const cluster = client();
-    const watcher = cluster.watch({ intervalMs: 10 }).start();
-    const it = cluster.job(id(1)).watch({ intervalMs: 10 });
+    const watcher = cluster.watch({ pollIntervalMs: 10 }).start();
+    const it = cluster.job(id(1)).watch({ pollIntervalMs: 10 });
     await it.next();
     const pending = it.next();
     await cluster.close();
     expect((await pending).done).toBe(true);
     expect(watcher.running).toBe(false);
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
     let closedError: unknown;
     try {
       cluster.watch().start();
@@ -525,7 +530,7 @@ describe('cluster.watch()', () => {
     flink.set(2, 'RUNNING');
     const cluster = client();
     const log: string[] = [];
-    const watcher = cluster.watch({ intervalMs: 10 });
+    const watcher = cluster.watch({ pollIntervalMs: 10 });
     watcher.on('status', (c) => log.push(brief(c)));
     watcher.on('error', (e) => log.push(brief(e)));
     watcher.start();
@@ -549,7 +554,7 @@ describe('watching applications', () => {
     const cluster = client();
     const seen: ApplicationChange[] = [];
     const done = (async () => {
-      for await (const change of cluster.application(id(1)).watch({ intervalMs: 10 })) seen.push(change);
+      for await (const change of cluster.application(id(1)).watch({ pollIntervalMs: 10 })) seen.push(change);
     })();
     await until(() => seen.length === 1, 'initial');
     flink.applications.set(id(1), { status: 'FINISHED', jobs: { FINISHED: 2 } });
@@ -567,7 +572,7 @@ describe('watching applications', () => {
     const jobs: string[] = [];
     const apps: ApplicationChange[] = [];
     const errors: WatchErrorEvent[] = [];
-    const watcher = cluster.watch({ jobs: 'all', applications: 'all', intervalMs: 10 });
+    const watcher = cluster.watch({ jobs: 'all', applications: 'all', pollIntervalMs: 10 });
     watcher
       .on('status', (c) => {
         if (c.resource === 'job') jobs.push(brief(c));
@@ -575,7 +580,7 @@ describe('watching applications', () => {
       .on('error', (e) => errors.push(e))
       .start();
     const done = (async () => {
-      for await (const change of cluster.application(id(1)).watch({ intervalMs: 10 })) apps.push(change);
+      for await (const change of cluster.application(id(1)).watch({ pollIntervalMs: 10 })) apps.push(change);
     })();
     await until(() => apps.length === 1, 'initial');
     flink.set(1, 'RESTARTING');
@@ -591,7 +596,7 @@ describe('watching applications', () => {
     expect(apps.map(brief)).toEqual(['added 1 ->RUNNING', 'status 1 RUNNING>CANCELED']);
     expect(apps[0]?.details.emulated).toBe(true);
     expect(appOverviewRequests()).toBe(0);
-    expect(cluster.context.watchers.applicationsPoller).toBeUndefined();
+    expect(cluster.watchPollers().find((p) => p.resource === 'applications')).toBeUndefined();
     // The one failed poll reached the watcher once, though it serves jobs and applications alike.
     expect(errors.filter((e) => e.error === errors[0]?.error)).toHaveLength(1);
   });

@@ -18,7 +18,7 @@ describe.each(contractVersions())('contract: cluster, jars and errors on Flink %
     // Every SDK read below is checked against the strict schemas.
     const overview = await c.overview();
     await c.config();
-    await c.taskManagers();
+    await c.listTaskManagers();
     expect((await c.jobManagerConfig()).find((e) => e.key === 'rest.port')?.value).toBe(new URL(t.url).port);
     // A finished job, so that /jobs/overview has an entry whatever ran before.
     const job = await c.runJar(await t.jar('bounded'));
@@ -49,12 +49,12 @@ describe.each(contractVersions())('contract: cluster, jars and errors on Flink %
   suite.scenario('jars: upload, list, plan, delete; delete twice → 400, run or plan an unknown jar → 500', async (t) => {
     const c = t.client;
     const jarId = await t.upload('bounded');
-    const entry = (await c.listJars()).files.find((f) => f.id === jarId);
+    const entry = (await c.listJars()).find((f) => f.id === jarId);
     expect(entry?.entry[0]?.name).toBe(FIXTURE_JARS.bounded.entryClass);
     const plan = await c.planJar(jarId, { parallelism: 2 });
     const planGet = await t.raw('GET', `/v1/jars/${jarId}/plan?parallelism=2`);
     await c.deleteJar(jarId);
-    const listedAfterDelete = (await c.listJars()).files.some((f) => f.id === jarId);
+    const listedAfterDelete = (await c.listJars()).some((f) => f.id === jarId);
     const deleteAgain = await t.raw('DELETE', `/v1/jars/${jarId}`);
     const unknownJar = `${hexId()}_nope.jar`;
     const [runUnknown, planUnknown, runDeleted] = await Promise.all([

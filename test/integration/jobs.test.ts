@@ -32,7 +32,7 @@ describe.each(realClusters())('FLIP-74 job lifecycle against real Flink $version
     expect(await cluster.flinkVersion()).toBe(flink.version);
     const overview = await cluster.overview();
     expect(overview['slots-total']).toBeGreaterThanOrEqual(8);
-    expect((await cluster.taskManagers()).taskmanagers).toHaveLength(1);
+    expect(await cluster.listTaskManagers()).toHaveLength(1);
     expect((await cluster.jobManagerConfig()).find((e) => e.key === 'rest.port')?.value).toBe(new URL(flink.url).port);
   });
 
@@ -40,14 +40,14 @@ describe.each(realClusters())('FLIP-74 job lifecycle against real Flink $version
     const { jarId } = await cluster.uploadJar(flink.jars.bounded, { filename: 'plan-me.jar' });
     expect(jarId).toMatch(/_plan-me\.jar$/);
     const listed = await cluster.listJars();
-    const entry = listed.files.find((f) => f.id === jarId);
+    const entry = listed.find((f) => f.id === jarId);
     expect(entry?.name).toBe('plan-me.jar');
     expect(entry?.entry[0]?.name).toBe('flinkclient.fixtures.BoundedAccumulatorJob');
     const plan = await cluster.planJar(jarId, { parallelism: 2 });
     expect(plan.plan.nodes.length).toBeGreaterThan(0);
     expect(plan.plan.nodes.every((n) => n.parallelism === 2)).toBe(true);
     await cluster.deleteJar(jarId);
-    expect((await cluster.listJars()).files.some((f) => f.id === jarId)).toBe(false);
+    expect((await cluster.listJars()).some((f) => f.id === jarId)).toBe(false);
     // Flink answers a second delete with 400 "File ... does not exist": the SDK names the jar.
     await expect(cluster.deleteJar(jarId)).rejects.toBeInstanceOf(JarNotFoundError);
     await expect(cluster.runJar(jarId)).rejects.toBeInstanceOf(JarNotFoundError);

@@ -28,7 +28,7 @@ describe.each(realClusters())('watching a job on real Flink $version', (flink) =
     const terminal: WatchChange[] = [];
     const errors: WatchErrorEvent[] = [];
     // changes: 'all' also reports task-level progress, which tells when the job really runs.
-    const watcher = cluster.watch({ jobs: 'all', intervalMs: 200, changes: 'all' });
+    const watcher = cluster.watch({ jobs: 'all', pollIntervalMs: 200, changes: 'all' });
     watcher.on('added', (c) => clusterChanges.push(c));
     watcher.on('status', (c) => clusterChanges.push(c));
     watcher.on('terminal', (c) => terminal.push(c));
@@ -37,11 +37,11 @@ describe.each(realClusters())('watching a job on real Flink $version', (flink) =
 
     const jobChanges: JobChange[] = [];
     const jobDone = (async () => {
-      for await (const c of cluster.job(jobId).watch({ intervalMs: 200 })) jobChanges.push(c);
+      for await (const c of cluster.job(jobId).watch({ pollIntervalMs: 200 })) jobChanges.push(c);
     })();
     const appChanges: ApplicationChange[] = [];
     const appDone = (async () => {
-      for await (const c of cluster.application(jobId).watch({ intervalMs: 200 })) appChanges.push(c);
+      for await (const c of cluster.application(jobId).watch({ pollIntervalMs: 200 })) appChanges.push(c);
     })();
 
     const out = join(scratch, 'counter');
@@ -82,6 +82,6 @@ describe.each(realClusters())('watching a job on real Flink $version', (flink) =
 
     // Watching cost overview polls only: never a per-job status or details request.
     expect(requests.filter((r) => r.startsWith('GET /jobs/') && r !== 'GET /jobs/overview' && !r.includes('/savepoints/'))).toEqual([]);
-    expect(cluster.context.watchers.activePollers).toBe(0);
+    expect(cluster.watchPollers().length).toBe(0);
   });
 });

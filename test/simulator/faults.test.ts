@@ -92,7 +92,7 @@ describe('request faults', () => {
     await expect(cluster.overview()).resolves.toBeDefined();
     expect(sim.requests.map((r) => r.fault)).toEqual(['truncate', undefined]);
     sim.faults.truncate({ path: '/taskmanagers' });
-    await expect(cluster.taskManagers({ maxRetries: 1 })).rejects.toBeInstanceOf(FlinkConnectionError);
+    await expect(cluster.listTaskManagers({ maxRetries: 1 })).rejects.toBeInstanceOf(FlinkConnectionError);
     sim.faults.malformedJson({ path: '/jobmanager/config', times: 1 });
     const err = await cluster.jobManagerConfig().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlinkValidationError);
@@ -172,7 +172,7 @@ describe('JobManager restart', () => {
     const location = await (await job.triggerSavepoint()).result(fastWait);
     await sim.faults.restartJobManager({ downMs: 100, keepState: false });
     await expect(job.status()).rejects.toBeInstanceOf(JobNotFoundError);
-    expect((await cluster.listJars()).files).toEqual([]);
+    expect((await cluster.listJars())).toEqual([]);
     expect(sim.savepoints.has(location)).toBe(true);
     const restored = await cluster.runJar(await upload('streaming'), { savepointPath: location });
     expect(sim.jobs.get(restored.jobId).restoredFrom).toBe(location);

@@ -161,7 +161,7 @@ describe('programs', () => {
     sim.programs.registerAll([{ entryClass: FIXTURE_JARS.bounded.entryClass, jarNames: [FIXTURE_JARS.bounded.jarName], program: { jobs: [{ name: 'by-name' }] } }]);
     const jar = sim.jars.add({ name: 'bounded-accumulator.jar', bytes: new Uint8Array([1, 2, 3]) });
     expect(jar.mainClass).toBe(FIXTURE_JARS.bounded.entryClass);
-    expect((await cluster.listJars()).files[0]?.entry).toEqual([{ name: FIXTURE_JARS.bounded.entryClass, description: null }]);
+    expect((await cluster.listJars())[0]?.entry).toEqual([{ name: FIXTURE_JARS.bounded.entryClass, description: null }]);
   });
 
   it('has a registry API', () => {

@@ -24,7 +24,7 @@ async function boundedAndFailingScenario(t: FlinkTestTarget): Promise<void> {
     expect(err).toBeInstanceOf(JobFailedError);
     expect((err as JobFailedError).rootCause).toBe('java.lang.IllegalStateException: flink-client fixture failure');
     const jars = await cluster.listJars();
-    expect(jars.files.map((f) => f.entry[0]?.name).sort()).toEqual([FIXTURE_JARS.bounded.entryClass, FIXTURE_JARS.failing.entryClass].sort());
+    expect(jars.map((f) => f.entry[0]?.name).sort()).toEqual([FIXTURE_JARS.bounded.entryClass, FIXTURE_JARS.failing.entryClass].sort());
   } finally {
     await cluster.close();
   }

@@ -3,9 +3,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   type ApplicationDescription,
-  ApplicationClient,
+  type ApplicationClient,
   type ApplicationStatus,
-  AsyncOperation,
+  type AsyncOperation,
   ClusterClient,
   type ClusterClientOptions,
   type ClusterDescriptor,
@@ -13,7 +13,7 @@ import {
   FlinkError,
   FlinkTimeoutError,
   type JobDetails,
-  JobClient,
+  type JobClient,
   type JobOverview,
   type JobResult,
   type JobStatus,

@@ -64,8 +64,8 @@ describe('response types', () => {
   it('are what the public methods return', () => {
     expectTypeOf<JobClient['describe']>().returns.resolves.toEqualTypeOf<JobDetails>();
     expectTypeOf<ClusterClient['listJobs']>().returns.resolves.toEqualTypeOf<JobOverview[]>();
-    expectTypeOf<ClusterClient['taskManagers']>().returns.resolves.toEqualTypeOf<TaskManagers>();
-    expectTypeOf<ClusterClient['listJars']>().returns.resolves.toEqualTypeOf<JarList>();
+    expectTypeOf<ClusterClient['listTaskManagers']>().returns.resolves.toEqualTypeOf<TaskManagerInfo[]>();
+    expectTypeOf<ClusterClient['listJars']>().returns.resolves.toEqualTypeOf<JarFileInfo[]>();
     expectTypeOf<JobClient['checkpoints']>().returns.resolves.toEqualTypeOf<CheckpointingStatistics>();
     expect(true).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_RETRY, isNotSent, isRetryableStatus, isTransient, parseRetryAfter } from '../../src/http/retry-policy.js';
+import { backoffDelay, DEFAULT_RETRY, parseRetryAfter } from '../../src/http/retry-policy.js';
+import { isNotSent, isTransientStatus as isRetryableStatus, isTransientTransportError as isTransient } from '../../src/http/transient.js';
 
 describe('retry policy', () => {
   it('retries 408, 429, 502, 503, 504 but not 500 or 4xx', () => {

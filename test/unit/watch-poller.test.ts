@@ -291,7 +291,7 @@ describe('isTransientWatchError', () => {
     expect(isTransientWatchError(connectionError())).toBe(true);
     expect(isTransientWatchError(new FlinkServerError(api(503)))).toBe(true);
     expect(isTransientWatchError(new FlinkServerError(api(500)))).toBe(true);
-    expect(isTransientWatchError(new FlinkValidationError({ endpoint: 'GET /jobs/overview', issues: [{ path: [], message: 'response is not JSON' }], body: '<html>' }))).toBe(true);
+    expect(isTransientWatchError(new FlinkValidationError({ endpoint: 'GET /jobs/overview', issues: [{ path: [], message: 'response is not JSON' }], body: '<html>', notJson: true }))).toBe(true);
     expect(isTransientWatchError(new FlinkValidationError({ endpoint: 'GET /jobs/overview', issues: [{ path: ['jobs', 0, 'jid'], message: 'expected string' }], body: {} }))).toBe(false);
     expect(isTransientWatchError(new FlinkAuthenticationError(api(401)))).toBe(false);
     expect(isTransientWatchError(new TypeError('bug'))).toBe(false);

@@ -3,8 +3,8 @@ import {
   ApplicationDetailsSchema,
   ApplicationExceptionsSchema,
   ApplicationsOverviewSchema,
-  isTerminalApplicationState,
-  KNOWN_APPLICATION_STATES,
+  isTerminalApplicationStatus,
+  KNOWN_APPLICATION_STATUSES,
 } from '../../../src/schemas/applications.js';
 import { describeSchemaCases, fixture, setAt } from './schema-cases.js';
 
@@ -49,7 +49,7 @@ describeSchemaCases([
 
 describe('application states', () => {
   it('lists the seven states of Flink 2.3, CANCELING with one L', () => {
-    expect(KNOWN_APPLICATION_STATES).toEqual(['CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELING', 'CANCELED', 'FINISHED']);
+    expect(KNOWN_APPLICATION_STATUSES).toEqual(['CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELING', 'CANCELED', 'FINISHED']);
   });
 
   it.each([
@@ -62,7 +62,7 @@ describe('application states', () => {
     ['CANCELING', false],
     ['CANCELLING', false],
   ] as const)('%s terminal: %s', (state, terminal) => {
-    expect(isTerminalApplicationState(state)).toBe(terminal);
+    expect(isTerminalApplicationStatus(state)).toBe(terminal);
   });
 
   it('rejects the job spelling CANCELLING as an application state in strict mode only', () => {

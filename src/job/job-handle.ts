@@ -2,16 +2,18 @@ import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { JobFailedError } from '../errors/job-failed-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
-import { ApplicationClient } from '../application/application-client.js';
-import type { ClientContext } from '../internal/client-context.js';
+import type { ClientContext } from '../context/client-context.js';
+import type { ApplicationClient, JobClient } from '../context/handles.js';
+import type { JobResult, RescaleTarget, SavepointFormat, StopWithSavepointParams, TriggerCheckpointParams, TriggerSavepointParams, JobStatusTarget } from '../context/job-types.js';
 import { checkId, newId } from '../internal/ids.js';
 import { summarizeThrowable } from '../internal/throwable.js';
-import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
-import { AsyncOperation, isTransientWaitError } from '../operations/async-operation.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
+import { isTransientError } from '../http/transient.js';
+import type { AsyncOperation } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
 import { pollUntil } from '../operations/poll.js';
-import { type StateTarget, waitForState } from '../operations/wait-for-state.js';
-import type { RequestOptions, WaitOptions } from '../options.js';
+import { waitForState } from '../operations/wait-for-state.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import { type CheckpointConfig, CheckpointConfigSchema, type CheckpointingStatistics, CheckpointingStatisticsSchema } from '../schemas/checkpoints.js';
 import { isGloballyTerminalJobStatus, type JobStatus } from '../schemas/job-status.js';
 import {
@@ -37,108 +39,8 @@ import type { JobChange, JobWatchOptions } from '../watch/watch-types.js';
 /** How long result() waits for Flink's per-job REST cache (3 s by default) to show final accumulators. */
 const FINAL_ACCUMULATORS_WAIT_MS = 5_000;
 
-/** Savepoint formats: CANONICAL is portable across state backends, NATIVE is faster to take and restore. */
-export type SavepointFormat = 'CANONICAL' | 'NATIVE';
-
-/** Parameters of {@link JobClient.triggerSavepoint}. */
-export interface TriggerSavepointParams {
-  /** Where to write the savepoint; defaults to the cluster's `execution.checkpointing.savepoint-dir`. */
-  targetDirectory?: string;
-  /**
-   * Cancel the job once the savepoint is taken.
-   * @default false
-   */
-  cancelJob?: boolean;
-  /**
-   * The savepoint format.
-   * @default Flink's default (CANONICAL)
-   */
-  formatType?: SavepointFormat;
-  /** A trigger id of your own (32 hex characters) to make the trigger safe to repeat across processes. */
-  triggerId?: string;
-}
-
-/** Parameters of {@link JobClient.stopWithSavepoint}. */
-export interface StopWithSavepointParams {
-  /** Where to write the savepoint; defaults to the cluster's `execution.checkpointing.savepoint-dir`. */
-  targetDirectory?: string;
-  /**
-   * Emit MAX_WATERMARK and flush all event-time timers before stopping (for a final stop, not a
-   * restart).
-   * @default false
-   */
-  drain?: boolean;
-  /** The savepoint format. */
-  formatType?: SavepointFormat;
-  /** A trigger id of your own (32 hex characters). */
-  triggerId?: string;
-}
-
-/** Parameters of {@link JobClient.triggerCheckpoint}. */
-export interface TriggerCheckpointParams {
-  /**
-   * The checkpoint type: as configured, a full checkpoint, or an incremental one.
-   * @default 'CONFIGURED'
-   */
-  type?: 'CONFIGURED' | 'FULL' | 'INCREMENTAL';
-  /** A trigger id of your own (32 hex characters). */
-  triggerId?: string;
-}
-
-/** What a job that finished successfully produced. */
-export interface JobResult {
-  /** The job id. */
-  jobId: string;
-  /** Always `FINISHED`. */
-  status: 'FINISHED';
-  /** Net runtime in milliseconds, as Flink measured it. */
-  netRuntimeMs: number;
-  /**
-   * The user accumulators, by name, with Flink's string rendering of their values. Read from
-   * `/jobs/:id/accumulators`; Flink's Java-serialized accumulator bytes are never decoded.
-   */
-  accumulators: Record<
-    string,
-    {
-      /** The accumulator's Java class, such as `IntCounter`. */
-      type: string;
-      /** Flink's string rendering of the value, such as `"1000"`. */
-      value: string;
-    }
-  >;
-  /** Names of every accumulator the execution result reports. */
-  accumulatorNames: string[];
-  /** The application the job belonged to (Flink 2.3 and newer). */
-  applicationId: string | undefined;
-}
-
-/** A target for {@link JobClient.waitFor}: one status, any of several, or a predicate. */
-export type JobStatusTarget = StateTarget<JobStatus>;
-
-/** Rescale targets: the same parallelism for every vertex, or explicit requirements per vertex. */
-export type RescaleTarget =
-  | {
-      /** The parallelism for every vertex (within each vertex's max parallelism). */
-      parallelism: number;
-    }
-  | ResourceRequirements;
-
-/**
- * A handle on one Flink job (FLIP-74 and beyond): status, details, result, cancel, savepoints,
- * checkpoints, accumulators, exceptions and rescaling.
- *
- * Getting a handle (`cluster.job(id)`) sends nothing; a method called for a job the cluster does
- * not know throws JobNotFoundError. The job id is checked (32 hex characters) when the handle is
- * made.
- *
- * @example
- * ```ts
- * const job = cluster.job('a1b2c3d4e5f60718293a4b5c6d7e8f90');
- * console.log(await job.status());
- * const savepoint = await (await job.stopWithSavepoint()).result();
- * ```
- */
-export class JobClient {
+/** The {@link JobClient} handle: a job id and the client's context, nothing else. */
+export class JobHandle implements JobClient {
   /** The job id, 32 lowercase hex characters. */
   readonly jobId: string;
   readonly #context: ClientContext;
@@ -179,7 +81,7 @@ export class JobClient {
    * ```
    */
   async application(options?: RequestOptions): Promise<ApplicationClient> {
-    return new ApplicationClient(this.#context, await this.applicationId(options));
+    return this.#context.handles.application(await this.applicationId(options));
   }
 
   get #resource(): { kind: 'job'; jobId: string } {
@@ -250,7 +152,7 @@ export class JobClient {
         timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
         signal: options.signal,
         target: `job ${this.jobId} result`,
-        tolerate: isTransientWaitError,
+        tolerate: isTransientError,
       },
     );
     const result = body['job-execution-result'];
@@ -294,7 +196,7 @@ export class JobClient {
         timeoutMs: FINAL_ACCUMULATORS_WAIT_MS,
         signal: options.signal,
         target: `job ${this.jobId} accumulators`,
-        tolerate: isTransientWaitError,
+        tolerate: isTransientError,
       });
     } catch (err) {
       if (err instanceof FlinkTimeoutError && err.phase === 'wait') acc = err.lastValue as JobAccumulators | undefined;
@@ -380,89 +282,58 @@ export class JobClient {
     );
   }
 
-  /**
-   * Triggers a savepoint and returns a handle on the operation; its `result()` is the savepoint
-   * location. The trigger id is chosen by the client and sent along, so a retried trigger takes
-   * one savepoint.
-   *
-   * @throws FlinkBadRequestError when no target directory is given and the cluster has no default.
-   * @throws JobNotFoundError when the cluster does not know the job.
-   * @example
-   * ```ts
-   * const op = await job.triggerSavepoint({ targetDirectory: 'file:///savepoints' });
-   * const location = await op.result();
-   * ```
-   */
   async triggerSavepoint(params: TriggerSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
-    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
-    const body = await this.#context.pipeline.request(
-      {
-        method: 'POST',
-        path: `/jobs/${this.jobId}/savepoints`,
-        json: {
-          'target-directory': params.targetDirectory,
-          'cancel-job': params.cancelJob ?? false,
-          formatType: checkFormat(params.formatType),
-          triggerId,
-        },
-        schema: TriggerResponseSchema,
-        alwaysValidate: true,
-        idempotent: true,
-        resource: this.#resource,
-      },
-      options,
-    );
-    return new AsyncOperation(this.#context, savepointDriver('savepoint', this.jobId, body['request-id']));
+    return this.#trigger('savepoint', params.triggerId, (triggerId) => ({
+      'target-directory': params.targetDirectory,
+      'cancel-job': params.cancelJob ?? false,
+      formatType: checkFormat(params.formatType),
+      triggerId,
+    }), options);
   }
 
-  /**
-   * Stops the job with a savepoint (`POST /jobs/:id/stop`) and returns a handle on the operation;
-   * its `result()` is the savepoint location, available once the job has stopped.
-   *
-   * @throws FlinkBadRequestError when no target directory is given and the cluster has no default.
-   * @throws JobNotFoundError when the cluster does not know the job.
-   * @example
-   * ```ts
-   * const location = await (await job.stopWithSavepoint({ drain: false })).result();
-   * ```
-   */
   async stopWithSavepoint(params: StopWithSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
-    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
-    const body = await this.#context.pipeline.request(
-      {
-        method: 'POST',
-        path: `/jobs/${this.jobId}/stop`,
-        json: {
-          targetDirectory: params.targetDirectory,
-          drain: params.drain ?? false,
-          formatType: checkFormat(params.formatType),
-          triggerId,
-        },
-        schema: TriggerResponseSchema,
-        alwaysValidate: true,
-        idempotent: true,
-        resource: this.#resource,
-      },
-      options,
-    );
-    return new AsyncOperation(this.#context, savepointDriver('stop', this.jobId, body['request-id']));
+    return this.#trigger('stop', params.triggerId, (triggerId) => ({
+      targetDirectory: params.targetDirectory,
+      drain: params.drain ?? false,
+      formatType: checkFormat(params.formatType),
+      triggerId,
+    }), options);
   }
 
-  /**
-   * Triggers a checkpoint (`POST /jobs/:id/checkpoints`) and returns a handle on the operation;
-   * its `result()` is the checkpoint id.
-   *
-   * @throws JobNotFoundError when the cluster does not know the job.
-   */
   async triggerCheckpoint(params: TriggerCheckpointParams = {}, options?: RequestOptions): Promise<AsyncOperation<number>> {
-    const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
     const type = params.type ?? 'CONFIGURED';
     if (!['CONFIGURED', 'FULL', 'INCREMENTAL'].includes(type)) throw new FlinkArgumentError('type', 'expected CONFIGURED, FULL or INCREMENTAL');
-    const body = await this.#context.pipeline.request(
+    return this.#trigger('checkpoint', params.triggerId, (triggerId) => ({ checkpointType: type, triggerId }), options);
+  }
+
+  savepointOperation(triggerId: string, kind: 'savepoint' | 'stop' = 'savepoint'): AsyncOperation<string> {
+    return this.#operation(kind, checkId('triggerId', triggerId));
+  }
+
+  checkpointOperation(triggerId: string): AsyncOperation<number> {
+    return this.#operation('checkpoint', checkId('triggerId', triggerId));
+  }
+
+  /**
+   * Triggers a savepoint, stop or checkpoint with a client-chosen trigger id (so a retried trigger
+   * starts one operation) and returns the handle on it. The three differ only in their route and
+   * their body's field names.
+   */
+  #trigger(kind: 'savepoint' | 'stop', triggerId: string | undefined, body: (triggerId: string) => Record<string, unknown>, options?: RequestOptions): Promise<AsyncOperation<string>>;
+  #trigger(kind: 'checkpoint', triggerId: string | undefined, body: (triggerId: string) => Record<string, unknown>, options?: RequestOptions): Promise<AsyncOperation<number>>;
+  async #trigger(
+    kind: 'savepoint' | 'stop' | 'checkpoint',
+    givenId: string | undefined,
+    body: (triggerId: string) => Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<AsyncOperation<string> | AsyncOperation<number>> {
+    const triggerId = givenId === undefined ? newId() : checkId('triggerId', givenId);
+    const route = kind === 'savepoint' ? 'savepoints' : kind === 'stop' ? 'stop' : 'checkpoints';
+    const response = await this.#context.pipeline.request(
       {
         method: 'POST',
-        path: `/jobs/${this.jobId}/checkpoints`,
-        json: { checkpointType: type, triggerId },
+        path: `/jobs/${this.jobId}/${route}`,
+        json: body(triggerId),
         schema: TriggerResponseSchema,
         alwaysValidate: true,
         idempotent: true,
@@ -470,20 +341,14 @@ export class JobClient {
       },
       options,
     );
-    return new AsyncOperation(this.#context, checkpointDriver(this.jobId, body['request-id']));
+    return kind === 'checkpoint' ? this.#operation(kind, response['request-id']) : this.#operation(kind, response['request-id']);
   }
 
-  /**
-   * A handle on a savepoint or stop-with-savepoint operation triggered earlier, by its trigger id.
-   * Sends nothing.
-   */
-  savepointOperation(triggerId: string, kind: 'savepoint' | 'stop' = 'savepoint'): AsyncOperation<string> {
-    return new AsyncOperation(this.#context, savepointDriver(kind, this.jobId, checkId('triggerId', triggerId)));
-  }
-
-  /** A handle on a checkpoint operation triggered earlier, by its trigger id. Sends nothing. */
-  checkpointOperation(triggerId: string): AsyncOperation<number> {
-    return new AsyncOperation(this.#context, checkpointDriver(this.jobId, checkId('triggerId', triggerId)));
+  #operation(kind: 'savepoint' | 'stop', triggerId: string): AsyncOperation<string>;
+  #operation(kind: 'checkpoint', triggerId: string): AsyncOperation<number>;
+  #operation(kind: 'savepoint' | 'stop' | 'checkpoint', triggerId: string): AsyncOperation<string> | AsyncOperation<number> {
+    const { pipeline, handles } = this.#context;
+    return kind === 'checkpoint' ? handles.operation(checkpointDriver(pipeline, this.jobId, triggerId)) : handles.operation(savepointDriver(pipeline, kind, this.jobId, triggerId));
   }
 
   /**

@@ -13,54 +13,6 @@ import type { Dispatcher } from 'undici';
  */
 export type ValidationMode = 'strict' | 'lenient' | 'off';
 
-/**
- * Options every request method takes as its last argument. Each falls back to the client-wide
- * default of the same name.
- */
-export interface RequestOptions {
-  /** Aborts the call, including any retry sleep; the call rejects with FlinkAbortError. */
-  signal?: AbortSignal;
-  /**
-   * Deadline of one HTTP attempt in milliseconds (connect, headers and body).
-   * @default the client's `timeoutMs` (30 000)
-   */
-  timeoutMs?: number;
-  /**
-   * How many times a retryable failure is retried. Only idempotent calls and calls that carry a
-   * client-chosen id are retried.
-   * @default the client's `maxRetries` (3)
-   */
-  maxRetries?: number;
-  /** Extra request headers for this call. */
-  headers?: Record<string, string>;
-}
-
-/** Options of a polling wait (`result()`, `waitFor()`, an operation's `result()`). */
-export interface WaitOptions {
-  /** Aborts the wait and the request in flight; the wait rejects with FlinkAbortError. */
-  signal?: AbortSignal;
-  /**
-   * Deadline of the whole wait in milliseconds; on expiry the wait rejects with a
-   * FlinkTimeoutError whose `lastValue` is the last state seen. Pass `Infinity` to wait without a
-   * deadline.
-   * @default the client's `waitTimeoutMs` (600 000, ten minutes)
-   */
-  timeoutMs?: number;
-  /**
-   * First interval between polls in milliseconds; it grows by half each poll up to
-   * `maxPollIntervalMs`.
-   * @default 100 for operations, 250 for jobs and applications
-   */
-  pollIntervalMs?: number;
-  /**
-   * Largest interval between polls in milliseconds.
-   * @default 2 000 for operations, 3 000 (Flink's `web.refresh-interval`) for jobs and applications
-   */
-  maxPollIntervalMs?: number;
-  /** Per-request options for each poll (`timeoutMs` there is per attempt). */
-  request?: Omit<RequestOptions, 'signal'>;
-}
-
 /** Retry timing: exponential backoff with jitter. */
 export interface RetryOptions {
   /**

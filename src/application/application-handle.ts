@@ -2,104 +2,35 @@ import { ApplicationFailedError } from '../errors/application-failed-error.js';
 import { ApplicationNotFoundError } from '../errors/application-not-found-error.js';
 import { FlinkConflictError } from '../errors/flink-conflict-error.js';
 import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
-import type { ClientContext } from '../internal/client-context.js';
+import type { ClientContext } from '../context/client-context.js';
+import type { ApplicationDescription, ApplicationStatusTarget } from '../context/application-types.js';
+import type { ApplicationClient, JobClient } from '../context/handles.js';
+import { isTransientError } from '../http/transient.js';
 import { checkId } from '../internal/ids.js';
 import { rootCauseLine } from '../internal/throwable.js';
-import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/version.js';
-import { JobClient } from '../job/job-client.js';
-import { isTransientWaitError } from '../operations/async-operation.js';
+import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import { pollUntil } from '../operations/poll.js';
-import { type StateTarget, waitForState } from '../operations/wait-for-state.js';
-import type { RequestOptions, WaitOptions } from '../options.js';
+import { waitForState } from '../operations/wait-for-state.js';
+import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import {
   type ApplicationExceptions,
   ApplicationExceptionsSchema,
   type ApplicationStatus,
   ApplicationDetailsSchema,
-  isTerminalApplicationState,
-  KNOWN_APPLICATION_STATES,
-  type KnownApplicationState,
+  isTerminalApplicationStatus,
+  KNOWN_APPLICATION_STATUSES,
+  type KnownApplicationStatus,
 } from '../schemas/applications.js';
 import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
 import { KNOWN_EXECUTION_STATES, type JobDetails, JobDetailsSchema, type JobOverview, JobStatusInfoSchema } from '../schemas/jobs.js';
 import { EmptyResponseSchema } from '../schemas/operations.js';
 import { watchOne } from '../watch/watch-one.js';
 import type { ApplicationChange, ApplicationWatchOptions } from '../watch/watch-types.js';
-import { applicationStateOfJobStatus, JOB_STATUS_OF_APPLICATION_STATE } from './application-state.js';
+import { applicationStatusOfJobStatus, JOB_STATUSES_OF_APPLICATION_STATUS } from '../schemas/application-status.js';
+import { applicationSummaryOfDetails, applicationSummaryOfJob } from '../schemas/application-summary.js';
 
-/** An application with its jobs, the same shape on every Flink version. */
-export interface ApplicationDescription {
-  /** The application id. */
-  applicationId: string;
-  /** The application's name (the main class for run-application; `SingleJobApplication(<job>)` on 2.3 for a jar run). */
-  name: string;
-  /** The current state. */
-  status: ApplicationStatus;
-  /** When the application started running (epoch ms). */
-  startTime: number;
-  /** When it reached a terminal state (epoch ms); undefined while it runs. */
-  endTime: number | undefined;
-  /** How long it has run, or ran, in milliseconds. */
-  durationMs: number;
-  /** When each state was reached (epoch ms); states never reached are absent. */
-  timestamps: Partial<Record<KnownApplicationState, number>>;
-  /** The application's jobs with their status, times and task counts. */
-  jobs: JobOverview[];
-  /**
-   * True on clusters before Flink 2.3, which have no application endpoints: the application is
-   * then the single-job application Flink's model makes of every job, derived from the job.
-   */
-  emulated: boolean;
-}
-
-/** An application as listed by `cluster.listApplications()`. */
-export interface ApplicationSummary {
-  /** The application id. */
-  applicationId: string;
-  /** The application's name. */
-  name: string;
-  /** The current state. */
-  status: ApplicationStatus;
-  /** When the application was created (epoch ms). */
-  startTime: number;
-  /** When it reached a terminal state (epoch ms); undefined while it runs. */
-  endTime: number | undefined;
-  /** How long it has run, or ran, in milliseconds. */
-  durationMs: number;
-  /** How many of its jobs are in each job status (only statuses that occur). */
-  jobCounts: Record<string, number>;
-  /** True when derived from a job on a cluster before Flink 2.3. */
-  emulated: boolean;
-}
-
-/** A target for {@link ApplicationClient.waitFor}. */
-export type ApplicationStateTarget = StateTarget<ApplicationStatus>;
-
-/**
- * A handle on one Flink application (FLIP-549): the user's `main()` with its own state, running
- * zero, one or many jobs, queried and cancelled as a whole.
- *
- * Getting a handle (`cluster.application(id)`) sends nothing. On Flink 2.3 and newer it uses the
- * application endpoints. On older clusters, which have none, it offers Flink's own model of those
- * versions: every job is a single-job application whose id is the job id; `describe()` says
- * `emulated: true`, and `exceptions()` throws UnsupportedFeatureError.
- *
- * What the server does (Flink 2.3, as observed on a real cluster): cancelling an application
- * cancels its unfinished jobs and waits for them. With
- * `execution.terminate-application-on-any-job-terminated-exceptionally: true` (the default) the
- * application fails or is cancelled as soon as any of its jobs does. With `false`, `execute()` no
- * longer waits for jobs: the application FINISHES as soon as `main()` returns and its unfinished
- * jobs are cancelled. A `main()` that throws fails the application; one that runs no job ends
- * FINISHED on 2.3.0 with no jobs.
- *
- * @example
- * ```ts
- * const app = await cluster.runApplication(jarId, { entryClass: 'com.example.Pipeline' });
- * const done = await app.result({ timeoutMs: 30 * 60_000 });
- * console.log(done.jobs.map((j) => `${j.name}: ${j.state}`));
- * ```
- */
-export class ApplicationClient {
+/** The {@link ApplicationClient} handle: an application id and the client's context, nothing else. */
+export class ApplicationHandle implements ApplicationClient {
   /** The application id, 32 lowercase hex characters. */
   readonly applicationId: string;
   readonly #context: ClientContext;
@@ -134,7 +65,7 @@ export class ApplicationClient {
       { method: 'GET', path: `/jobs/${this.applicationId}/status`, schema: JobStatusInfoSchema, alwaysValidate: true, resource: this.#resource },
       options,
     );
-    return applicationStateOfJobStatus(body.status);
+    return applicationStatusOfJobStatus(body.status);
   }
 
   /**
@@ -149,17 +80,7 @@ export class ApplicationClient {
   async describe(options?: RequestOptions): Promise<ApplicationDescription> {
     if (await this.#native(options)) {
       const d = await this.#details(options);
-      return {
-        applicationId: d.id,
-        name: d.name,
-        status: d.status,
-        startTime: d['start-time'],
-        endTime: d['end-time'] > 0 ? d['end-time'] : undefined,
-        durationMs: d.duration,
-        timestamps: reached(d.timestamps),
-        jobs: d.jobs,
-        emulated: false,
-      };
+      return { ...applicationSummaryOfDetails(d), timestamps: reached(d.timestamps), jobs: d.jobs };
     }
     const job = await this.#context.pipeline.request(
       { method: 'GET', path: `/jobs/${this.applicationId}`, schema: JobDetailsSchema, alwaysValidate: true, resource: this.#resource },
@@ -171,7 +92,7 @@ export class ApplicationClient {
   /** Handles on the application's jobs (one request to list them). */
   async jobs(options?: RequestOptions): Promise<JobClient[]> {
     const { jobs } = await this.describe(options);
-    return jobs.map((j) => new JobClient(this.#context, j.jid, this.applicationId));
+    return jobs.map((j) => this.#context.handles.job(j.jid, this.applicationId));
   }
 
   /**
@@ -207,7 +128,7 @@ export class ApplicationClient {
         throw lookup;
       }
       if (state === 'CANCELED') return;
-      if (isTerminalApplicationState(state)) {
+      if (isTerminalApplicationStatus(state)) {
         throw new FlinkConflictError({
           status: err.status,
           method: err.method,
@@ -255,11 +176,11 @@ export class ApplicationClient {
    * @throws UnreachableStateError when a terminal state that does not match is reached.
    * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes; FlinkAbortError on abort.
    */
-  waitFor(target: ApplicationStateTarget, options: WaitOptions = {}): Promise<ApplicationStatus> {
+  waitFor(target: ApplicationStatusTarget, options: WaitOptions = {}): Promise<ApplicationStatus> {
     return waitForState({
       read: (signal) => this.status({ ...options.request, signal }),
       target,
-      isTerminal: isTerminalApplicationState,
+      isTerminal: isTerminalApplicationStatus,
       resource: 'application',
       id: this.applicationId,
       options,
@@ -312,13 +233,13 @@ export class ApplicationClient {
    * ```
    */
   async result(options: WaitOptions = {}): Promise<ApplicationDescription> {
-    const status = await pollUntil((signal) => this.status({ ...options.request, signal }), isTerminalApplicationState, {
+    const status = await pollUntil((signal) => this.status({ ...options.request, signal }), isTerminalApplicationStatus, {
       intervalMs: options.pollIntervalMs ?? 250,
       maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
       timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
       signal: options.signal,
       target: `application ${this.applicationId} result`,
-      tolerate: isTransientWaitError,
+      tolerate: isTransientError,
     });
     if (status === 'FINISHED') return this.describe({ ...options.request, signal: options.signal });
     const exception = await this.#lastException({ ...options.request, signal: options.signal });
@@ -331,7 +252,7 @@ export class ApplicationClient {
         const entry = (await this.exceptions(options)).exceptionHistory.entries[0];
         return entry ? { exception: rootCauseLine(entry.stacktrace), stackTrace: entry.stacktrace } : {};
       }
-      const history = await new JobClient(this.#context, this.applicationId).exceptions({}, options);
+      const history = await this.#context.handles.job(this.applicationId).exceptions({}, options);
       const trace = history.exceptionHistory.entries[0]?.stacktrace;
       return trace ? { exception: rootCauseLine(trace), stackTrace: trace } : {};
     } catch {
@@ -355,9 +276,9 @@ export class ApplicationClient {
   }
 }
 
-function reached(timestamps: Record<string, number>): Partial<Record<KnownApplicationState, number>> {
-  const out: Partial<Record<KnownApplicationState, number>> = {};
-  for (const state of KNOWN_APPLICATION_STATES) {
+function reached(timestamps: Record<string, number>): Partial<Record<KnownApplicationStatus, number>> {
+  const out: Partial<Record<KnownApplicationStatus, number>> = {};
+  for (const state of KNOWN_APPLICATION_STATUSES) {
     const at = timestamps[state];
     if (at !== undefined && at > 0) out[state] = at;
   }
@@ -366,9 +287,9 @@ function reached(timestamps: Record<string, number>): Partial<Record<KnownApplic
 
 /** The single-job application Flink's model makes of a job, for clusters before 2.3. */
 function emulateDescription(job: JobDetails): ApplicationDescription {
-  const timestamps: Partial<Record<KnownApplicationState, number>> = {};
-  for (const state of KNOWN_APPLICATION_STATES) {
-    const times = JOB_STATUS_OF_APPLICATION_STATE[state].map((s) => job.timestamps[s] ?? 0).filter((t) => t > 0);
+  const timestamps: Partial<Record<KnownApplicationStatus, number>> = {};
+  for (const state of KNOWN_APPLICATION_STATUSES) {
+    const times = JOB_STATUSES_OF_APPLICATION_STATUS[state].map((s) => job.timestamps[s] ?? 0).filter((t) => t > 0);
     if (times.length > 0) timestamps[state] = Math.min(...times);
   }
   const tasks = Object.fromEntries(KNOWN_EXECUTION_STATES.map((s) => [s.toLowerCase(), job['status-counts'][s] ?? 0])) as Record<string, number>;
@@ -383,15 +304,5 @@ function emulateDescription(job: JobDetails): ApplicationDescription {
     'last-modification': Math.max(job['start-time'], ...Object.values(job.timestamps)),
     tasks: { ...(tasks as unknown as JobOverview['tasks']), total },
   };
-  return {
-    applicationId: job.jid,
-    name: job.name,
-    status: applicationStateOfJobStatus(job.state),
-    startTime: job['start-time'],
-    endTime: job['end-time'] > 0 ? job['end-time'] : undefined,
-    durationMs: job.duration,
-    timestamps,
-    jobs: [overview],
-    emulated: true,
-  };
+  return { ...applicationSummaryOfJob(overview), timestamps, jobs: [overview] };
 }

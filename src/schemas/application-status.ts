@@ -1,5 +1,5 @@
-import type { ApplicationStatus, KnownApplicationState } from '../schemas/applications.js';
-import type { JobStatus } from '../schemas/job-status.js';
+import type { ApplicationStatus, KnownApplicationStatus } from './applications.js';
+import type { JobStatus } from './job-status.js';
 
 /**
  * The application state a job status stands for, in Flink's own model where a job submitted
@@ -10,10 +10,10 @@ import type { JobStatus } from '../schemas/job-status.js';
  *
  * @example
  * ```ts
- * applicationStateOfJobStatus('CANCELLING'); // 'CANCELING'
+ * applicationStatusOfJobStatus('CANCELLING'); // 'CANCELING'
  * ```
  */
-export function applicationStateOfJobStatus(status: JobStatus): ApplicationStatus {
+export function applicationStatusOfJobStatus(status: JobStatus): ApplicationStatus {
   switch (status) {
     case 'FINISHED':
     case 'FAILED':
@@ -38,7 +38,7 @@ export function applicationStateOfJobStatus(status: JobStatus): ApplicationStatu
 }
 
 /** The job status whose first timestamp marks when a single-job application reached a state. */
-export const JOB_STATUS_OF_APPLICATION_STATE: Readonly<Record<KnownApplicationState, readonly JobStatus[]>> = {
+export const JOB_STATUSES_OF_APPLICATION_STATUS: Readonly<Record<KnownApplicationStatus, readonly JobStatus[]>> = {
   CREATED: ['INITIALIZING', 'CREATED'],
   RUNNING: ['RUNNING'],
   FAILING: ['FAILING'],
