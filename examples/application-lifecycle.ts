@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       await throwing.result({ timeoutMs: 60_000 });
     } catch (err) {
       if (!(err instanceof ApplicationFailedError)) throw err;
-      console.log(`3. application ${err.applicationId}: ${err.status}: ${err.exception}`);
+      console.log(`3. application ${err.applicationId}: ${err.status}: ${err.rootCause?.message ?? '(no exception recorded)'}`);
       const history = await throwing.exceptions();
       console.log(`     ${history.exceptionHistory.entries.length} exception(s) recorded; newest: ${history.exceptionHistory.entries[0]?.exceptionName}`);
     }

@@ -83,12 +83,16 @@ export type {
 } from './watch/watch-types.js';
 
 // Options and events
-export type { AuthOptions, ClusterClientOptions, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
+export type { AuthOptions, ClusterClientOptions, Logger, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
 export type { RequestOptions, WaitOptions } from './options/request-options.js';
-export type { ClusterClientEvents, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
+export type { ClusterClientEvents, FailureEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 
 // Errors
 export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
+export { FLINK_ERROR_CODES, type FlinkErrorCode } from './errors/flink-error-code.js';
+export { isFlinkError } from './errors/is-flink-error.js';
+export type { JavaException } from './errors/java-exception.js';
+export type { FailureCause } from './errors/failure-cause.js';
 export { FlinkApiError, type FlinkApiErrorInit } from './errors/flink-api-error.js';
 export { FlinkBadRequestError } from './errors/flink-bad-request-error.js';
 export { FlinkAuthenticationError } from './errors/flink-authentication-error.js';
@@ -99,7 +103,7 @@ export { OperationNotFoundError } from './errors/operation-not-found-error.js';
 export { JarNotFoundError } from './errors/jar-not-found-error.js';
 export { FlinkConflictError } from './errors/flink-conflict-error.js';
 export { FlinkServerError } from './errors/flink-server-error.js';
-export { FlinkConnectionError } from './errors/flink-connection-error.js';
+export { FlinkConnectionError, type FlinkConnectionErrorInit } from './errors/flink-connection-error.js';
 export { FlinkTimeoutError } from './errors/flink-timeout-error.js';
 export { FlinkAbortError } from './errors/flink-abort-error.js';
 export { FlinkValidationError, type ValidationIssue } from './errors/flink-validation-error.js';

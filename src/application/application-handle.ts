@@ -5,12 +5,12 @@ import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js'
 import type { ClientContext } from '../context/client-context.js';
 import type { ApplicationDescription, ApplicationStatusTarget } from '../context/application-types.js';
 import type { ApplicationClient, JobClient } from '../context/handles.js';
-import { isTransientError } from '../http/transient.js';
 import { checkId } from '../internal/ids.js';
-import { rootCauseLine } from '../internal/throwable.js';
+import { summarizeThrowable, type ThrowableSummary } from '../internal/throwable.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import { pollUntil } from '../operations/poll.js';
-import { waitForState } from '../operations/wait-for-state.js';
+import { STATUS_PACE, waitForState } from '../operations/wait-for-state.js';
+import { waitSettings } from '../operations/wait-settings.js';
 import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import {
   type ApplicationExceptions,
@@ -176,15 +176,15 @@ export class ApplicationHandle implements ApplicationClient {
    * @throws UnreachableStateError when a terminal state that does not match is reached.
    * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes; FlinkAbortError on abort.
    */
-  waitFor(target: ApplicationStatusTarget, options: WaitOptions = {}): Promise<ApplicationStatus> {
+  waitFor(target: ApplicationStatusTarget, options?: WaitOptions): Promise<ApplicationStatus> {
     return waitForState({
-      read: (signal) => this.status({ ...options.request, signal }),
+      read: (o) => this.status(o),
       target,
       isTerminal: isTerminalApplicationStatus,
       resource: 'application',
       id: this.applicationId,
       options,
-      defaultTimeoutMs: this.#context.waitTimeoutMs,
+      defaults: this.#context.waits,
     });
   }
 
@@ -232,29 +232,23 @@ export class ApplicationHandle implements ApplicationClient {
    * }
    * ```
    */
-  async result(options: WaitOptions = {}): Promise<ApplicationDescription> {
-    const status = await pollUntil((signal) => this.status({ ...options.request, signal }), isTerminalApplicationStatus, {
-      intervalMs: options.pollIntervalMs ?? 250,
-      maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
-      timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
-      signal: options.signal,
-      target: `application ${this.applicationId} result`,
-      tolerate: isTransientError,
-    });
-    if (status === 'FINISHED') return this.describe({ ...options.request, signal: options.signal });
-    const exception = await this.#lastException({ ...options.request, signal: options.signal });
+  async result(options?: WaitOptions): Promise<ApplicationDescription> {
+    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `application ${this.applicationId} result`);
+    const status = await pollUntil((signal) => this.status({ ...settings.request, signal }), isTerminalApplicationStatus, settings);
+    if (status === 'FINISHED') return this.describe({ ...settings.request, signal: settings.signal });
+    const exception = await this.#lastException({ ...settings.request, signal: settings.signal });
     throw new ApplicationFailedError({ applicationId: this.applicationId, status, ...exception });
   }
 
-  async #lastException(options: RequestOptions): Promise<{ exception?: string; stackTrace?: string }> {
+  async #lastException(options: RequestOptions): Promise<Partial<ThrowableSummary>> {
     try {
       if (await this.#native(options)) {
         const entry = (await this.exceptions(options)).exceptionHistory.entries[0];
-        return entry ? { exception: rootCauseLine(entry.stacktrace), stackTrace: entry.stacktrace } : {};
+        return entry ? summarizeThrowable(entry.stacktrace) : {};
       }
       const history = await this.#context.handles.job(this.applicationId).exceptions({}, options);
       const trace = history.exceptionHistory.entries[0]?.stacktrace;
-      return trace ? { exception: rootCauseLine(trace), stackTrace: trace } : {};
+      return trace ? summarizeThrowable(trace) : {};
     } catch {
       // The failure itself is what matters; its text is a best-effort addition.
       return {};

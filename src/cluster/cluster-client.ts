@@ -18,6 +18,9 @@ import { JobHandle } from '../job/job-handle.js';
 import type { AsyncOperation } from '../operations/async-operation.js';
 import { disposalDriver } from '../operations/operation-drivers.js';
 import { OperationHandle } from '../operations/operation-handle.js';
+import { checkOptions } from '../options/check-options.js';
+import { disposeSavepointParams, jarProgramParams, runApplicationParams, runJarParams, uploadJarOptions } from '../options/param-schemas.js';
+import type { WaitDefaults } from '../operations/wait-settings.js';
 import { type ApplicationSummary, applicationSummaryOfJob, applicationSummaryOfOverview } from '../schemas/application-summary.js';
 import { ApplicationsOverviewSchema } from '../schemas/applications.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
@@ -129,20 +132,22 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   constructor(options: ClusterClientOptions) {
     super();
-    if (!options || typeof options !== 'object') throw new FlinkArgumentError('options', 'expected an options object with a url');
     this.#pipeline = new RequestPipeline(resolvePipelineOptions(options, this, `flink-client/${VERSION} node/${process.versions.node}`));
-    const waitTimeoutMs = options.waitTimeoutMs ?? 600_000;
-    if (!(waitTimeoutMs > 0)) throw new FlinkArgumentError('waitTimeoutMs', 'expected a positive number');
+    const waits: WaitDefaults = {
+      timeoutMs: options.waitTimeoutMs ?? 600_000,
+      unreachableTimeoutMs: options.unreachableTimeoutMs ?? 90_000,
+      closeSignal: this.#pipeline.closeSignal,
+    };
     this.#watchers = new WatchRegistry({ pipeline: this.#pipeline, config: (signal) => this.#cachedConfig(signal) });
     const context: ClientContext = {
       pipeline: this.#pipeline,
-      waitTimeoutMs,
+      waits,
       flinkVersion: (opts) => this.flinkVersion(opts),
       watchers: this.#watchers,
       handles: {
         job: (jobId, applicationId) => new JobHandle(context, jobId, applicationId),
         application: (applicationId) => new ApplicationHandle(context, applicationId),
-        operation: (driver) => new OperationHandle(driver, waitTimeoutMs),
+        operation: (driver) => new OperationHandle(driver, waits),
       },
     };
     this.#context = context;
@@ -246,6 +251,8 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    * ```
    */
   async uploadJar(source: string | Readable | AsyncIterable<Uint8Array>, options: UploadJarOptions = {}): Promise<UploadedJar> {
+    checkOptions(uploadJarOptions, options, 'options');
+    if (typeof source !== 'string' && !isByteSource(source)) throw new FlinkArgumentError('source', 'expected a file path, a readable stream or an async iterable of bytes');
     const { filename: givenName, size: givenSize, onProgress, ...requestOptions } = options;
     let filename: string;
     let size: number | undefined;
@@ -272,8 +279,8 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
         return source;
       };
     }
-    if (!filename.toLowerCase().endsWith('.jar') || /[/\\]/.test(filename)) {
-      throw new FlinkArgumentError('filename', `Flink accepts only file names ending in .jar, got ${JSON.stringify(filename)}`);
+    if (!filename.toLowerCase().endsWith('.jar') || /[/\\\x00-\x1f\x7f]/.test(filename)) {
+      throw new FlinkArgumentError('filename', `Flink accepts only file names ending in .jar, without path separators or control characters; got ${JSON.stringify(filename.slice(0, 100))}`);
     }
     const body = await this.#pipeline.request(
       {
@@ -313,6 +320,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   async runJar(jarId: string, params: RunJarParams = {}, options: RequestOptions = {}): Promise<JobClient> {
     const id = checkJarId(jarId);
+    checkOptions(runJarParams, params, 'params');
     const jobId = params.jobId === null ? undefined : params.jobId === undefined ? newId() : checkId('jobId', params.jobId);
     const body = await this.#pipeline.request(
       {
@@ -354,6 +362,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   async runApplication(jarId: string, params: RunApplicationParams = {}, options: RequestOptions = {}): Promise<ApplicationClient> {
     const id = checkJarId(jarId);
+    checkOptions(runApplicationParams, params, 'params');
     const applicationId = params.applicationId === undefined ? newId() : checkId('applicationId', params.applicationId);
     const body = programBody(params);
     const version = await this.flinkVersion(options);
@@ -411,6 +420,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   async planJar(jarId: string, params: JarProgramParams = {}, options: RequestOptions = {}): Promise<JobPlan> {
     const id = checkJarId(jarId);
+    checkOptions(jarProgramParams, params, 'params');
     return this.#pipeline.request(
       {
         method: 'POST',
@@ -444,6 +454,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   async disposeSavepoint(savepointPath: string, params: { triggerId?: string } = {}, options?: RequestOptions): Promise<AsyncOperation<void>> {
     if (typeof savepointPath !== 'string' || savepointPath.length === 0) throw new FlinkArgumentError('savepointPath', 'expected a non-empty path');
+    checkOptions(disposeSavepointParams, params, 'params');
     const triggerId = params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId);
     const body = await this.#pipeline.request(
       {
@@ -530,12 +541,6 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
 }
 
 function programBody(params: JarProgramParams): Record<string, unknown> {
-  if (params.parallelism !== undefined && !(Number.isInteger(params.parallelism) && params.parallelism > 0)) {
-    throw new FlinkArgumentError('parallelism', 'expected a positive integer');
-  }
-  if (params.args !== undefined && (!Array.isArray(params.args) || params.args.some((a) => typeof a !== 'string'))) {
-    throw new FlinkArgumentError('args', 'expected an array of strings');
-  }
   return {
     entryClass: params.entryClass,
     programArgsList: params.args,
@@ -548,4 +553,8 @@ function programBody(params: JarProgramParams): Record<string, unknown> {
 function isDuplicateSubmission(error: FlinkError): boolean {
   const errors = (error as { errors?: readonly string[] }).errors ?? [];
   return errors.some((e) => /DuplicateJobSubmissionException|already been submitted/i.test(e));
+}
+
+function isByteSource(source: unknown): boolean {
+  return typeof source === 'object' && source !== null && typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 }

@@ -1,4 +1,7 @@
+import { checkOptions } from '../options/check-options.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
+import { clusterClientOptions } from '../options/option-schemas.js';
+import { retrieveOptions } from '../options/param-schemas.js';
 import { ClusterClient } from './cluster-client.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 
@@ -18,9 +21,13 @@ import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js
 export class RestClusterDescriptor implements ClusterDescriptor {
   readonly #options: ClusterClientOptions;
 
-  /** Keeps the options; sends nothing. */
+  /**
+   * Checks and keeps the options; sends nothing.
+   *
+   * @throws FlinkArgumentError for an invalid option, at once rather than at `retrieve()`.
+   */
   constructor(options: ClusterClientOptions) {
-    this.#options = options;
+    this.#options = checkOptions(clusterClientOptions, options, 'options');
   }
 
   /**
@@ -30,6 +37,7 @@ export class RestClusterDescriptor implements ClusterDescriptor {
    * @throws FlinkConnectionError, FlinkTimeoutError, FlinkApiError when verification fails.
    */
   async retrieve(options: RetrieveOptions = {}): Promise<ClusterClient> {
+    checkOptions(retrieveOptions, options, 'options');
     const { verify = true, ...requestOptions } = options;
     const client = new ClusterClient(this.#options);
     if (verify) {

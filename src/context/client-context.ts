@@ -1,4 +1,5 @@
 import type { RequestPipeline } from '../http/request-pipeline.js';
+import type { WaitDefaults } from '../operations/wait-settings.js';
 import type { RequestOptions } from '../options/request-options.js';
 import type { WatchRegistry } from '../watch/watch-registry.js';
 import type { HandleFactory } from './handle-factory.js';
@@ -9,7 +10,8 @@ import type { HandleFactory } from './handle-factory.js';
  * keeps handles cheap (creating one sends nothing and allocates little).
  *
  * - `pipeline`: the one request pipeline (connection pool, retries, auth, events, validation).
- * - `waitTimeoutMs`: the default deadline of polling waits.
+ * - `waits`: what polling waits default to (deadline, unreachable bound) and the client's close
+ *   signal, which stops them all.
  * - `flinkVersion()`: the cluster's Flink version, fetched once and cached; handles use it to
  *   refuse calls an older cluster cannot answer before sending them.
  * - `watchers`: the registry of the client's watchers and the pollers they share.
@@ -22,8 +24,8 @@ import type { HandleFactory } from './handle-factory.js';
 export interface ClientContext {
   /** The request pipeline every call of the client goes through. */
   readonly pipeline: RequestPipeline;
-  /** Default deadline of polling waits, in milliseconds. */
-  readonly waitTimeoutMs: number;
+  /** The defaults of polling waits, and the signal that stops them when the client closes. */
+  readonly waits: WaitDefaults;
   /** The cluster's Flink version, fetched once from `/config` and cached. */
   flinkVersion(options?: RequestOptions): Promise<string>;
   /** The watchers of the client and the pollers they share; stopped by `ClusterClient.close()`. */

@@ -1,4 +1,6 @@
 import { FlinkError } from './flink-error.js';
+import type { FlinkErrorCode } from './flink-error-code.js';
+import { exceptionChain, formatException, type JavaException } from './java-exception.js';
 
 /** What the request pipeline knows about a failed HTTP exchange. */
 export interface FlinkApiErrorInit {
@@ -12,39 +14,56 @@ export interface FlinkApiErrorInit {
   path: string;
   /** The `errors` array of Flink's error body; empty when the body had none. */
   errors: readonly string[];
-  /** The parsed response body, or its text when it was not JSON (truncated to a few KiB). */
-  body: unknown;
+  /** The response body as text, scrubbed of secrets and cut to a few KiB. */
+  body: string;
   /** Overrides the derived message. */
   message?: string;
   /** The underlying error. */
   cause?: unknown;
 }
 
-const SERVER_SIDE_PREFIX = /^<Exception on server side:\s*/;
+/**
+ * The entry of Flink's `errors` array that says what went wrong: Flink sends a handler exception
+ * as one string holding the whole stack trace, and an unexpected failure as
+ * `["Internal server error.", "<Exception on server side: ...>"]`.
+ */
+function mainEntry(errors: readonly string[]): string | undefined {
+  const generic = errors.length > 1 && /^Internal server error\.?$/.test(errors[0]?.trim() ?? '');
+  return generic ? errors[1] : errors[0];
+}
 
 /**
- * Picks the line of Flink's `errors` array that says what went wrong.
- *
- * Flink sends a handler exception as one string holding the whole stack trace, and an unexpected
- * failure as `["Internal server error.", "<Exception on server side: ...>"]`; the first line of
- * the most specific entry is what a human needs.
+ * What a human needs from Flink's `errors`: the headline (the first line's message), and the root
+ * cause when the trace has `Caused by:` lines that say more than the headline.
  */
-export function summarizeFlinkErrors(errors: readonly string[]): string | undefined {
-  const generic = errors.length > 1 && /^Internal server error\.?$/.test(errors[0]?.trim() ?? '');
-  const chosen = generic ? errors[1] : errors[0];
-  if (chosen === undefined) return undefined;
-  const lines = chosen.replace(SERVER_SIDE_PREFIX, '').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  return lines[0];
+export function summarizeFlinkErrors(errors: readonly string[]): { headline: string | undefined; rootCause: JavaException | undefined } {
+  const chain = exceptionChain(mainEntry(errors));
+  const first = chain[0];
+  const root = chain.length > 1 ? chain[chain.length - 1] : undefined;
+  const headline = first ? formatException(first) : undefined;
+  return { headline, rootCause: root ?? first };
+}
+
+/** The message of an API error: `"<METHOD> <path> → <status>: <headline>; caused by <root cause>"`. */
+function describe(init: FlinkApiErrorInit): string {
+  const { headline, rootCause } = summarizeFlinkErrors(init.errors);
+  let text = `${init.method} ${init.path} → ${init.status}`;
+  if (headline) text += `: ${headline}`;
+  if (rootCause && headline && !headline.endsWith(formatException(rootCause))) text += `; caused by ${formatException(rootCause)}`;
+  return text;
 }
 
 /**
  * An HTTP response from Flink (or a proxy in front of it) with a non-success status.
  *
- * The message reads `"<METHOD> <path> → <status>: <first line of Flink's error>"`; the whole
- * `errors` array and the body stay on fields. Subclasses narrow by status: 400
- * {@link FlinkBadRequestError}, 401/403 {@link FlinkAuthenticationError}, 404
- * {@link FlinkNotFoundError}, 409 {@link FlinkConflictError}, 5xx {@link FlinkServerError}; other
- * statuses (408, 429, ...) use this class with code `FLINK_API_ERROR`.
+ * The message reads `"<METHOD> <path> → <status>: <Flink's error headline>; caused by <root
+ * cause>"`: the deepest `Caused by:` of Flink's stack trace is what usually says what to fix
+ * (`Cannot find checkpoint or savepoint file/directory 'file:///nope/sp'`), the headline only what
+ * failed (`Could not execute application.`). The whole `errors` array, the body text and the root
+ * cause stay on fields. Subclasses narrow by status: 400 {@link FlinkBadRequestError}, 401/403
+ * {@link FlinkAuthenticationError}, 404 {@link FlinkNotFoundError}, 409 {@link FlinkConflictError},
+ * 5xx {@link FlinkServerError}; other statuses (408, 429, ...) use this class with code
+ * `FLINK_API_ERROR`.
  */
 export class FlinkApiError extends FlinkError {
   static override readonly kind: string = 'FlinkApiError';
@@ -56,19 +75,21 @@ export class FlinkApiError extends FlinkError {
   readonly url: string;
   /** Request path below the REST root. */
   readonly path: string;
-  /** Flink's `errors` array (each entry may hold a server stack trace). */
+  /** Flink's `errors` array (each entry may hold a server stack trace), scrubbed of secrets. */
   readonly errors: readonly string[];
-  /** The response body: parsed JSON, or text when it was not JSON. */
-  readonly body: unknown;
+  /** The response body as text, scrubbed of secrets and cut to a few KiB. */
+  readonly body: string;
+  /** The innermost exception Flink's error names (class and message), when it names one. */
+  readonly rootCause: JavaException | undefined;
 
-  constructor(init: FlinkApiErrorInit, code = 'FLINK_API_ERROR') {
-    const summary = summarizeFlinkErrors(init.errors);
-    super(init.message ?? `${init.method} ${init.path} → ${init.status}${summary ? `: ${summary}` : ''}`, code, { cause: init.cause });
+  constructor(init: FlinkApiErrorInit, code: FlinkErrorCode = 'FLINK_API_ERROR') {
+    super(init.message ?? describe(init), code, { cause: init.cause });
     this.status = init.status;
     this.method = init.method;
     this.url = init.url;
     this.path = init.path;
     this.errors = init.errors;
     this.body = init.body;
+    this.rootCause = summarizeFlinkErrors(init.errors).rootCause;
   }
 }

@@ -1,3 +1,4 @@
+import type { FlinkErrorCode } from './flink-error-code.js';
 import { FlinkApiError, type FlinkApiErrorInit } from './flink-api-error.js';
 
 /**
@@ -6,7 +7,7 @@ import { FlinkApiError, type FlinkApiErrorInit } from './flink-api-error.js';
  */
 export class FlinkBadRequestError extends FlinkApiError {
   static override readonly kind: string = 'FlinkBadRequestError';
-  constructor(init: FlinkApiErrorInit, code = 'FLINK_BAD_REQUEST') {
+  constructor(init: FlinkApiErrorInit, code: FlinkErrorCode = 'FLINK_BAD_REQUEST') {
     super(init, code);
   }
 }

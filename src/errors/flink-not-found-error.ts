@@ -1,3 +1,4 @@
+import type { FlinkErrorCode } from './flink-error-code.js';
 import { FlinkApiError, type FlinkApiErrorInit } from './flink-api-error.js';
 
 /**
@@ -7,7 +8,7 @@ import { FlinkApiError, type FlinkApiErrorInit } from './flink-api-error.js';
  */
 export class FlinkNotFoundError extends FlinkApiError {
   static override readonly kind: string = 'FlinkNotFoundError';
-  constructor(init: FlinkApiErrorInit, code = 'FLINK_NOT_FOUND') {
+  constructor(init: FlinkApiErrorInit, code: FlinkErrorCode = 'FLINK_NOT_FOUND') {
     super(init, code);
   }
 }

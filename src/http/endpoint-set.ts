@@ -48,14 +48,19 @@ export class EndpointSet {
 }
 
 function parseEndpoint(input: string | URL): Endpoint {
+  const text = String(input).trim();
+  // `localhost:8081` parses as a URL with the scheme `localhost:`; a bare host and port is the
+  // usual slip, so say what was most likely meant.
+  const hostPort = /^[A-Za-z0-9.-]+:\d+(\/.*)?$/.test(text) || /^[A-Za-z0-9.-]+(\/.*)?$/.test(text);
+  const suggestion = hostPort ? `; did you mean ${JSON.stringify(`http://${text}`)}?` : '';
   let url: URL;
   try {
-    url = new URL(String(input));
+    url = new URL(text);
   } catch {
-    throw new FlinkArgumentError('url', `not a valid URL: ${JSON.stringify(String(input).slice(0, 200))}`);
+    throw new FlinkArgumentError('url', `not a valid URL: ${JSON.stringify(text.slice(0, 200))}${suggestion}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FlinkArgumentError('url', `expected an http or https URL, got ${url.protocol}`);
+    throw new FlinkArgumentError('url', `expected an http:// or https:// URL, got ${JSON.stringify(text.slice(0, 200))}${suggestion}`);
   }
   if (url.username || url.password) {
     // Credentials in a URL end up in logs and error messages; make the caller use `auth`.

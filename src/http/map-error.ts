@@ -49,7 +49,8 @@ function namesMissingResource(resource: ResourceRef, errors: readonly string[]):
 export function mapHttpError(init: FlinkApiErrorInit & { resource: ResourceRef | undefined }): FlinkApiError {
   const { resource, ...base } = init;
   const status = base.status;
-  const missing = resource !== undefined && ((status === 404 && !isUnknownRoute(base.errors)) || ((status === 500 || status === 400) && namesMissingResource(resource, base.errors)));
+  // A 404 without Flink's errors array is a proxy's or a wrong path prefix's, not Flink naming a resource.
+  const missing = resource !== undefined && ((status === 404 && base.errors.length > 0 && !isUnknownRoute(base.errors)) || ((status === 500 || status === 400) && namesMissingResource(resource, base.errors)));
   if (missing) {
     switch (resource.kind) {
       case 'job':

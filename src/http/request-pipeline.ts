@@ -4,23 +4,30 @@ import type { EventEmitter } from 'eventemitter3';
 import { Agent, type Dispatcher } from 'undici';
 import type { ZodError } from 'zod';
 import { FlinkAbortError } from '../errors/flink-abort-error.js';
+import { FlinkApiError } from '../errors/flink-api-error.js';
+import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { FlinkConnectionError } from '../errors/flink-connection-error.js';
-import { FlinkError } from '../errors/flink-error.js';
+import { attachRequestId, FlinkError } from '../errors/flink-error.js';
 import { FlinkResponseTooLargeError } from '../errors/flink-response-too-large-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { FlinkValidationError, type ValidationIssue } from '../errors/flink-validation-error.js';
 import type { ClusterClientEvents } from '../events.js';
-import { sleep } from '../internal/abort.js';
-import { AttemptSignal } from './attempt-signal.js';
-import { redactHeaders, scrubSecrets } from '../internal/redact.js';
-import type { AuthOptions, ClusterClientOptions, ValidationMode } from '../options/client-options.js';
+import { linkedController, sleep } from '../internal/abort.js';
+import { isSensitiveHeader, redactHeaders, SecretSet } from '../internal/redact.js';
+import { newRequestId } from '../internal/request-id.js';
+import { checkOptions, checkRequestOptions, timerMs } from '../options/check-options.js';
+import type { AuthOptions, ClusterClientOptions, Logger, TlsOptions, ValidationMode } from '../options/client-options.js';
+import { resolveLogger } from '../options/logger.js';
+import { clusterClientOptions } from '../options/option-schemas.js';
 import type { RequestOptions } from '../options/request-options.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
+import { AttemptSignal } from './attempt-signal.js';
+import { diagnoseTransportError } from './connection-diagnosis.js';
 import { type Endpoint, EndpointSet } from './endpoint-set.js';
 import { mapHttpError, type ResourceRef } from './map-error.js';
 import { readBody, type ReadBodyResult } from './read-body.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type ResolvedRetryOptions } from './retry-policy.js';
-import { isNotSent, isTransientStatus, isTransientTransportError } from './transient.js';
+import { isNotSent, isTransientStatus, isTransientTransportError, transience } from './transient.js';
 
 /** HTTP methods the Flink REST API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -75,7 +82,7 @@ export interface RequestSpec<T> {
 export interface PipelineOptions {
   urls: readonly (string | URL)[];
   dispatcher: Dispatcher | undefined;
-  tls: ClusterClientOptions['tls'];
+  tls: TlsOptions | undefined;
   auth: AuthOptions | undefined;
   headers: Record<string, string>;
   sensitiveHeaders: readonly string[];
@@ -85,17 +92,26 @@ export interface PipelineOptions {
   validation: ValidationMode;
   maxResponseBytes: number;
   connections: number;
+  logger: Logger | undefined;
   emitter: EventEmitter<ClusterClientEvents>;
   userAgent: string;
 }
 
-/** Resolves client options into pipeline options, applying every default. */
-export function resolvePipelineOptions(
-  options: ClusterClientOptions,
-  emitter: EventEmitter<ClusterClientEvents>,
-  userAgent: string,
-): PipelineOptions {
+/**
+ * Checks client options against their schema and resolves them into pipeline options, applying
+ * every default.
+ *
+ * @throws FlinkArgumentError naming the first invalid option.
+ */
+export function resolvePipelineOptions(options: ClusterClientOptions, emitter: EventEmitter<ClusterClientEvents>, userAgent: string): PipelineOptions {
+  checkOptions(clusterClientOptions, options, 'options');
   const urls = Array.isArray(options.url) ? (options.url as readonly (string | URL)[]) : [options.url as string | URL];
+  if (options.tls !== undefined) {
+    if (options.dispatcher !== undefined) throw new FlinkArgumentError('options.tls', 'has no effect with a dispatcher: configure TLS on the dispatcher');
+    if (!urls.some((u) => String(u).trim().toLowerCase().startsWith('https:'))) {
+      throw new FlinkArgumentError('options.tls', 'is set but no URL uses https://: TLS settings would be ignored');
+    }
+  }
   return {
     urls,
     dispatcher: options.dispatcher,
@@ -103,27 +119,16 @@ export function resolvePipelineOptions(
     auth: options.auth,
     headers: { ...options.headers },
     sensitiveHeaders: options.sensitiveHeaders ?? [],
-    timeoutMs: positive('timeoutMs', options.timeoutMs, 30_000),
-    maxRetries: nonNegativeInt('maxRetries', options.maxRetries, 3),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 3,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     validation: options.validation ?? 'lenient',
-    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, 100 * 1024 * 1024),
-    connections: positive('connections', options.connections, 32),
+    maxResponseBytes: options.maxResponseBytes ?? 100 * 1024 * 1024,
+    connections: options.connections ?? 32,
+    logger: resolveLogger(options.logger),
     emitter,
     userAgent,
   };
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0)) throw new FlinkError(`invalid ${name}: expected a positive number`, 'FLINK_INVALID_ARGUMENT');
-  return value;
-}
-
-function nonNegativeInt(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new FlinkError(`invalid ${name}: expected a non-negative integer`, 'FLINK_INVALID_ARGUMENT');
-  return value;
 }
 
 /** How one failed attempt may be followed up. */
@@ -138,6 +143,17 @@ interface AttemptFailure {
 
 /** What one attempt ended with. */
 type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: AttemptFailure };
+
+/** One logical call: what every attempt of it shares. */
+interface Call<T> {
+  readonly spec: RequestSpec<T>;
+  readonly options: RequestOptions;
+  readonly requestId: string;
+  /** This call's secrets: the client's and those in its own headers. */
+  readonly secrets: SecretSet;
+  readonly timeoutMs: number;
+  readonly started: number;
+}
 
 /** One attempt's request, encoded. */
 interface EncodedRequest {
@@ -164,13 +180,16 @@ interface AttemptProgress {
 }
 
 const ATTEMPT_TIMEOUT = Symbol('attempt timeout');
-const TEXT_BODY_LIMIT = 4096;
+/** How much of a body an error keeps, as text. */
+const KEPT_BODY_LIMIT = 4096;
+/** How much of one entry of Flink's `errors` array an error keeps (a stack trace). */
+const KEPT_ERROR_LIMIT = 32_768;
 
 /**
  * The one function every HTTP call goes through: URL building, headers and auth, JSON encoding,
  * the attempt loop (per-attempt timeout, retries with backoff, jitter and Retry-After, abortable
- * sleeps, HA failover), body consumption with a size cap, error mapping, schema validation and
- * the request/response/retry events.
+ * sleeps, HA failover), body consumption with a size cap, error mapping, schema validation, the
+ * request/response/retry/failure events and the log.
  */
 export class RequestPipeline {
   readonly options: PipelineOptions;
@@ -179,10 +198,12 @@ export class RequestPipeline {
   readonly #ownsDispatcher: boolean;
   readonly #baseHeaders: Record<string, string>;
   readonly #sensitive: ReadonlySet<string>;
-  readonly #secrets: string[] = [];
+  /** The client's secrets: passwords, static tokens, sensitive header values, recent rotated tokens. */
+  readonly #secrets = new SecretSet();
   readonly #recentTokens: string[] = [];
-  readonly #tokenSource: (() => string | Promise<string>) | undefined;
-  #closed = false;
+  readonly #tokenSource: (() => unknown) | undefined;
+  /** Fires on `close()`: cancels every attempt, retry sleep and wait of the client at once. */
+  readonly #closing = new AbortController();
 
   constructor(options: PipelineOptions) {
     this.options = options;
@@ -197,8 +218,8 @@ export class RequestPipeline {
         keepAliveTimeout: 10_000,
         connect: {
           ca: tls.ca as string | Buffer | (string | Buffer)[] | undefined,
-          cert: tls.cert,
-          key: tls.key,
+          cert: tls.cert as string | Buffer | undefined,
+          key: tls.key as string | Buffer | undefined,
           passphrase: tls.passphrase,
           servername: tls.servername,
           rejectUnauthorized: tls.rejectUnauthorized ?? true,
@@ -206,36 +227,47 @@ export class RequestPipeline {
       });
       this.#ownsDispatcher = true;
     }
+    this.#sensitive = new Set(options.sensitiveHeaders.map((h) => h.toLowerCase()));
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': options.userAgent };
-    for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(options.headers)) {
+      headers[name.toLowerCase()] = value;
+      if (isSensitiveHeader(name, this.#sensitive)) this.#secrets.add(value);
+    }
     const auth = options.auth;
     if (auth?.type === 'basic') {
       const encoded = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
       headers.authorization = `Basic ${encoded}`;
-      this.#secrets.push(auth.password, encoded);
+      this.#secrets.add(auth.password).add(encoded);
     } else if (auth?.type === 'bearer' && typeof auth.token === 'string') {
       headers.authorization = `Bearer ${auth.token}`;
-      this.#secrets.push(auth.token);
+      this.#secrets.add(auth.token);
     }
     this.#baseHeaders = headers;
     this.#tokenSource = auth?.type === 'bearer' && typeof auth.token === 'function' ? auth.token : undefined;
-    this.#sensitive = new Set(options.sensitiveHeaders.map((h) => h.toLowerCase()));
-    for (const name of this.#sensitive) {
-      const value = headers[name];
-      if (value) this.#secrets.push(value);
-    }
   }
 
   /** Whether `close()` was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closing.signal.aborted;
   }
 
-  /** Closes the pipeline's own connection pool; a dispatcher passed in by the user is left open. */
+  /**
+   * Fires when the client closes, with a FlinkError `FLINK_CLIENT_CLOSED` as its reason. Waits
+   * link it, so closing the client settles them at once.
+   */
+  get closeSignal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /**
+   * Closes the pipeline: every call in flight or sleeping before a retry rejects at once with
+   * `FLINK_CLIENT_CLOSED`, then the pipeline's own connection pool closes (a dispatcher passed in
+   * by the user is left open).
+   */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    if (this.closed) return;
+    this.#closing.abort(new FlinkError('the client is closed', 'FLINK_CLIENT_CLOSED'));
+    if (this.#ownsDispatcher) await this.#dispatcher.destroy();
   }
 
   /**
@@ -243,89 +275,174 @@ export class RequestPipeline {
    *
    * @throws FlinkApiError and its subclasses for error statuses, FlinkConnectionError,
    *   FlinkTimeoutError (phase `attempt`), FlinkAbortError, FlinkValidationError,
-   *   FlinkResponseTooLargeError.
+   *   FlinkResponseTooLargeError, FlinkArgumentError for invalid options; FlinkError
+   *   `FLINK_CLIENT_CLOSED` once the client is closed. Every error carries the call's `requestId`.
    */
   async request<T>(spec: RequestSpec<T>, options: RequestOptions = {}): Promise<T> {
-    if (this.#closed) throw new FlinkError('the client is closed', 'FLINK_CLIENT_CLOSED');
+    if (this.closed) throw new FlinkError('the client is closed', 'FLINK_CLIENT_CLOSED');
+    checkRequestOptions(options);
     const signal = options.signal;
     if (signal?.aborted) throw new FlinkAbortError(signal.reason, `${spec.method} ${spec.path}`);
+    const call = this.#newCall(spec, options);
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     const tried = new Set<number>();
+    const urls: string[] = [];
     let retries = 0;
     for (let attempt = 1; ; attempt++) {
       const { endpoint, index } = this.endpoints.current();
       tried.add(index);
-      const outcome = await this.#attempt(spec, endpoint, attempt, timeoutMs, options);
+      if (!urls.includes(endpoint.origin + endpoint.root)) urls.push(endpoint.origin + endpoint.root);
+      const outcome = await this.#attempt(call, endpoint, attempt);
       if (outcome.ok) return outcome.value;
       const failure = outcome.failure;
-      if (attempt > 1 && spec.recoverDuplicate && 'status' in failure.error) {
+      if (attempt > 1 && spec.recoverDuplicate && failure.error instanceof FlinkApiError) {
         const recovered = spec.recoverDuplicate(failure.error);
         if (recovered !== undefined) return recovered;
       }
+      const give = (): never => this.#fail(call, endpoint, failure.error, attempt, urls);
       const allowed = failure.retry === 'any' || (failure.retry === 'idempotent' && idempotent);
-      if (!allowed) throw failure.error;
+      if (!allowed) give();
       // A JobManager not yet tried in this call is worth asking at once, and does not use up a retry.
       let delayMs: number;
       if (failure.failover && this.endpoints.endpoints.length > 1 && !tried.has(this.endpoints.failover(index))) {
         delayMs = 0;
       } else {
-        if (retries >= maxRetries) throw failure.error;
+        if (retries >= maxRetries) give();
         retries++;
         if (failure.failover) this.endpoints.failover(index);
         if (failure.retryAfterMs !== undefined) {
-          if (failure.retryAfterMs > this.options.retry.maxRetryAfterMs) throw failure.error;
+          if (failure.retryAfterMs > this.options.retry.maxRetryAfterMs) give();
           delayMs = failure.retryAfterMs;
         } else {
           delayMs = backoffDelay(retries, this.options.retry);
         }
       }
-      const emitter = this.options.emitter;
-      if (emitter.listenerCount('retry') > 0) {
-        emitter.emit('retry', {
-          method: spec.method,
-          url: this.#displayUrl(endpoint, spec),
-          path: spec.path,
-          attempt: attempt + 1,
-          delayMs,
-          error: failure.error,
-        });
-      }
-      if (delayMs > 0) await sleep(delayMs, signal);
-      else if (signal?.aborted) throw new FlinkAbortError(signal.reason, `${spec.method} ${spec.path}`);
+      this.#emitRetry(call, endpoint, attempt + 1, delayMs, failure.error);
+      await this.#pause(call, delayMs);
     }
+  }
+
+  #newCall<T>(spec: RequestSpec<T>, options: RequestOptions): Call<T> {
+    // A caller's own x-request-id becomes the call's id, so proxies and the SDK agree on it.
+    let requestId: string | undefined;
+    let secrets = this.#secrets;
+    if (options.headers) {
+      const own: string[] = [];
+      for (const [name, value] of Object.entries(options.headers)) {
+        if (name.toLowerCase() === 'x-request-id') requestId = value;
+        if (isSensitiveHeader(name, this.#sensitive)) own.push(value);
+      }
+      if (own.length > 0) secrets = secrets.with(own);
+    }
+    return { spec, options, requestId: requestId ?? newRequestId(), secrets, timeoutMs: options.timeoutMs ?? this.options.timeoutMs, started: performance.now() };
+  }
+
+  /** Sleeps before a retry; the caller's signal and `close()` both cut it short. */
+  async #pause(call: Call<unknown>, delayMs: number): Promise<void> {
+    const userSignal = call.options.signal;
+    if (delayMs > 0) {
+      const { controller, dispose } = linkedController([userSignal, this.#closing.signal]);
+      try {
+        await sleep(delayMs, controller.signal);
+      } catch {
+        // The sleep only ends early by an abort: say whose, below.
+      } finally {
+        dispose();
+      }
+    }
+    if (this.closed) throw this.#closedError(call);
+    if (userSignal?.aborted) {
+      const error = new FlinkAbortError(userSignal.reason, `${call.spec.method} ${call.spec.path}`);
+      attachRequestId(error, call.requestId);
+      throw error;
+    }
+  }
+
+  #closedError(call: Call<unknown>): FlinkError {
+    const error = new FlinkError(`${call.spec.method} ${call.spec.path}: the client was closed`, 'FLINK_CLIENT_CLOSED');
+    attachRequestId(error, call.requestId);
+    return error;
+  }
+
+  /** Rejects the call with its final error: totals on connection errors, the request id, the `failure` event and log. */
+  #fail(call: Call<unknown>, endpoint: Endpoint, last: FlinkError, attempts: number, urls: readonly string[]): never {
+    const elapsedMs = performance.now() - call.started;
+    let error = last;
+    if (last instanceof FlinkConnectionError && (attempts > 1 || urls.length > 1)) {
+      error = new FlinkConnectionError({
+        method: last.method,
+        url: last.url,
+        path: last.path,
+        cause: last.cause,
+        diagnosis: last.diagnosis,
+        attempts,
+        elapsedMs,
+        urls,
+      });
+    }
+    attachRequestId(error, call.requestId);
+    const { spec } = call;
+    const emitter = this.options.emitter;
+    const url = this.#displayUrl(endpoint, spec);
+    if (emitter.listenerCount('failure') > 0) {
+      emitter.emit('failure', { requestId: call.requestId, method: spec.method, url, path: spec.path, attempts, durationMs: elapsedMs, error });
+    }
+    const logger = this.options.logger;
+    if (logger && !(error instanceof FlinkAbortError)) {
+      // What the caller will likely handle itself (a missing job, a conflict) is not a warning.
+      const level = transience(error) === 'permanent' ? 'debug' : 'warn';
+      logger[level]('flink-client call failed', { requestId: call.requestId, method: spec.method, url, attempts, durationMs: Math.round(elapsedMs), code: error.code, error: error.message });
+    }
+    throw error;
+  }
+
+  #emitRetry(call: Call<unknown>, endpoint: Endpoint, attempt: number, delayMs: number, error: FlinkError): void {
+    const { spec } = call;
+    const emitter = this.options.emitter;
+    const logger = this.options.logger;
+    if (emitter.listenerCount('retry') === 0 && !logger) return;
+    const url = this.#displayUrl(endpoint, spec);
+    attachRequestId(error, call.requestId);
+    emitter.emit('retry', { requestId: call.requestId, method: spec.method, url, path: spec.path, attempt, delayMs, error });
+    logger?.warn('flink-client retrying', { requestId: call.requestId, method: spec.method, url, attempt, delayMs, code: error.code, error: error.message });
   }
 
   /**
    * One HTTP attempt, in three steps: encode the request (headers, auth, body), send it and read
-   * the answer, classify the outcome. The attempt deadline and the caller's signal cover all of
-   * it, from asking a token provider for a token to reading the last byte of the body.
+   * the answer, classify the outcome. The attempt deadline, the caller's signal and `close()`
+   * cover all of it, from asking a token provider for a token to reading the last byte of the body.
    */
-  async #attempt<T>(spec: RequestSpec<T>, endpoint: Endpoint, attempt: number, timeoutMs: number, options: RequestOptions): Promise<AttemptOutcome<T>> {
+  async #attempt<T>(call: Call<T>, endpoint: Endpoint, attempt: number): Promise<AttemptOutcome<T>> {
     const attemptSignal = new AttemptSignal();
-    const timer = setTimeout(() => attemptSignal.abort(ATTEMPT_TIMEOUT), timeoutMs);
-    const userSignal = options.signal;
-    const onUserAbort = (): void => attemptSignal.abort(userSignal?.reason);
+    const ms = timerMs(call.timeoutMs);
+    const timer = ms === undefined ? undefined : setTimeout(() => attemptSignal.abort(ATTEMPT_TIMEOUT), ms);
+    const userSignal = call.options.signal;
+    const closing = this.#closing.signal;
+    const onAbort = (): void => attemptSignal.abort(userSignal?.aborted ? userSignal.reason : closing.reason);
     if (userSignal?.aborted) attemptSignal.abort(userSignal.reason);
-    else userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    else userSignal?.addEventListener('abort', onAbort, { once: true });
+    closing.addEventListener('abort', onAbort, { once: true });
     const progress: AttemptProgress = { sent: false };
     try {
-      const request = await this.#encode(spec, endpoint, attempt, options, attemptSignal);
+      const request = await this.#encode(call, endpoint, attempt, attemptSignal);
       const answer = await this.#send(request, attemptSignal, progress);
-      return this.#classifyAnswer(spec, endpoint, attempt, answer);
+      return this.#classifyAnswer(call, endpoint, attempt, answer);
     } catch (err) {
-      return { ok: false, failure: this.#classifyThrown(spec, endpoint, err, { timeoutMs, options, attemptSignal, sent: progress.sent }) };
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, progress.sent) };
     } finally {
-      clearTimeout(timer);
-      userSignal?.removeEventListener('abort', onUserAbort);
+      if (timer) clearTimeout(timer);
+      userSignal?.removeEventListener('abort', onAbort);
+      closing.removeEventListener('abort', onAbort);
     }
   }
 
   /** Builds the request of one attempt: path and query, headers (with a fresh token), body. */
-  async #encode<T>(spec: RequestSpec<T>, endpoint: Endpoint, attempt: number, options: RequestOptions, signal: AttemptSignal): Promise<EncodedRequest> {
+  async #encode<T>(call: Call<T>, endpoint: Endpoint, attempt: number, signal: AttemptSignal): Promise<EncodedRequest> {
+    const { spec, options } = call;
     const method = spec.method;
     const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(options.headers), signal) : this.#headers(options.headers);
+    headers['x-request-id'] ??= call.requestId;
     let body: string | Readable | undefined;
     if (spec.json !== undefined) {
       body = JSON.stringify(spec.json);
@@ -340,8 +457,11 @@ export class RequestPipeline {
       headers['content-length'] = '0';
     }
     const emitter = this.options.emitter;
-    if (emitter.listenerCount('request') > 0) {
-      emitter.emit('request', { method, url: this.#displayUrl(endpoint, spec), path: spec.path, attempt, headers: redactHeaders(headers, this.#sensitive) });
+    const logger = this.options.logger;
+    if (emitter.listenerCount('request') > 0 || logger) {
+      const url = this.#displayUrl(endpoint, spec);
+      emitter.emit('request', { requestId: call.requestId, method, url, path: spec.path, attempt, headers: redactHeaders(headers, this.#sensitive) });
+      logger?.debug('flink-client request', { requestId: call.requestId, method, url, attempt });
     }
     return { origin: endpoint.origin, path: endpoint.root + spec.path + queryString(spec.query), method, headers, body, started: performance.now() };
   }
@@ -367,19 +487,28 @@ export class RequestPipeline {
   }
 
   /** Turns an answer into the parsed value, or into a typed failure saying whether to try again. */
-  #classifyAnswer<T>(spec: RequestSpec<T>, endpoint: Endpoint, attempt: number, answer: Answer): AttemptOutcome<T> {
+  #classifyAnswer<T>(call: Call<T>, endpoint: Endpoint, attempt: number, answer: Answer): AttemptOutcome<T> {
+    const { spec } = call;
     const { status, read } = answer;
     const method = spec.method;
     const emitter = this.options.emitter;
-    if (emitter.listenerCount('response') > 0) {
-      emitter.emit('response', { method, url: this.#displayUrl(endpoint, spec), path: spec.path, attempt, status, durationMs: answer.durationMs });
+    const logger = this.options.logger;
+    if (emitter.listenerCount('response') > 0 || logger) {
+      const url = this.#displayUrl(endpoint, spec);
+      emitter.emit('response', { requestId: call.requestId, method, url, path: spec.path, attempt, status, durationMs: answer.durationMs });
+      logger?.debug('flink-client response', { requestId: call.requestId, method, url, attempt, status, durationMs: Math.round(answer.durationMs) });
     }
     if (!read.ok) {
       return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
     }
-    if (status >= 200 && status < 300) return { ok: true, value: this.#parse(spec, read.text) };
-    const { parsed, errors } = this.#errorBody(read.text);
-    const error = mapHttpError({ status, method, url: this.#displayUrl(endpoint, spec), path: spec.path, errors, body: parsed, resource: spec.resource });
+    const contentType = headerValue(answer.headers['content-type']);
+    if (status >= 200 && status < 300) return { ok: true, value: this.#parse(call, status, contentType, read.text) };
+    const kept = this.#keep(call, read.text);
+    const url = this.#displayUrl(endpoint, spec);
+    let message: string | undefined;
+    if (status >= 300 && status < 400) message = redirectMessage(method, spec.path, status, headerValue(answer.headers.location), endpoint);
+    else if (kept.errors.length === 0 && kept.body.length > 0) message = `${method} ${spec.path} → ${status} (${contentType ?? 'no content type'}): ${firstBytes(kept.body)}`;
+    const error = mapHttpError({ status, method, url, path: spec.path, errors: kept.errors, body: kept.body, resource: spec.resource, message });
     const retryable = isTransientStatus(status);
     return {
       ok: false,
@@ -392,24 +521,23 @@ export class RequestPipeline {
     };
   }
 
-  /** Turns what an attempt threw (abort, deadline, transport failure) into a typed failure. */
-  #classifyThrown<T>(
-    spec: RequestSpec<T>,
-    endpoint: Endpoint,
-    err: unknown,
-    at: { timeoutMs: number; options: RequestOptions; attemptSignal: AttemptSignal; sent: boolean },
-  ): AttemptFailure {
+  /** Turns what an attempt threw (abort, deadline, close, transport failure) into a typed failure. */
+  #classifyThrown<T>(call: Call<T>, endpoint: Endpoint, err: unknown, attemptSignal: AttemptSignal, sent: boolean): AttemptFailure {
+    const { spec } = call;
     const method = spec.method;
-    const signal = at.options.signal;
+    const signal = call.options.signal;
     if (signal?.aborted) return { error: new FlinkAbortError(signal.reason, `${method} ${spec.path}`), retry: 'never', failover: false };
-    if (at.attemptSignal.reason === ATTEMPT_TIMEOUT) {
-      const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs: at.timeoutMs, target: `${method} ${spec.path}` });
+    if (this.closed) return { error: this.#closedError(call), retry: 'never', failover: false };
+    if (attemptSignal.reason === ATTEMPT_TIMEOUT) {
+      const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs: call.timeoutMs, target: `${method} ${spec.path}` });
       // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
       return { error, retry: 'idempotent', failover: true };
     }
     if (err instanceof FlinkError) return { error: err, retry: 'never', failover: false };
-    const error = new FlinkConnectionError({ method, url: this.#displayUrl(endpoint, spec), path: spec.path, cause: this.#scrubError(err) });
-    const notSent = !at.sent && isNotSent(err);
+    const url = this.#displayUrl(endpoint, spec);
+    const cause = scrubError(err, call.secrets);
+    const error = new FlinkConnectionError({ method, url, path: spec.path, cause, diagnosis: diagnoseTransportError(err, endpoint.origin) });
+    const notSent = !sent && isNotSent(err);
     return {
       error,
       retry: notSent && (!spec.stream || spec.replayable) ? 'any' : isTransientTransportError(err) ? 'idempotent' : 'never',
@@ -425,34 +553,38 @@ export class RequestPipeline {
 
   /** The headers with a fresh token from the bearer token function, asked before every attempt. */
   async #headersWithToken(extra: Record<string, string> | undefined): Promise<Record<string, string>> {
-    let token: string;
+    let token: unknown;
     try {
-      token = await (this.#tokenSource as () => string | Promise<string>)();
+      token = await (this.#tokenSource as () => unknown)();
     } catch (err) {
       throw new FlinkError('the bearer token provider failed', 'FLINK_AUTH_PROVIDER_FAILED', { cause: err });
     }
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new FlinkError('the bearer token provider returned no token', 'FLINK_AUTH_PROVIDER_FAILED');
-    }
+    if (typeof token !== 'string' || token.length === 0) throw new FlinkError('the bearer token provider returned no token', 'FLINK_AUTH_PROVIDER_FAILED');
+    if (/[\r\n\0]/.test(token)) throw new FlinkError('the bearer token provider returned a token with CR, LF or NUL in it', 'FLINK_AUTH_PROVIDER_FAILED');
     if (!this.#recentTokens.includes(token)) {
       // Remember a handful of recent tokens for scrubbing, not every token ever seen.
       this.#recentTokens.push(token);
-      if (this.#recentTokens.length > 8) this.#recentTokens.shift();
+      this.#secrets.add(token);
+      if (this.#recentTokens.length > 8) this.#secrets.delete(this.#recentTokens.shift() as string);
     }
     return this.#headers({ authorization: `Bearer ${token}`, ...extra });
   }
 
-  #parse<T>(spec: RequestSpec<T>, text: string): T {
+  #parse<T>(call: Call<T>, status: number, contentType: string | undefined, text: string): T {
+    const { spec } = call;
     if (!spec.schema) return undefined as T;
+    const endpoint = `${spec.method} ${spec.path}`;
     let json: unknown;
     try {
       json = text.length === 0 ? {} : JSON.parse(text);
     } catch (err) {
+      const body = this.#keep(call, text).body;
       throw new FlinkValidationError({
-        endpoint: `${spec.method} ${spec.path}`,
+        endpoint,
         issues: [{ path: [], message: 'response is not JSON' }],
-        body: truncate(this.#scrub(text)),
+        body,
         notJson: true,
+        message: `${endpoint} → ${status} (${contentType ?? 'no content type'}): response is not JSON: ${firstBytes(body)}`,
         cause: err,
       });
     }
@@ -460,34 +592,26 @@ export class RequestPipeline {
     if (mode === 'off' && !spec.alwaysValidate) return json as T;
     const result = spec.schema.validate(mode, json);
     if (result.success) return result.data;
-    throw new FlinkValidationError({ endpoint: `${spec.method} ${spec.path}`, issues: toIssues(result.error), body: json });
+    throw new FlinkValidationError({ endpoint, issues: toIssues(result.error), body: this.#keep(call, text).body });
   }
 
-  #errorBody(raw: string): { parsed: unknown; errors: string[] } {
-    const text = this.#scrub(raw);
+  /**
+   * The one place the pipeline keeps what a server sent on an error: the body as text and Flink's
+   * `errors` lines, scrubbed of every form of the call's secrets and cut to a bounded size, so an
+   * error can be logged and serialised whatever the server sent (a 100 000-level deep JSON body,
+   * an echoed Authorization header).
+   */
+  #keep(call: Call<unknown>, raw: string): { body: string; errors: string[] } {
+    const text = call.secrets.scrub(raw);
+    let errors: string[] = [];
     try {
       const parsed: unknown = JSON.parse(text);
-      const raw = (parsed as { errors?: unknown } | null)?.errors;
-      const errors = Array.isArray(raw) ? raw.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))) : [];
-      return { parsed, errors };
+      const list = (parsed as { errors?: unknown } | null)?.errors;
+      if (Array.isArray(list)) errors = list.slice(0, 20).map((e) => cutText(typeof e === 'string' ? e : safeJson(e), KEPT_ERROR_LIMIT));
     } catch {
-      return { parsed: truncate(text), errors: [] };
+      // Not JSON: only the text is kept.
     }
-  }
-
-  #scrub(text: string): string {
-    if (this.#secrets.length === 0 && this.#recentTokens.length === 0) return text;
-    return scrubSecrets(text, [...this.#secrets, ...this.#recentTokens]);
-  }
-
-  #scrubError(err: unknown): unknown {
-    if (!(err instanceof Error)) return err;
-    const scrubbed = this.#scrub(err.message);
-    if (scrubbed === err.message) return err;
-    const copy = new Error(scrubbed);
-    copy.name = err.name;
-    (copy as { code?: unknown }).code = (err as { code?: unknown }).code;
-    return copy;
+    return { body: cutText(text, KEPT_BODY_LIMIT), errors };
   }
 
   #displayUrl(endpoint: Endpoint, spec: RequestSpec<unknown>): string {
@@ -515,6 +639,51 @@ function untilAborted<T>(promise: Promise<T>, signal: AttemptSignal): Promise<T>
   });
 }
 
+/** A copy of a transport error with secrets scrubbed from its message (its code kept). */
+function scrubError(err: unknown, secrets: SecretSet): unknown {
+  if (!(err instanceof Error)) return err;
+  const scrubbed = secrets.scrub(err.message);
+  if (scrubbed === err.message) return err;
+  const copy = new Error(scrubbed);
+  copy.name = err.name;
+  (copy as { code?: unknown }).code = (err as { code?: unknown }).code;
+  return copy;
+}
+
+/**
+ * The message for a 3xx: the SDK never follows redirects (a redirect could send credentials
+ * elsewhere). Flink itself answers a plain-HTTP request to a TLS port with a redirect to https.
+ */
+function redirectMessage(method: string, path: string, status: number, location: string | undefined, endpoint: Endpoint): string {
+  if (location && !endpoint.secure && location.toLowerCase().startsWith('https:')) {
+    let target = location;
+    try {
+      target = new URL(location).origin;
+    } catch {
+      // Keep the header as sent.
+    }
+    return `${method} ${path} → ${status}: the server at ${endpoint.origin} redirects to ${target}: it serves TLS, use an https:// URL`;
+  }
+  return `${method} ${path} → ${status}: redirected${location ? ` to ${cutText(location, 200)}` : ''}; the client does not follow redirects: use the target as the client's url`;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function firstBytes(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '[unserializable]';
+  }
+}
+
 function queryString(query: RequestSpec<unknown>['query']): string {
   if (!query) return '';
   const params = new URLSearchParams();
@@ -525,8 +694,8 @@ function queryString(query: RequestSpec<unknown>['query']): string {
   return text ? `?${text}` : '';
 }
 
-function truncate(text: string): string {
-  return text.length > TEXT_BODY_LIMIT ? `${text.slice(0, TEXT_BODY_LIMIT)}…[${text.length - TEXT_BODY_LIMIT} more characters]` : text;
+function cutText(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}…[${text.length - limit} more characters]` : text;
 }
 
 function toIssues(error: ZodError): ValidationIssue[] {

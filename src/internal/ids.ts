@@ -15,15 +15,18 @@ export function checkId(kind: string, id: unknown): string {
   return id.toLowerCase();
 }
 
-const JAR_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+/** Path separators, control characters (C0, DEL, C1) and the Unicode line separators. */
+const NOT_IN_JAR_ID = /[/\\\x00-\x1f\x7f-\x9f\u2028\u2029]/;
 
 /**
- * Checks a jar id as Flink assigns them (`<uuid>_<file name>.jar`): no path separators, no dot
- * segments, no control or URL-special characters, so it stays one path segment.
+ * Checks a jar id as Flink assigns them (`<uuid>_<file name>`, where the file name is whatever the
+ * upload was called, spaces and all: `3f…_my job.jar`). Every such id is accepted; callers encode
+ * it into one path segment. What could leave that segment or confuse Flink's file lookup is
+ * refused: path separators, `.` and `..`, control characters, an empty or overlong id.
  */
 export function checkJarId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 512 || !JAR_ID.test(id) || id.includes('..')) {
-    throw new FlinkArgumentError('jarId', `expected a jar id such as "<uuid>_name.jar", got ${describe(id)}`);
+  if (typeof id !== 'string' || id.length === 0 || id.length > 1024 || NOT_IN_JAR_ID.test(id) || id === '.' || id === '..' || id.trim() !== id) {
+    throw new FlinkArgumentError('jarId', `expected a jar id such as "<uuid>_name.jar" (no path separators or control characters), got ${describe(id)}`);
   }
   return id;
 }

@@ -1,18 +1,19 @@
-import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { JobFailedError } from '../errors/job-failed-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import type { ClientContext } from '../context/client-context.js';
 import type { ApplicationClient, JobClient } from '../context/handles.js';
-import type { JobResult, RescaleTarget, SavepointFormat, StopWithSavepointParams, TriggerCheckpointParams, TriggerSavepointParams, JobStatusTarget } from '../context/job-types.js';
+import type { JobResult, RescaleTarget, StopWithSavepointParams, TriggerCheckpointParams, TriggerSavepointParams, JobStatusTarget } from '../context/job-types.js';
 import { checkId, newId } from '../internal/ids.js';
 import { summarizeThrowable } from '../internal/throwable.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
-import { isTransientError } from '../http/transient.js';
 import type { AsyncOperation } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
 import { pollUntil } from '../operations/poll.js';
-import { waitForState } from '../operations/wait-for-state.js';
+import { checkOptions } from '../options/check-options.js';
+import { exceptionsParams, rescaleTarget, stopWithSavepointParams, triggerCheckpointParams, triggerSavepointParams } from '../options/param-schemas.js';
+import { STATUS_PACE, waitForState } from '../operations/wait-for-state.js';
+import { type WaitPoll, waitSettings } from '../operations/wait-settings.js';
 import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import { type CheckpointConfig, CheckpointConfigSchema, type CheckpointingStatistics, CheckpointingStatisticsSchema } from '../schemas/checkpoints.js';
 import { isGloballyTerminalJobStatus, type JobStatus } from '../schemas/job-status.js';
@@ -132,7 +133,8 @@ export class JobHandle implements JobClient {
    * const { netRuntimeMs, accumulators } = await job.result({ timeoutMs: 60_000 });
    * ```
    */
-  async result(options: WaitOptions = {}): Promise<JobResult> {
+  async result(options?: WaitOptions): Promise<JobResult> {
+    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `job ${this.jobId} result`);
     const body = await pollUntil(
       (signal) =>
         this.#context.pipeline.request(
@@ -143,32 +145,22 @@ export class JobHandle implements JobClient {
             alwaysValidate: true,
             resource: this.#resource,
           },
-          { ...options.request, signal },
+          { ...settings.request, signal },
         ),
       (b) => b.status.id === 'COMPLETED',
-      {
-        intervalMs: options.pollIntervalMs ?? 250,
-        maxIntervalMs: options.maxPollIntervalMs ?? 3_000,
-        timeoutMs: options.timeoutMs ?? this.#context.waitTimeoutMs,
-        signal: options.signal,
-        target: `job ${this.jobId} result`,
-        tolerate: isTransientError,
-      },
+      settings,
     );
     const result = body['job-execution-result'];
     const outcome = result?.['application-status'];
     if (outcome !== 'SUCCEEDED') {
-      const cause = summarizeThrowable(result?.['failure-cause']);
       throw new JobFailedError({
         jobId: this.jobId,
         status: outcome === 'FAILED' || outcome === 'CANCELED' ? outcome : (outcome ?? 'UNKNOWN'),
-        rootCause: cause.rootCause,
-        exceptionClass: cause.exceptionClass,
-        stackTrace: cause.stackTrace,
+        ...summarizeThrowable(result?.['failure-cause']),
       });
     }
     const accumulatorNames = Object.keys(result?.['accumulator-results'] ?? {});
-    const accumulators = await this.#finalAccumulators(accumulatorNames, options);
+    const accumulators = await this.#finalAccumulators(accumulatorNames, settings);
     return {
       jobId: this.jobId,
       status: 'FINISHED',
@@ -186,17 +178,16 @@ export class JobHandle implements JobClient {
    * accumulator the execution result names is there, for a little longer than that cache lives;
    * after that the freshest answer stands.
    */
-  async #finalAccumulators(names: readonly string[], options: WaitOptions): Promise<JobResult['accumulators']> {
+  async #finalAccumulators(names: readonly string[], wait: WaitPoll): Promise<JobResult['accumulators']> {
     const complete = (acc: JobAccumulators): boolean => names.every((n) => acc['user-task-accumulators'].some((a) => a.name === n));
     let acc: JobAccumulators | undefined;
     try {
-      acc = await pollUntil((signal) => this.accumulators({ ...options.request, signal }), complete, {
+      acc = await pollUntil((signal) => this.accumulators({ ...wait.request, signal }), complete, {
+        ...wait,
         intervalMs: 250,
         maxIntervalMs: 1_000,
         timeoutMs: FINAL_ACCUMULATORS_WAIT_MS,
-        signal: options.signal,
         target: `job ${this.jobId} accumulators`,
-        tolerate: isTransientError,
       });
     } catch (err) {
       if (err instanceof FlinkTimeoutError && err.phase === 'wait') acc = err.lastValue as JobAccumulators | undefined;
@@ -218,15 +209,15 @@ export class JobHandle implements JobClient {
    * await job.waitFor((s) => s === 'FINISHED' || s === 'CANCELED');
    * ```
    */
-  waitFor(target: JobStatusTarget, options: WaitOptions = {}): Promise<JobStatus> {
+  waitFor(target: JobStatusTarget, options?: WaitOptions): Promise<JobStatus> {
     return waitForState({
-      read: (signal) => this.status({ ...options.request, signal }),
+      read: (o) => this.status(o),
       target,
       isTerminal: isGloballyTerminalJobStatus,
       resource: 'job',
       id: this.jobId,
       options,
-      defaultTimeoutMs: this.#context.waitTimeoutMs,
+      defaults: this.#context.waits,
     });
   }
 
@@ -283,27 +274,28 @@ export class JobHandle implements JobClient {
   }
 
   async triggerSavepoint(params: TriggerSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
+    checkOptions(triggerSavepointParams, params, 'params');
     return this.#trigger('savepoint', params.triggerId, (triggerId) => ({
       'target-directory': params.targetDirectory,
       'cancel-job': params.cancelJob ?? false,
-      formatType: checkFormat(params.formatType),
+      formatType: params.formatType,
       triggerId,
     }), options);
   }
 
   async stopWithSavepoint(params: StopWithSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
+    checkOptions(stopWithSavepointParams, params, 'params');
     return this.#trigger('stop', params.triggerId, (triggerId) => ({
       targetDirectory: params.targetDirectory,
       drain: params.drain ?? false,
-      formatType: checkFormat(params.formatType),
+      formatType: params.formatType,
       triggerId,
     }), options);
   }
 
   async triggerCheckpoint(params: TriggerCheckpointParams = {}, options?: RequestOptions): Promise<AsyncOperation<number>> {
-    const type = params.type ?? 'CONFIGURED';
-    if (!['CONFIGURED', 'FULL', 'INCREMENTAL'].includes(type)) throw new FlinkArgumentError('type', 'expected CONFIGURED, FULL or INCREMENTAL');
-    return this.#trigger('checkpoint', params.triggerId, (triggerId) => ({ checkpointType: type, triggerId }), options);
+    checkOptions(triggerCheckpointParams, params, 'params');
+    return this.#trigger('checkpoint', params.triggerId, (triggerId) => ({ checkpointType: params.type ?? 'CONFIGURED', triggerId }), options);
   }
 
   savepointOperation(triggerId: string, kind: 'savepoint' | 'stop' = 'savepoint'): AsyncOperation<string> {
@@ -367,10 +359,8 @@ export class JobHandle implements JobClient {
    *
    * @param params.maxExceptions most entries to return (Flink's default is 20)
    */
-  exceptions(params: { maxExceptions?: number } = {}, options?: RequestOptions): Promise<JobExceptions> {
-    if (params.maxExceptions !== undefined && !(Number.isInteger(params.maxExceptions) && params.maxExceptions > 0)) {
-      throw new FlinkArgumentError('maxExceptions', 'expected a positive integer');
-    }
+  async exceptions(params: { maxExceptions?: number } = {}, options?: RequestOptions): Promise<JobExceptions> {
+    checkOptions(exceptionsParams, params, 'params');
     return this.#context.pipeline.request(
       { method: 'GET', path: `/jobs/${this.jobId}/exceptions`, query: { maxExceptions: params.maxExceptions }, schema: JobExceptionsSchema, resource: this.#resource },
       options,
@@ -429,21 +419,13 @@ export class JobHandle implements JobClient {
    * ```
    */
   async rescale(target: RescaleTarget, options?: RequestOptions): Promise<void> {
+    checkOptions(rescaleTarget, target, 'target');
     let requirements: ResourceRequirements;
     if (isParallelismTarget(target)) {
-      const p = target.parallelism;
-      if (!Number.isInteger(p) || p < 1) throw new FlinkArgumentError('parallelism', 'expected a positive integer');
       const current = await this.resourceRequirements(options);
-      requirements = Object.fromEntries(Object.keys(current).map((vertex) => [vertex, { parallelism: { lowerBound: 1, upperBound: p } }]));
+      requirements = Object.fromEntries(Object.keys(current).map((vertex) => [vertex, { parallelism: { lowerBound: 1, upperBound: target.parallelism } }]));
     } else {
-      requirements = target;
-      for (const [vertex, req] of Object.entries(requirements)) {
-        checkId('vertexId', vertex);
-        const { lowerBound, upperBound } = req?.parallelism ?? {};
-        if (!Number.isInteger(lowerBound) || !Number.isInteger(upperBound) || (lowerBound as number) < 1 || (upperBound as number) < (lowerBound as number)) {
-          throw new FlinkArgumentError('requirements', `vertex ${vertex}: expected integer bounds with 1 <= lowerBound <= upperBound`);
-        }
-      }
+      requirements = Object.fromEntries(Object.entries(target).map(([vertex, req]) => [vertex.toLowerCase(), req]));
     }
     await this.#context.pipeline.request(
       { method: 'PUT', path: `/jobs/${this.jobId}/resource-requirements`, json: requirements, schema: EmptyResponseSchema, resource: this.#resource },
@@ -454,11 +436,4 @@ export class JobHandle implements JobClient {
 
 function isParallelismTarget(target: RescaleTarget): target is { parallelism: number } {
   return typeof (target as { parallelism?: unknown }).parallelism === 'number';
-}
-
-function checkFormat(format: SavepointFormat | undefined): SavepointFormat | undefined {
-  if (format !== undefined && format !== 'CANONICAL' && format !== 'NATIVE') {
-    throw new FlinkArgumentError('formatType', 'expected CANONICAL or NATIVE');
-  }
-  return format;
 }

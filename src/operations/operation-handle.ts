@@ -1,7 +1,10 @@
 import type { RequestOptions, WaitOptions } from '../options/request-options.js';
-import { isTransientError } from '../http/transient.js';
 import type { AsyncOperation, OperationKind, OperationStatus } from './async-operation.js';
 import { pollUntil } from './poll.js';
+import { type WaitDefaults, waitSettings } from './wait-settings.js';
+
+/** Operations are polled from 100 ms, growing to 2 s (Flink's Java client polls from 10 ms up to 2 s). */
+const OPERATION_PACE = { intervalMs: 100, maxIntervalMs: 2_000 };
 
 /** How one kind of operation is polled and how its completed payload is read. */
 export interface OperationDriver<T> {
@@ -15,11 +18,11 @@ export interface OperationDriver<T> {
 /** The {@link AsyncOperation} handle: a driver and the client's wait defaults, nothing else. */
 export class OperationHandle<T> implements AsyncOperation<T> {
   readonly #driver: OperationDriver<T>;
-  readonly #waitTimeoutMs: number;
+  readonly #waits: WaitDefaults;
 
-  constructor(driver: OperationDriver<T>, waitTimeoutMs: number) {
+  constructor(driver: OperationDriver<T>, waits: WaitDefaults) {
     this.#driver = driver;
-    this.#waitTimeoutMs = waitTimeoutMs;
+    this.#waits = waits;
   }
 
   get triggerId(): string {
@@ -38,19 +41,9 @@ export class OperationHandle<T> implements AsyncOperation<T> {
     return this.#driver.poll(options);
   }
 
-  async result(options: WaitOptions = {}): Promise<T> {
-    const status = await pollUntil(
-      (signal) => this.#driver.poll({ ...options.request, signal }),
-      (s) => s.state === 'SUCCEEDED' || s.state === 'FAILED',
-      {
-        intervalMs: options.pollIntervalMs ?? 100,
-        maxIntervalMs: options.maxPollIntervalMs ?? 2_000,
-        timeoutMs: options.timeoutMs ?? this.#waitTimeoutMs,
-        signal: options.signal,
-        target: `${this.kind} ${this.triggerId}${this.jobId ? ` of job ${this.jobId}` : ''}`,
-        tolerate: isTransientError,
-      },
-    );
+  async result(options?: WaitOptions): Promise<T> {
+    const settings = waitSettings(options, this.#waits, OPERATION_PACE, `${this.kind} ${this.triggerId}${this.jobId ? ` of job ${this.jobId}` : ''}`);
+    const status = await pollUntil((signal) => this.#driver.poll({ ...settings.request, signal }), (s) => s.state === 'SUCCEEDED' || s.state === 'FAILED', settings);
     if (status.state === 'FAILED') throw status.error;
     return (status as { state: 'SUCCEEDED'; result: T }).result;
   }

@@ -1,7 +1,9 @@
 import { FlinkAbortError } from '../errors/flink-abort-error.js';
 import { FlinkError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
+import { FlinkConnectionError, formatDuration } from '../errors/flink-connection-error.js';
 import { linkedController, sleep as realSleep } from '../internal/abort.js';
+import { timerMs } from '../options/check-options.js';
 
 /** Settings of one polling wait. */
 export interface PollOptions<T> {
@@ -35,8 +37,22 @@ export interface PollOptions<T> {
   jitter?: number;
   /** Deadline of the whole wait; `Infinity` for none. */
   timeoutMs: number;
-  /** Aborts the wait and the read in flight. */
+  /** Aborts the wait and the read in flight; the wait rejects with FlinkAbortError. */
   signal?: AbortSignal;
+  /**
+   * The client's close signal: when it fires, the wait and the read in flight stop at once and the
+   * wait rejects with the signal's reason (a FlinkError `FLINK_CLIENT_CLOSED`).
+   */
+  closeSignal?: AbortSignal;
+  /**
+   * How long reads may keep failing to reach the server (`isUnreachable` says which failures
+   * count) before the wait gives up with FlinkConnectionError, instead of retrying until its
+   * deadline; `Infinity` for no bound. Reset by any read that gets an answer.
+   * @default Infinity
+   */
+  unreachableMs?: number;
+  /** Which tolerated errors mean "the server did not answer". @default none */
+  isUnreachable?: (error: unknown) => boolean;
   /** What is waited on, for error messages (`job 0a1b… result`). */
   target: string;
   /** Errors after which the wait goes on (at the backed-off pace) instead of failing. */
@@ -85,31 +101,51 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
   let interval = Math.min(maxInterval, Math.max(10, baseInterval()));
   let failures = 0;
   const timeoutMs = options.timeoutMs;
-  const deadline = Number.isFinite(timeoutMs) ? now() + timeoutMs : Infinity;
-  const { controller, dispose } = linkedController([options.signal]);
-  const deadlineTimer = Number.isFinite(timeoutMs) ? setTimeout(() => controller.abort(DEADLINE), Math.max(0, timeoutMs)) : undefined;
+  const timer = timerMs(timeoutMs);
+  const deadline = timer === undefined ? Infinity : now() + timer;
+  const { controller, dispose } = linkedController([options.signal, options.closeSignal]);
+  const deadlineTimer = timer === undefined ? undefined : setTimeout(() => controller.abort(DEADLINE), Math.max(0, timer));
+  const unreachableMs = options.unreachableMs ?? Infinity;
+  let unreachableSince: number | undefined;
+  let unreachableReads = 0;
   let last: T | undefined;
   let lastError: unknown;
+  /** Why the wait stopped when its controller fired: the caller's abort, the client closing, or the deadline. */
+  const stopped = (): never => {
+    if (options.signal?.aborted) throw new FlinkAbortError(options.signal.reason, options.target);
+    const reason: unknown = controller.signal.reason;
+    if (reason instanceof FlinkError) throw reason;
+    throw timeout();
+  };
   const timeout = (): FlinkTimeoutError =>
     new FlinkTimeoutError({ phase: 'wait', timeoutMs, target: options.target, lastValue: last, cause: lastError });
   try {
     for (;;) {
-      if (options.signal?.aborted) throw new FlinkAbortError(options.signal.reason, options.target);
-      if (controller.signal.aborted || now() >= deadline) throw timeout();
+      if (controller.signal.aborted) stopped();
+      if (now() >= deadline) throw timeout();
       let failed = false;
       const readStarted = now();
       try {
         const value = await read(controller.signal);
         last = value;
         lastError = undefined;
+        unreachableSince = undefined;
+        unreachableReads = 0;
         options.onValue?.(value);
         if (done(value)) return value;
       } catch (err) {
-        if (options.signal?.aborted) throw new FlinkAbortError(options.signal.reason, options.target);
-        if (controller.signal.reason === DEADLINE) throw timeout();
+        if (controller.signal.aborted) stopped();
         if (!options.tolerate?.(err)) throw err;
         lastError = err;
         failed = true;
+        if (options.isUnreachable?.(err)) {
+          unreachableSince ??= readStarted;
+          unreachableReads++;
+          if (now() - unreachableSince >= unreachableMs) throw unreachable(options.target, err, now() - unreachableSince, unreachableReads);
+        } else {
+          unreachableSince = undefined;
+          unreachableReads = 0;
+        }
       }
       const remaining = deadline - now();
       if (remaining <= 0) throw timeout();
@@ -134,8 +170,7 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
       try {
         await sleep(pause, controller.signal);
       } catch (err) {
-        if (options.signal?.aborted) throw new FlinkAbortError(options.signal.reason, options.target);
-        if (controller.signal.reason === DEADLINE) throw timeout();
+        if (controller.signal.aborted) stopped();
         throw err instanceof FlinkError ? err : new FlinkError('poll sleep failed', 'FLINK_ERROR', { cause: err });
       }
       if (!steady) interval = Math.min(maxInterval, interval * factor);
@@ -144,4 +179,21 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
     if (deadlineTimer) clearTimeout(deadlineTimer);
     dispose();
   }
+}
+
+/** The error of a wait that gave up because no read got an answer for too long. */
+function unreachable(target: string, err: unknown, forMs: number, reads: number): FlinkConnectionError {
+  const last = err instanceof FlinkConnectionError ? err : undefined;
+  const why = err instanceof Error ? err.message : String(err);
+  return new FlinkConnectionError({
+    method: last?.method ?? 'GET',
+    url: last?.url ?? '',
+    path: last?.path ?? '',
+    cause: err,
+    diagnosis: last?.diagnosis,
+    attempts: reads,
+    elapsedMs: forMs,
+    urls: last?.urls,
+    message: `${target}: the cluster was unreachable for ${formatDuration(forMs)} (${reads} polls got no answer); last: ${why}`,
+  });
 }

@@ -82,6 +82,22 @@ export type AuthOptions =
       token: TokenSource;
     };
 
+/**
+ * Where the client writes what it does: any object with `debug`, `info`, `warn` and `error`
+ * methods taking a message and a record of fields (pino, winston, bunyan and `console` all fit).
+ * Credentials never appear in what is logged.
+ */
+export interface Logger {
+  /** Each request and response, and failed calls the caller usually handles itself (a missing job, a conflict). */
+  debug(message: string, fields?: Record<string, unknown>): void;
+  /** Not used by the client today; part of the interface so that common loggers fit as they are. */
+  info(message: string, fields?: Record<string, unknown>): void;
+  /** Each retry, and calls that failed after transient trouble (timeouts, lost connections, 503s). */
+  warn(message: string, fields?: Record<string, unknown>): void;
+  /** Not used by the client today; part of the interface so that common loggers fit as they are. */
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
 /** Options of a {@link ClusterClient}. */
 export interface ClusterClientOptions {
   /**
@@ -108,22 +124,32 @@ export interface ClusterClientOptions {
    */
   sensitiveHeaders?: readonly string[];
   /**
-   * Deadline of one HTTP attempt in milliseconds.
+   * Deadline of one HTTP attempt in milliseconds. `Infinity` (or anything above 2^31 − 1, the
+   * longest a Node timer can wait) means no deadline.
    * @default 30 000
    */
   timeoutMs?: number;
   /**
-   * How many times a retryable failure is retried.
+   * How many times a retryable failure is retried (0 to 100).
    * @default 3
    */
   maxRetries?: number;
   /** Backoff timing of retries. */
   retry?: RetryOptions;
   /**
-   * Default deadline of polling waits in milliseconds.
+   * Default deadline of polling waits in milliseconds; `Infinity` for none.
    * @default 600 000
    */
   waitTimeoutMs?: number;
+  /**
+   * Default bound of a wait whose every poll fails to reach the cluster: once no poll has got an
+   * answer for this long, the wait rejects with FlinkConnectionError saying for how long the
+   * cluster was unreachable, instead of retrying until its deadline. Longer than an HA leader
+   * failover (about 40 s on a real cluster), so a wait rides one out. `Infinity` to wait until the
+   * deadline whatever happens.
+   * @default 90 000
+   */
+  unreachableTimeoutMs?: number;
   /**
    * How response bodies are validated.
    * @default 'lenient'
@@ -139,4 +165,10 @@ export interface ClusterClientOptions {
    * @default 32
    */
   connections?: number;
+  /**
+   * Where to log what the client does (requests at `debug`, retries at `warn`, failed calls at
+   * `error`). Nothing is logged by default. Without this option, the environment variable
+   * `FLINK_CLIENT_LOG=debug|info|warn|error` logs to the console from that level up.
+   */
+  logger?: Logger;
 }

@@ -16,7 +16,10 @@ export interface RequestOptions {
    * @default the client's `maxRetries` (3)
    */
   maxRetries?: number;
-  /** Extra request headers for this call. */
+  /**
+   * Extra request headers for this call. Values of sensitive ones (credentials, tokens, keys)
+   * never appear in errors, events or logs.
+   */
   headers?: Record<string, string>;
 }
 
@@ -42,6 +45,12 @@ export interface WaitOptions {
    * @default 2 000 for operations, 3 000 (Flink's `web.refresh-interval`) for jobs and applications
    */
   maxPollIntervalMs?: number;
+  /**
+   * How long every poll may fail to reach the cluster before the wait gives up with
+   * FlinkConnectionError (see the client option of the same name).
+   * @default the client's `unreachableTimeoutMs` (90 000)
+   */
+  unreachableTimeoutMs?: number;
   /** Per-request options for each poll (`timeoutMs` there is per attempt). */
   request?: Omit<RequestOptions, 'signal'>;
 }

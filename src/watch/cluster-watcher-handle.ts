@@ -4,6 +4,7 @@ import type { FlinkError } from '../errors/flink-error.js';
 import { checkId } from '../internal/ids.js';
 import { isTerminalApplicationStatus } from '../schemas/applications.js';
 import { isGloballyTerminalJobStatus } from '../schemas/job-status.js';
+import { clusterWatchOptions } from '../options/param-schemas.js';
 import { ChangeStream } from './change-stream.js';
 import type { ClusterWatcher } from './cluster-watcher.js';
 import { resolveWatchOptions } from './watch-one.js';
@@ -27,7 +28,7 @@ export class ClusterWatcherHandle extends EventEmitter<ClusterWatcherEvents> imp
   /** @throws FlinkArgumentError for an invalid id, interval or option. */
   constructor(registry: WatchRegistry, options: ClusterWatchOptions) {
     super();
-    const resolved = resolveWatchOptions(options);
+    const resolved = resolveWatchOptions(options, clusterWatchOptions);
     this.#registry = registry;
     this.#intervalMs = resolved.intervalMs;
     this.#changes = resolved.changes;

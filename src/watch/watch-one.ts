@@ -1,4 +1,6 @@
-import { FlinkArgumentError } from '../errors/flink-argument-error.js';
+import type { z } from 'zod';
+import { checkOptions } from '../options/check-options.js';
+import { singleWatchOptions } from '../options/param-schemas.js';
 import type { FlinkError } from '../errors/flink-error.js';
 import { ChangeStream, type ChangeStreamHooks } from './change-stream.js';
 import { asFlinkError } from './watch-errors.js';
@@ -6,14 +8,9 @@ import type { WatchRegistry, WatchSink, WatchSubscription } from './watch-regist
 import type { ApplicationChange, JobChange, WatchChanges, WatchErrorEvent, WatchOptionsBase } from './watch-types.js';
 
 /** The checked pace and change filter of a watcher's options. @internal */
-export function resolveWatchOptions(options: WatchOptionsBase): { intervalMs: number | undefined; changes: WatchChanges } {
-  if (options === null || typeof options !== 'object') throw new FlinkArgumentError('options', 'expected an options object');
-  const { pollIntervalMs: intervalMs, changes = 'status', signal } = options;
-  if (intervalMs !== undefined && !(typeof intervalMs === 'number' && intervalMs > 0 && Number.isFinite(intervalMs))) {
-    throw new FlinkArgumentError('pollIntervalMs', 'expected a positive number of milliseconds');
-  }
-  if (changes !== 'status' && changes !== 'all') throw new FlinkArgumentError('changes', "expected 'status' or 'all'");
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new FlinkArgumentError('signal', 'expected an AbortSignal');
+export function resolveWatchOptions(options: WatchOptionsBase, schema: z.ZodType = singleWatchOptions): { intervalMs: number | undefined; changes: WatchChanges } {
+  checkOptions(schema, options, 'options');
+  const { pollIntervalMs: intervalMs, changes = 'status' } = options;
   return { intervalMs: intervalMs === undefined ? undefined : Math.max(10, intervalMs), changes };
 }
 
@@ -31,7 +28,6 @@ export function watchOne(
   options: WatchOptionsBase & { onError?: (event: WatchErrorEvent) => void },
 ): AsyncIterableIterator<JobChange> | AsyncIterableIterator<ApplicationChange> {
   const { intervalMs, changes } = resolveWatchOptions(options);
-  if (options.onError !== undefined && typeof options.onError !== 'function') throw new FlinkArgumentError('onError', 'expected a function');
   return new SingleWatch(registry, kind, [id], intervalMs, changes, options.signal, options.onError).stream as AsyncIterableIterator<JobChange>;
 }
 

@@ -122,7 +122,7 @@ describe('applications on the simulator (Flink 2.3)', () => {
     sim.clock.advance(100);
     const err = await result;
     expect(err).toBeInstanceOf(ApplicationFailedError);
-    expect(err).toMatchObject({ applicationId: app.applicationId, status: 'FAILED', exception: 'java.lang.IllegalStateException: no input for 2026-11-21' });
+    expect(err).toMatchObject({ applicationId: app.applicationId, status: 'FAILED', rootCause: { className: 'java.lang.IllegalStateException', message: 'no input for 2026-11-21' } });
     const history = await app.exceptions();
     expect(history.exceptionHistory.entries[0]?.stacktrace).toContain('Caused by: java.lang.IllegalStateException: no input for 2026-11-21');
     expect(history.exceptionHistory.entries[0]?.jobId).toBeUndefined();
@@ -137,7 +137,7 @@ describe('applications on the simulator (Flink 2.3)', () => {
     sim.clock.advance(REALISTIC_TIMING.applicationPollMs + 1_000);
     const [err, final] = await results;
     expect(err).toBeInstanceOf(ApplicationFailedError);
-    expect(err).toMatchObject({ status: 'FAILED', exception: 'java.lang.IllegalStateException: flink-client fixture failure' });
+    expect(err).toMatchObject({ status: 'FAILED', rootCause: { className: 'java.lang.IllegalStateException', message: 'flink-client fixture failure' } });
     expect((await failing.exceptions()).exceptionHistory.entries[0]?.jobId).toBe((await failing.jobs())[0]?.jobId);
     expect(final.status).toBe('FINISHED');
     expect(final.jobs.map((j) => j.state)).toEqual(['CANCELED']);
@@ -220,6 +220,6 @@ describe('the emulated single-job applications on the simulator (Flink 1.20)', (
     sim.clock.advance(1_000);
     const err = await result;
     expect(err).toBeInstanceOf(ApplicationFailedError);
-    expect(err).toMatchObject({ applicationId: job.jobId, status: 'FAILED', exception: 'java.io.IOException: disk full' });
+    expect(err).toMatchObject({ applicationId: job.jobId, status: 'FAILED', rootCause: { className: 'java.io.IOException', message: 'disk full' } });
   });
 });

@@ -74,13 +74,13 @@ describe.each(contractVersions().filter(hasApplications))('contract: application
     const [throwingSeen, noExecuteSeen] = await Promise.all([followApplication(throwing), followApplication(noExecute)]);
     const err = await throwing.result(FAST_POLL).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailedError);
-    expect((err as ApplicationFailedError).exception).toContain('main() threw before submitting a job');
+    expect((err as ApplicationFailedError).rootCause?.message).toContain('main() threw before submitting a job');
     const noExecuteFinal = await noExecute.result(FAST_POLL);
     expect(noExecuteFinal.jobs).toHaveLength(0);
     return {
       throwing: {
         sequence: sequence(throwingSeen, MISSABLE_APPLICATION_STATES),
-        error: { status: (err as ApplicationFailedError).status, code: (err as ApplicationFailedError).code, exception: (err as ApplicationFailedError).exception },
+        error: { status: (err as ApplicationFailedError).status, code: (err as ApplicationFailedError).code, rootCause: (err as ApplicationFailedError).rootCause },
         exceptions: await exceptionsOf(throwing),
         jobs: (await throwing.describe()).jobs.length,
         cancel: await cancelTerminal(t, throwing),

@@ -180,7 +180,7 @@ describe.each(contractVersions())('contract: cluster, jars and errors on Flink %
     expect(sdk.savepointStatus.error).toBe(OperationNotFoundError.name);
     const failure = (e: unknown) => {
       const f = e as OperationFailedError;
-      return { error: f.constructor.name, exceptionClass: f.exceptionClass, rootCause: normalizeText(f.rootCause ?? ''), head: normalizeText(f.stackTrace?.split('\n')[0] ?? ''), causes: causedBy(f.stackTrace ?? '') };
+      return { error: f.constructor.name, exceptionClass: f.exceptionClass, rootCause: normalizeText(f.rootCause?.message ?? ''), head: normalizeText(f.stackTrace?.split('\n')[0] ?? ''), causes: causedBy(f.stackTrace ?? '') };
     };
     return {
       raw: Object.fromEntries(raw.map((a, i) => [`${probes[i]?.[0]} /jobs/<unknown>${(probes[i]?.[1] ?? '').replace(trigger, '<trigger>')}`, errorSummary(a)])),

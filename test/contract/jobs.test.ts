@@ -76,7 +76,7 @@ describe.each(contractVersions())('contract: jobs on Flink %s', (version) => {
     const err = await job.result(FAST_POLL).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailedError);
     const failed = err as JobFailedError;
-    expect(failed.rootCause).toBe('java.lang.IllegalStateException: flink-client fixture failure');
+    expect(failed.rootCause).toEqual({ className: 'java.lang.IllegalStateException', message: 'flink-client fixture failure' });
     expect(failed.message).toContain('flink-client fixture failure');
     const [executionResult, exceptions, accumulators] = await Promise.all([t.raw('GET', `/v1/jobs/${job.jobId}/execution-result`), job.exceptions(), job.accumulators()]);
     const cancelFailed = await t.raw('PATCH', `/v1/jobs/${job.jobId}?mode=cancel`);

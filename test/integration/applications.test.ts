@@ -48,7 +48,7 @@ describe.each(native)('applications (FLIP-549) against real Flink $version', (fl
     const err = await app.result({ timeoutMs: 60_000 }).catch((e) => e);
     expect(err).toBeInstanceOf(ApplicationFailedError);
     expect(err.status).toBe('FAILED');
-    expect(err.exception).toContain('main() threw before submitting a job');
+    expect(err.rootCause?.message).toContain('main() threw before submitting a job');
     const history = await app.exceptions();
     expect(history.exceptionHistory.entries[0]?.stacktrace).toContain('java.lang.IllegalArgumentException');
     expect(history.exceptionHistory.entries[0]?.jobId).toBeUndefined();

@@ -92,7 +92,7 @@ describe('programs', () => {
     const exceptions = await cluster.job(job.id).exceptions();
     expect(exceptions.exceptionHistory.entries.map((e) => e.exceptionName)).toEqual(['org.apache.flink.runtime.JobException', 'java.lang.ArithmeticException', 'java.lang.ArithmeticException']);
     const err = await cluster.job(job.id).result().catch((e: unknown) => e);
-    expect((err as JobFailedError).rootCause).toBe('java.lang.ArithmeticException: / by zero');
+    expect((err as JobFailedError).rootCause).toEqual({ className: 'java.lang.ArithmeticException', message: '/ by zero' });
   });
 
   it('lets the test drive a job: finish, fail, restart, cancel, suspend/recover, accumulators', async () => {

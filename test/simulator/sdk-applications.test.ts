@@ -48,7 +48,7 @@ describe('ApplicationClient on 2.3.0', () => {
     const err = await app.result(wait).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailedError);
     expect((err as ApplicationFailedError).status).toBe('FAILED');
-    expect((err as ApplicationFailedError).exception).toBe('java.lang.IllegalArgumentException: flink-client fixture: main() threw before submitting a job');
+    expect((err as ApplicationFailedError).rootCause).toEqual({ className: 'java.lang.IllegalArgumentException', message: 'flink-client fixture: main() threw before submitting a job' });
   });
 
   it('cancels: 202 while running, again fine once CANCELED, conflict once FINISHED, not found when unknown', async () => {

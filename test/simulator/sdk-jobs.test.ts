@@ -88,7 +88,7 @@ describe.each(['2.3.0', '1.20.5'] as const)('Flink %s profile through the SDK', 
     const err = await job.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailedError);
     expect((err as JobFailedError).status).toBe('FAILED');
-    expect((err as JobFailedError).rootCause).toContain('flink-client fixture failure');
+    expect((err as JobFailedError).rootCause?.message).toContain('flink-client fixture failure');
     const exceptions = await job.exceptions();
     expect(exceptions.exceptionHistory.entries[0]?.exceptionName).toBe('org.apache.flink.runtime.JobException');
     expect(exceptions.exceptionHistory.entries[0]?.concurrentExceptions[0]?.exceptionName).toBe('java.lang.IllegalStateException');

@@ -72,9 +72,9 @@ describe.each(['2.3.0', '1.20.5'] as const)('operations on Flink %s', (flinkVers
     sim.clock.advance(500);
     const err = await bad.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationFailedError);
-    expect((err as OperationFailedError).exceptionClass).toBe('java.util.concurrent.CompletionException');
+    expect((err as OperationFailedError).exceptionClass).toBe('java.nio.file.FileAlreadyExistsException');
     expect((err as OperationFailedError).stackTrace).toContain('CheckpointException: An Exception occurred while triggering the checkpoint. IO-problem detected.');
-    expect((err as OperationFailedError).rootCause).toBe('java.nio.file.FileAlreadyExistsException: /dev/null');
+    expect((err as OperationFailedError).rootCause).toEqual({ className: 'java.nio.file.FileAlreadyExistsException', message: '/dev/null' });
     const stats = await job.checkpoints();
     expect(stats.counts.failed).toBe(1);
     expect(stats.latest.failed?.failure_message).toContain('IO-problem detected');
@@ -186,7 +186,7 @@ describe.each(['2.3.0', '1.20.5'] as const)('operations on Flink %s', (flinkVers
     const err = await missing.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationFailedError);
     expect((err as OperationFailedError).stackTrace?.split('\n')[0]).toBe('org.apache.flink.util.FlinkException: Could not dispose savepoint file:///no/such/savepoint.');
-    expect((err as OperationFailedError).rootCause).toContain("Cannot find checkpoint or savepoint file/directory 'file:///no/such/savepoint'");
+    expect((err as OperationFailedError).rootCause?.message).toContain("Cannot find checkpoint or savepoint file/directory 'file:///no/such/savepoint'");
   });
 
   it('triggers checkpoints (idempotent trigger id) and counts periodic ones', async () => {

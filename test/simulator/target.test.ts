@@ -22,7 +22,7 @@ async function boundedAndFailingScenario(t: FlinkTestTarget): Promise<void> {
     const failing = await cluster.runJar(await t.uploadFixture('failing'));
     const err = await failing.result({ pollIntervalMs: 20, maxPollIntervalMs: 50, timeoutMs: 30_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobFailedError);
-    expect((err as JobFailedError).rootCause).toBe('java.lang.IllegalStateException: flink-client fixture failure');
+    expect((err as JobFailedError).rootCause).toEqual({ className: 'java.lang.IllegalStateException', message: 'flink-client fixture failure' });
     const jars = await cluster.listJars();
     expect(jars.map((f) => f.entry[0]?.name).sort()).toEqual([FIXTURE_JARS.bounded.entryClass, FIXTURE_JARS.failing.entryClass].sort());
   } finally {

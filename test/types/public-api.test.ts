@@ -11,6 +11,8 @@ import {
   type ClusterDescriptor,
   FlinkApiError,
   FlinkError,
+  type FlinkErrorCode,
+  isFlinkError,
   FlinkTimeoutError,
   type JobDetails,
   type JobClient,
@@ -69,11 +71,14 @@ describe('public types', () => {
   });
 
   it('errors narrow with instanceof and carry typed fields', () => {
-    const err: unknown = new JobNotFoundError({ status: 404, method: 'GET', url: 'u', path: '/p', errors: [], body: null, jobId: 'a'.repeat(32) });
+    const err: unknown = new JobNotFoundError({ status: 404, method: 'GET', url: 'u', path: '/p', errors: [], body: '', jobId: 'a'.repeat(32) });
     if (err instanceof JobNotFoundError) expectTypeOf(err.jobId).toEqualTypeOf<string>();
     if (err instanceof FlinkApiError) expectTypeOf(err.status).toEqualTypeOf<number>();
     if (err instanceof FlinkTimeoutError) expectTypeOf(err.phase).toEqualTypeOf<'attempt' | 'wait'>();
-    if (err instanceof FlinkError) expectTypeOf(err.code).toEqualTypeOf<string>();
+    if (err instanceof FlinkError) expectTypeOf(err.code).toEqualTypeOf<FlinkErrorCode>();
+    if (isFlinkError(err, 'FLINK_JOB_NOT_FOUND')) expectTypeOf(err).toEqualTypeOf<FlinkError>();
+    // @ts-expect-error a misspelt code does not compile
+    isFlinkError(err, 'FLINK_JOB_NOTFOUND');
     expect(err).toBeInstanceOf(FlinkError);
   });
 

@@ -11,7 +11,7 @@ import {
 import { summarizeFlinkErrors } from '../../src/errors/flink-api-error.js';
 import { mapHttpError } from '../../src/http/map-error.js';
 
-const base = { method: 'GET', url: 'http://h/v1/jobs/x', path: '/jobs/x', body: {} };
+const base = { method: 'GET', url: 'http://h/v1/jobs/x', path: '/jobs/x', body: '' };
 
 describe('error hierarchy', () => {
   it('gives each class a stable code and keeps instanceof along the chain', () => {
@@ -57,8 +57,22 @@ describe('error hierarchy', () => {
 
 describe('summarizeFlinkErrors', () => {
   it('takes the first non-empty line of the first error', () => {
-    expect(summarizeFlinkErrors(['org.apache.X: msg\n\tat a.b(C.java:1)'])).toBe('org.apache.X: msg');
-    expect(summarizeFlinkErrors([])).toBeUndefined();
+    expect(summarizeFlinkErrors(['org.apache.X: msg\n\tat a.b(C.java:1)'])).toEqual({ headline: 'org.apache.X: msg', rootCause: { className: 'org.apache.X', message: 'msg' } });
+    expect(summarizeFlinkErrors([])).toEqual({ headline: undefined, rootCause: undefined });
+  });
+
+  it('finds the deepest cause, also inside the internal-server-error wrapper', () => {
+    const trace = [
+      'org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.',
+      '\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler.lambda$handleRequest$1(JarRunHandler.java:114)',
+      'Caused by: java.util.concurrent.CompletionException: java.lang.RuntimeException: x',
+      'Caused by: java.io.FileNotFoundException: Cannot find checkpoint or savepoint file/directory \'file:///nope/sp\' on file system \'file\'.',
+      '\t... 12 more',
+    ].join('\n');
+    expect(summarizeFlinkErrors([trace]).rootCause).toEqual({ className: 'java.io.FileNotFoundException', message: "Cannot find checkpoint or savepoint file/directory 'file:///nope/sp' on file system 'file'." });
+    const wrapped = summarizeFlinkErrors(['Internal server error.', `<Exception on server side:\n${trace}\nEnd of exception on server side>`]);
+    expect(wrapped.headline).toBe('org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.');
+    expect(wrapped.rootCause?.className).toBe('java.io.FileNotFoundException');
   });
 });
 

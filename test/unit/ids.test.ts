@@ -17,9 +17,13 @@ describe('id checks', () => {
     expect(newId()).not.toBe(a);
   });
 
-  it('keeps a jar id to one harmless path segment', () => {
+  it('accepts every jar id Flink makes and refuses what could leave one path segment', () => {
     expect(checkJarId('3f6a6c8e-1b2c-4d5e-8f90-123456789abc_my-job.jar')).toContain('_my-job.jar');
-    for (const bad of ['../x.jar', 'a/b.jar', 'a\\b.jar', '', 'x.jar?y=1', 'x%2F.jar', 'x y.jar']) {
+    // Flink keeps the uploaded file name as it was sent: spaces, '?', '%', non-ASCII letters.
+    for (const good of ['3f6a6c8e-1b2c-4d5e-8f90-123456789abc_my job.jar', 'x.jar?y=1', 'x%2F.jar', 'ünïcode.jar', 'a..b.jar']) {
+      expect(checkJarId(good)).toBe(good);
+    }
+    for (const bad of ['../x.jar', 'a/b.jar', 'a\\b.jar', '', '.', '..', 'a\u0000.jar', 'a\n.jar', 'a\u0085.jar', ' x.jar', 'x.jar ']) {
       expect(() => checkJarId(bad)).toThrow(FlinkArgumentError);
     }
   });

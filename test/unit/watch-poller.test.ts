@@ -249,7 +249,7 @@ describe('SnapshotPoller: pace, errors, lifetime', () => {
     const b = recorder({ ids: [id(1)] });
     cleanup.push(sub(h.poller, a.sub), sub(h.poller, b.sub));
     await h.serve(job(1, 'RUNNING'));
-    const denied = new FlinkAuthenticationError({ status: 401, method: 'GET', url: 'u', path: '/jobs/overview', errors: [], body: {} });
+    const denied = new FlinkAuthenticationError({ status: 401, method: 'GET', url: 'u', path: '/jobs/overview', errors: [], body: '' });
     await h.fail(denied);
     for (const r of [a, b]) {
       expect(r.errors.map((e) => [e.fatal, e.retryInMs])).toEqual([[true, undefined]]);
@@ -286,13 +286,13 @@ describe('SnapshotPoller: pace, errors, lifetime', () => {
 });
 
 describe('isTransientWatchError', () => {
-  const api = (status: number) => ({ status, method: 'GET', url: 'u', path: '/jobs/overview', errors: [], body: {} });
+  const api = (status: number) => ({ status, method: 'GET', url: 'u', path: '/jobs/overview', errors: [], body: '' });
   it('rides out what a later poll may not see again, and gives up on what it would', () => {
     expect(isTransientWatchError(connectionError())).toBe(true);
     expect(isTransientWatchError(new FlinkServerError(api(503)))).toBe(true);
     expect(isTransientWatchError(new FlinkServerError(api(500)))).toBe(true);
     expect(isTransientWatchError(new FlinkValidationError({ endpoint: 'GET /jobs/overview', issues: [{ path: [], message: 'response is not JSON' }], body: '<html>', notJson: true }))).toBe(true);
-    expect(isTransientWatchError(new FlinkValidationError({ endpoint: 'GET /jobs/overview', issues: [{ path: ['jobs', 0, 'jid'], message: 'expected string' }], body: {} }))).toBe(false);
+    expect(isTransientWatchError(new FlinkValidationError({ endpoint: 'GET /jobs/overview', issues: [{ path: ['jobs', 0, 'jid'], message: 'expected string' }], body: '' }))).toBe(false);
     expect(isTransientWatchError(new FlinkAuthenticationError(api(401)))).toBe(false);
     expect(isTransientWatchError(new TypeError('bug'))).toBe(false);
   });
