@@ -1,6 +1,6 @@
+import { checkClusterClientOptions } from '../http/request-pipeline.js';
 import { checkOptions } from '../options/check-options.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
-import { clusterClientOptions } from '../options/option-schemas.js';
 import { retrieveOptions } from '../options/param-schemas.js';
 import { ClusterClient } from './cluster-client.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
@@ -27,7 +27,8 @@ export class RestClusterDescriptor implements ClusterDescriptor {
    * @throws FlinkArgumentError for an invalid option, at once rather than at `retrieve()`.
    */
   constructor(options: ClusterClientOptions) {
-    this.#options = checkOptions(clusterClientOptions, options, 'options');
+    checkClusterClientOptions(options);
+    this.#options = options;
   }
 
   /**

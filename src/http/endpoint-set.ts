@@ -20,7 +20,7 @@ export class EndpointSet {
   #active = 0;
 
   constructor(urls: readonly (string | URL)[]) {
-    if (urls.length === 0) throw new FlinkArgumentError('url', 'at least one JobManager URL is required');
+    if (urls.length === 0) throw new FlinkArgumentError('options.url', 'at least one JobManager URL is required');
     this.endpoints = urls.map(parseEndpoint);
   }
 
@@ -57,16 +57,16 @@ function parseEndpoint(input: string | URL): Endpoint {
   try {
     url = new URL(text);
   } catch {
-    throw new FlinkArgumentError('url', `not a valid URL: ${JSON.stringify(text.slice(0, 200))}${suggestion}`);
+    throw new FlinkArgumentError('options.url', `not a valid URL: ${JSON.stringify(text.slice(0, 200))}${suggestion}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FlinkArgumentError('url', `expected an http:// or https:// URL, got ${JSON.stringify(text.slice(0, 200))}${suggestion}`);
+    throw new FlinkArgumentError('options.url', `expected an http:// or https:// URL, got ${JSON.stringify(text.slice(0, 200))}${suggestion}`);
   }
   if (url.username || url.password) {
     // Credentials in a URL end up in logs and error messages; make the caller use `auth`.
-    throw new FlinkArgumentError('url', 'credentials in the URL are not accepted; pass them as `auth` instead');
+    throw new FlinkArgumentError('options.url', 'credentials in the URL are not accepted; pass them as `auth` instead');
   }
-  if (url.search || url.hash) throw new FlinkArgumentError('url', 'the REST URL must not carry a query or fragment');
+  if (url.search || url.hash) throw new FlinkArgumentError('options.url', 'the REST URL must not carry a query or fragment');
   let prefix = url.pathname.replace(/\/+$/, '');
   // Accept a URL that already ends in /v1 as well as the bare REST root.
   if (!/\/v1$/.test(prefix)) prefix = `${prefix}/v1`;

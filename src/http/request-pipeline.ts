@@ -104,14 +104,7 @@ export interface PipelineOptions {
  * @throws FlinkArgumentError naming the first invalid option.
  */
 export function resolvePipelineOptions(options: ClusterClientOptions, emitter: EventEmitter<ClusterClientEvents>, userAgent: string): PipelineOptions {
-  checkOptions(clusterClientOptions, options, 'options');
-  const urls = Array.isArray(options.url) ? (options.url as readonly (string | URL)[]) : [options.url as string | URL];
-  if (options.tls !== undefined) {
-    if (options.dispatcher !== undefined) throw new FlinkArgumentError('options.tls', 'has no effect with a dispatcher: configure TLS on the dispatcher');
-    if (!urls.some((u) => String(u).trim().toLowerCase().startsWith('https:'))) {
-      throw new FlinkArgumentError('options.tls', 'is set but no URL uses https://: TLS settings would be ignored');
-    }
-  }
+  const urls = checkClusterClientOptions(options);
   return {
     urls,
     dispatcher: options.dispatcher,
@@ -129,6 +122,23 @@ export function resolvePipelineOptions(options: ClusterClientOptions, emitter: E
     emitter,
     userAgent,
   };
+}
+
+/**
+ * Checks client options: each against its schema, the URLs as REST roots, and the options that
+ * only make sense together. Returns the URLs as a list.
+ *
+ * @throws FlinkArgumentError naming the first invalid option.
+ */
+export function checkClusterClientOptions(options: ClusterClientOptions): readonly (string | URL)[] {
+  checkOptions(clusterClientOptions, options, 'options');
+  const urls = Array.isArray(options.url) ? (options.url as readonly (string | URL)[]) : [options.url as string | URL];
+  const endpoints = new EndpointSet(urls).endpoints;
+  if (options.tls !== undefined) {
+    if (options.dispatcher !== undefined) throw new FlinkArgumentError('options.tls', 'has no effect with a dispatcher: configure TLS on the dispatcher');
+    if (!endpoints.some((e) => e.secure)) throw new FlinkArgumentError('options.tls', 'is set but no URL uses https://: TLS settings would be ignored');
+  }
+  return urls;
 }
 
 /** How one failed attempt may be followed up. */
