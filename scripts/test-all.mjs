@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every suite behind the README's test command (`npm test`) and ends with one plain line,
 // `N passed, N failed`, totalled over every suite, so CI can tell a run that executed tests from
-// one that executed none. A step that is not a test suite (typecheck, build) counts as one failed
+// one that executed none. A step that is not a test suite (typecheck, build, docs) counts as one failed
 // test when it fails. In the real-Flink suites a skipped test counts as failed: a suite that skips
 // because Flink is missing must not look green.
 import { spawn } from 'node:child_process';
@@ -20,6 +20,7 @@ const steps = [
   { name: 'import check (layers, no cycles)', run: ['npx', 'depcruise', 'src', '--config', '.dependency-cruiser.cjs'] },
   { name: 'unit, client and type tests', vitest: 'vitest.config.ts' },
   { name: 'build', run: ['npx', 'tsup'] },
+  { name: 'docs (TypeDoc, a warning fails)', run: ['npx', 'typedoc'] },
   { name: 'package tests', vitest: 'vitest.package.config.ts' },
   { name: 'real-Flink integration tests', vitest: 'vitest.integration.config.ts', real: true },
 ].filter((s) => only.length === 0 || only.some((o) => s.name.includes(o)));

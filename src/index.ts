@@ -58,10 +58,11 @@ export {
   type KnownApplicationStatus,
   type TerminalApplicationStatus,
 } from './schemas/applications.js';
-export type { ApplicationExceptions } from './schemas/applications.js';
+export type { ApplicationExceptionInfo, ApplicationExceptions } from './schemas/applications.js';
 
 // Long-running operations
 export type { AsyncOperation, OperationKind, OperationStatus } from './operations/async-operation.js';
+export type { StateTarget } from './operations/wait-for-state.js';
 
 // Watching jobs and applications
 export type { ClusterWatcher } from './watch/cluster-watcher.js';
@@ -91,7 +92,8 @@ export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
 export { FLINK_ERROR_CODES, type FlinkErrorCode } from './errors/flink-error-code.js';
 export { isFlinkError } from './errors/is-flink-error.js';
 export type { JavaException } from './errors/java-exception.js';
-export { FlinkApiError } from './errors/flink-api-error.js';
+export type { FailureCause } from './errors/failure-cause.js';
+export { FlinkApiError, type FlinkApiErrorInit } from './errors/flink-api-error.js';
 export { FlinkBadRequestError } from './errors/flink-bad-request-error.js';
 export { FlinkAuthenticationError } from './errors/flink-authentication-error.js';
 export { FlinkNotFoundError } from './errors/flink-not-found-error.js';
@@ -101,7 +103,7 @@ export { OperationNotFoundError } from './errors/operation-not-found-error.js';
 export { JarNotFoundError } from './errors/jar-not-found-error.js';
 export { FlinkConflictError } from './errors/flink-conflict-error.js';
 export { FlinkServerError } from './errors/flink-server-error.js';
-export { FlinkConnectionError } from './errors/flink-connection-error.js';
+export { FlinkConnectionError, type FlinkConnectionErrorInit } from './errors/flink-connection-error.js';
 export { FlinkTimeoutError } from './errors/flink-timeout-error.js';
 export { FlinkAbortError } from './errors/flink-abort-error.js';
 export { FlinkValidationError, type ValidationIssue } from './errors/flink-validation-error.js';
@@ -115,18 +117,75 @@ export { UnreachableStateError } from './errors/unreachable-state-error.js';
 export { ClusterDeploymentError, type DeploymentFailure } from './errors/cluster-deployment-error.js';
 
 // Response types (Flink's wire names)
-export { isGloballyTerminalJobStatus, type JobStatus, KNOWN_JOB_STATUSES } from './schemas/job-status.js';
-export type { ClusterOverview, ConfigEntries, DashboardConfig, TaskManagers } from './schemas/cluster.js';
+export {
+  type GloballyTerminalJobStatus,
+  isGloballyTerminalJobStatus,
+  type JobStatus,
+  KNOWN_JOB_STATUSES,
+  type KnownJobStatus,
+} from './schemas/job-status.js';
+export type { FlinkDouble, OpaqueJsonObject } from './schemas/common.js';
 export type {
-  JobAccumulators,
-  JobConfig,
-  JobDetails,
-  JobExceptions,
-  JobOverview,
-  JobPlan,
-  ResourceRequirements,
+  ClusterOverview,
+  ConfigEntries,
+  ConfigEntry,
+  DashboardConfig,
+  ResourceProfile,
+  TaskManagerHardware,
+  TaskManagerInfo,
+  TaskManagerMemoryConfiguration,
+  TaskManagers,
+} from './schemas/cluster.js';
+export {
+  type ExecutionExceptionInfo,
+  type ExecutionState,
+  type IOMetrics,
+  type JobAccumulators,
+  type JobConfig,
+  type JobDetails,
+  type JobExceptionHistory,
+  type JobExceptionInfo,
+  type JobExceptions,
+  type JobExecutionConfig,
+  type JobOverview,
+  type JobPlan,
+  type JobPlanGraph,
+  type JobPlanInput,
+  type JobPlanNode,
+  type JobType,
+  type JobVertexDetails,
+  KNOWN_EXECUTION_STATES,
+  KNOWN_JOB_TYPES,
+  KNOWN_SCHEDULER_TYPES,
+  type ResourceRequirements,
+  type RootExceptionInfo,
+  type SchedulerType,
+  type TaskCounts,
+  type UserTaskAccumulator,
+  type VertexResourceRequirements,
 } from './schemas/jobs.js';
-export type { CheckpointConfig, CheckpointingStatistics } from './schemas/checkpoints.js';
-export type { JarList } from './schemas/jars.js';
+export {
+  type CheckpointConfig,
+  type CheckpointCounts,
+  type CheckpointExternalization,
+  type CheckpointingStatistics,
+  type CheckpointMetrics,
+  type CheckpointStatistics,
+  type CheckpointStatisticsBase,
+  type CheckpointStatus,
+  type CheckpointSummary,
+  type CompletedCheckpointStatistics,
+  type FailedCheckpointStatistics,
+  KNOWN_CHECKPOINT_CLASS_NAMES,
+  KNOWN_CHECKPOINT_STATUSES,
+  KNOWN_CHECKPOINT_TYPES,
+  KNOWN_CHECKPOINTING_MODES,
+  KNOWN_SAVEPOINT_FORMATS,
+  type LatestCheckpoints,
+  type RestoredCheckpointStatistics,
+  type StatsSummary,
+  type TaskCheckpointStatistics,
+} from './schemas/checkpoints.js';
+export type { JarEntryInfo, JarFileInfo, JarList } from './schemas/jars.js';
 
 export { VERSION } from './version.js';

@@ -296,7 +296,7 @@ function emulateDescription(job: JobDetails): ApplicationDescription {
     duration: job.duration,
     state: job.state,
     'last-modification': Math.max(job['start-time'], ...Object.values(job.timestamps)),
-    tasks: { ...(tasks as JobOverview['tasks']), total },
+    tasks: { ...(tasks as unknown as JobOverview['tasks']), total },
   };
   return { ...applicationSummaryOfJob(overview), timestamps, jobs: [overview] };
 }

@@ -497,7 +497,7 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    *
    * @param options.jobs job ids, or `'all'` (the default when `applications` is not given either)
    * @param options.applications application ids, or `'all'`
-   * @param options.intervalMs the pace, in ms (default: `web.refresh-interval` from `/config`)
+   * @param options.pollIntervalMs the pace, in ms (default: `web.refresh-interval` from `/config`)
    * @param options.changes `'status'` (default) or `'all'` (also task-level progress)
    * @param options.signal stops the watcher
    * @throws FlinkArgumentError for an id that is not 32 hex characters or an invalid option.

@@ -62,7 +62,15 @@ export interface JobResult {
    * The user accumulators, by name, with Flink's string rendering of their values. Read from
    * `/jobs/:id/accumulators`; Flink's Java-serialized accumulator bytes are never decoded.
    */
-  accumulators: Record<string, { type: string; value: string }>;
+  accumulators: Record<
+    string,
+    {
+      /** The accumulator's Java class, such as `IntCounter`. */
+      type: string;
+      /** Flink's string rendering of the value, such as `"1000"`. */
+      value: string;
+    }
+  >;
   /** Names of every accumulator the execution result reports. */
   accumulatorNames: string[];
   /** The application the job belonged to (Flink 2.3 and newer). */
@@ -73,4 +81,9 @@ export interface JobResult {
 export type JobStatusTarget = StateTarget<JobStatus>;
 
 /** Rescale targets: the same parallelism for every vertex, or explicit requirements per vertex. */
-export type RescaleTarget = { parallelism: number } | ResourceRequirements;
+export type RescaleTarget =
+  | {
+      /** The parallelism for every vertex (within each vertex's max parallelism). */
+      parallelism: number;
+    }
+  | ResourceRequirements;

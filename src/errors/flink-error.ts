@@ -67,6 +67,10 @@ export class FlinkError extends Error {
     Object.defineProperty(this, 'name', { value: kinds[0] ?? 'FlinkError', enumerable: false, writable: true, configurable: true });
   }
 
+  /**
+   * `instanceof` by error kind rather than by prototype, so that it holds across copies of the
+   * package (such as its ESM and CommonJS builds loaded in one process).
+   */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (typeof value !== 'object' || value === null) return false;
     const kinds = (value as { [KINDS]?: unknown })[KINDS];

@@ -9,9 +9,22 @@ export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-dis
  * failure.
  */
 export type OperationStatus<T> =
-  | { state: 'IN_PROGRESS' }
-  | { state: 'SUCCEEDED'; result: T }
-  | { state: 'FAILED'; error: OperationFailedError };
+  | {
+      /** Flink is still working on it. */
+      state: 'IN_PROGRESS';
+    }
+  | {
+      /** The operation completed successfully. */
+      state: 'SUCCEEDED';
+      /** Its result: a savepoint location, a checkpoint id, or nothing. */
+      result: T;
+    }
+  | {
+      /** The operation completed with a failure. */
+      state: 'FAILED';
+      /** Why, with Flink's failure cause. */
+      error: OperationFailedError;
+    };
 
 /**
  * A handle on one long-running Flink operation (savepoint, stop-with-savepoint, checkpoint,

@@ -67,8 +67,20 @@ export type TokenSource = string | (() => string | Promise<string>);
 
 /** Credentials for a proxy or gateway in front of Flink (Flink itself has no authentication). */
 export type AuthOptions =
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'bearer'; token: TokenSource };
+  | {
+      /** HTTP basic authentication. */
+      type: 'basic';
+      /** The user name. */
+      username: string;
+      /** The password; never logged or put into errors. */
+      password: string;
+    }
+  | {
+      /** A bearer token in the `Authorization` header. */
+      type: 'bearer';
+      /** The token, or a function that returns the current one (called before every attempt). */
+      token: TokenSource;
+    };
 
 /**
  * Where the client writes what it does: any object with `debug`, `info`, `warn` and `error`
@@ -76,9 +88,13 @@ export type AuthOptions =
  * Credentials never appear in what is logged.
  */
 export interface Logger {
+  /** Each request and response, and failed calls the caller usually handles itself (a missing job, a conflict). */
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** Not used by the client today; part of the interface so that common loggers fit as they are. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Each retry, and calls that failed after transient trouble (timeouts, lost connections, 503s). */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Not used by the client today; part of the interface so that common loggers fit as they are. */
   error(message: string, fields?: Record<string, unknown>): void;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { flinkDouble, hexId } from './common.js';
-import { defineSchema, type SchemaKit, type SchemaOutput } from './schema-kit.js';
+import { type FlinkDouble, flinkDouble, hexId } from './common.js';
+import { defineSchema, type SchemaKit, typedSchema } from './schema-kit.js';
 
 /** Checkpoint statuses (`CheckpointStatsStatus`). */
 export const KNOWN_CHECKPOINT_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] as const;
@@ -16,6 +16,29 @@ export const KNOWN_SAVEPOINT_FORMATS = ['CANONICAL', 'NATIVE'] as const;
 
 /** Checkpointing modes as `GET /jobs/:id/checkpoints/config` writes them: lower case. */
 export const KNOWN_CHECKPOINTING_MODES = ['exactly_once', 'at_least_once'] as const;
+
+/** A checkpoint status: `IN_PROGRESS`, `COMPLETED` or `FAILED` (or, in lenient validation, a newer one). */
+export type CheckpointStatus = (typeof KNOWN_CHECKPOINT_STATUSES)[number] | (string & {});
+
+/** Min, max, average and percentiles of one metric over the job's completed checkpoints (`StatsSummaryDto`). */
+export interface StatsSummary {
+  /** The smallest value; 0 before any checkpoint completed. */
+  min: number;
+  /** The largest value; 0 before any checkpoint completed. */
+  max: number;
+  /** The average, rounded down to a whole number; 0 before any checkpoint completed. */
+  avg: number;
+  /** The median. A double: the string `"NaN"` before any checkpoint completed. */
+  p50: FlinkDouble;
+  /** The 90th percentile; `"NaN"` before any checkpoint completed. */
+  p90: FlinkDouble;
+  /** The 95th percentile; `"NaN"` before any checkpoint completed. */
+  p95: FlinkDouble;
+  /** The 99th percentile; `"NaN"` before any checkpoint completed. */
+  p99: FlinkDouble;
+  /** The 99.9th percentile; `"NaN"` before any checkpoint completed. */
+  p999: FlinkDouble;
+}
 
 /**
  * Min/max/average and percentiles of a checkpoint metric. The percentiles are doubles that Flink
@@ -34,9 +57,41 @@ function statsSummary(k: SchemaKit) {
   });
 }
 
-/** Checkpoint statistics of one job vertex (`TaskCheckpointStatistics`). */
-function taskCheckpointStatistics(k: SchemaKit) {
-  return k.object({
+/**
+ * The progress and sizes of one checkpoint: of the whole job in {@link CheckpointStatisticsBase},
+ * of one job vertex in {@link TaskCheckpointStatistics}.
+ */
+export interface CheckpointMetrics {
+  /** The checkpoint id: one rising sequence per job, shared with savepoints (a restored job continues it). */
+  id: number;
+  /** The checkpoint's status. */
+  status: CheckpointStatus;
+  /** When the last subtask acknowledged, ms since the epoch; -1 before any did. */
+  latest_ack_timestamp: number;
+  /**
+   * Bytes persisted by this checkpoint: for incremental checkpoints only the increment
+   * ("Checkpointed Data Size" in the web UI).
+   */
+  checkpointed_size: number;
+  /** The full state size in bytes ("Full Checkpoint Data Size" in the web UI), whatever was uploaded this time. */
+  state_size: number;
+  /** ms from the trigger to the last acknowledgement (so far, while in progress). */
+  end_to_end_duration: number;
+  /** Deprecated; always 0. */
+  alignment_buffered: number;
+  /** Bytes processed during alignment (unaligned checkpoints). */
+  processed_data: number;
+  /** Bytes of in-flight data persisted (unaligned checkpoints). */
+  persisted_data: number;
+  /** The subtasks that take part. */
+  num_subtasks: number;
+  /** The subtasks that acknowledged so far. */
+  num_acknowledged_subtasks: number;
+}
+
+/** The fields of {@link CheckpointMetrics}. */
+function checkpointMetricsShape(k: SchemaKit) {
+  return {
     id: z.number(),
     status: k.openEnum(KNOWN_CHECKPOINT_STATUSES),
     latest_ack_timestamp: z.number(),
@@ -48,31 +103,58 @@ function taskCheckpointStatistics(k: SchemaKit) {
     persisted_data: z.number(),
     num_subtasks: z.number(),
     num_acknowledged_subtasks: z.number(),
-  });
+  } satisfies z.ZodRawShape;
+}
+
+/** Checkpoint statistics of one job vertex for one checkpoint (`TaskCheckpointStatistics`): its subtasks only. */
+export interface TaskCheckpointStatistics extends CheckpointMetrics {}
+
+/** The fields every checkpoint statistics entry has, whatever its `className`. */
+export interface CheckpointStatisticsBase extends CheckpointMetrics {
+  /** Which kind of entry this is: `completed`, `failed` or `in_progress` (Jackson's type tag). */
+  className: (typeof KNOWN_CHECKPOINT_CLASS_NAMES)[number] | (string & {});
+  /** Whether this is a savepoint (also a stop-with-savepoint's). */
+  is_savepoint: boolean;
+  /** A savepoint's format, `CANONICAL` or `NATIVE`; `null` for a checkpoint. */
+  savepointFormat: (typeof KNOWN_SAVEPOINT_FORMATS)[number] | (string & {}) | null;
+  /** When the checkpoint was triggered, ms since the epoch. */
+  trigger_timestamp: number;
+  /** `CHECKPOINT`, `UNALIGNED_CHECKPOINT`, `SAVEPOINT` or `SYNC_SAVEPOINT` (stop-with-savepoint). */
+  checkpoint_type: (typeof KNOWN_CHECKPOINT_TYPES)[number] | (string & {});
+  /**
+   * Per job vertex id, the vertex's statistics. **Empty** in `GET /jobs/:id/checkpoints` (history
+   * and latest entries); filled only by `GET /jobs/:id/checkpoints/details/:checkpointid`.
+   */
+  tasks: Record<string, TaskCheckpointStatistics>;
 }
 
 /** The fields every checkpoint statistics entry has, whatever its `className`. */
 function checkpointStatisticsShape(k: SchemaKit) {
   return {
     className: k.openEnum(KNOWN_CHECKPOINT_CLASS_NAMES),
-    id: z.number(),
-    status: k.openEnum(KNOWN_CHECKPOINT_STATUSES),
+    ...checkpointMetricsShape(k),
     is_savepoint: z.boolean(),
     savepointFormat: k.openEnum(KNOWN_SAVEPOINT_FORMATS).nullable(),
     trigger_timestamp: z.number(),
-    latest_ack_timestamp: z.number(),
-    checkpointed_size: z.number(),
-    state_size: z.number(),
-    end_to_end_duration: z.number(),
-    alignment_buffered: z.number(),
-    processed_data: z.number(),
-    persisted_data: z.number(),
-    num_subtasks: z.number(),
-    num_acknowledged_subtasks: z.number(),
     checkpoint_type: k.openEnum(KNOWN_CHECKPOINT_TYPES),
     // Per vertex id; empty in the overview's history and latest entries.
-    tasks: z.record(hexId(k), taskCheckpointStatistics(k)),
+    tasks: z.record(hexId(k), k.object(checkpointMetricsShape(k))),
   } satisfies z.ZodRawShape;
+}
+
+/**
+ * One checkpoint of the history, whatever its `className`: the common fields plus the fields of
+ * each kind as optional (check `className` or `status` to know which are there).
+ */
+export interface CheckpointStatistics extends CheckpointStatisticsBase {
+  /** Completed only: where the checkpoint or savepoint is (`file:/...`, one slash); `null` if not externalized. */
+  external_path?: string | null;
+  /** Completed only: whether the checkpoint has since been discarded (subsumed by a newer one). */
+  discarded?: boolean;
+  /** Failed only: when it failed, ms since the epoch. */
+  failure_timestamp?: number;
+  /** Failed only: the failure message, or `null`. */
+  failure_message?: string | null;
 }
 
 /**
@@ -92,12 +174,28 @@ function checkpointStatistics(k: SchemaKit) {
 }
 
 /** A completed checkpoint or savepoint (`className: "completed"`). */
+export interface CompletedCheckpointStatistics extends CheckpointStatisticsBase {
+  /** Where the checkpoint or savepoint is (`file:/...`, one slash); `null` if not externalized. */
+  external_path: string | null;
+  /** Whether the checkpoint has since been discarded (subsumed by a newer one). */
+  discarded: boolean;
+}
+
+/** A completed checkpoint or savepoint (`className: "completed"`). */
 function completedCheckpointStatistics(k: SchemaKit) {
   return k.object({
     ...checkpointStatisticsShape(k),
     external_path: z.string().nullable(),
     discarded: z.boolean(),
   });
+}
+
+/** A failed checkpoint (`className: "failed"`). */
+export interface FailedCheckpointStatistics extends CheckpointStatisticsBase {
+  /** When it failed, ms since the epoch. */
+  failure_timestamp: number;
+  /** The failure message, or `null`. */
+  failure_message: string | null;
 }
 
 /** A failed checkpoint (`className: "failed"`). */
@@ -109,13 +207,85 @@ function failedCheckpointStatistics(k: SchemaKit) {
   });
 }
 
+/** How many checkpoints of the job are in each state, since the job started. */
+export interface CheckpointCounts {
+  /** How many times the job restored state from a checkpoint or savepoint (1 after a start from a savepoint). */
+  restored: number;
+  /** All triggered checkpoints and savepoints. */
+  total: number;
+  /** Checkpoints in progress now. */
+  in_progress: number;
+  /** Completed checkpoints and savepoints. */
+  completed: number;
+  /** Failed checkpoints and savepoints. */
+  failed: number;
+}
+
+/** Summaries of the completed checkpoints' metrics (`CheckpointingStatistics.Summary`). */
+export interface CheckpointSummary {
+  /** Bytes persisted per checkpoint (the increment, for incremental checkpoints). */
+  checkpointed_size: StatsSummary;
+  /** Full state size per checkpoint, in bytes. */
+  state_size: StatsSummary;
+  /** ms from trigger to the last acknowledgement. */
+  end_to_end_duration: StatsSummary;
+  /** Deprecated; always 0. */
+  alignment_buffered: StatsSummary;
+  /** Bytes processed during alignment. */
+  processed_data: StatsSummary;
+  /** Bytes of in-flight data persisted. */
+  persisted_data: StatsSummary;
+}
+
+/** The checkpoint or savepoint a job restored from. */
+export interface RestoredCheckpointStatistics {
+  /** The restored checkpoint's id. */
+  id: number;
+  /** When the restore happened, ms since the epoch. */
+  restore_timestamp: number;
+  /** Whether it was a savepoint. */
+  is_savepoint: boolean;
+  /** Where it was read from, or `null`. */
+  external_path: string | null;
+}
+
+/** The most recent checkpoint of each kind; each is `null` when there is none yet. */
+export interface LatestCheckpoints {
+  /** The latest completed checkpoint (not savepoint). */
+  completed: CompletedCheckpointStatistics | null;
+  /** The latest completed savepoint. */
+  savepoint: CompletedCheckpointStatistics | null;
+  /**
+   * The latest failed checkpoint. Can be `null` although `counts.failed` is not 0: Flink 2.3.0
+   * counted a failure that appears neither here nor in the history.
+   */
+  failed: FailedCheckpointStatistics | null;
+  /** The checkpoint or savepoint the job last restored from. */
+  restored: RestoredCheckpointStatistics | null;
+}
+
+/**
+ * The body of `GET /jobs/:jobid/checkpoints`: a job's checkpoint counts, metric summaries, latest
+ * checkpoints and history. Cached for `web.refresh-interval` (3 s), like `GET /jobs/:id`.
+ */
+export interface CheckpointingStatistics {
+  /** Checkpoint counts per state. */
+  counts: CheckpointCounts;
+  /** Summaries of the completed checkpoints' metrics. */
+  summary: CheckpointSummary;
+  /** The latest checkpoint of each kind. */
+  latest: LatestCheckpoints;
+  /** The most recent checkpoints, newest first; at most `web.checkpoints.history` (10 by default). */
+  history: CheckpointStatistics[];
+}
+
 /**
  * A job's checkpointing statistics: counts, summary, the latest checkpoints and the history.
  *
  * Validates `GET /jobs/:jobid/checkpoints`. Each of `latest.completed`, `latest.savepoint`,
  * `latest.failed` and `latest.restored` is `null` when there is none.
  */
-export const CheckpointingStatisticsSchema = defineSchema((k) =>
+export const CheckpointingStatisticsSchema = typedSchema<CheckpointingStatistics>()(defineSchema((k) =>
   k.object({
     counts: k.object({
       restored: z.number(),
@@ -147,11 +317,55 @@ export const CheckpointingStatisticsSchema = defineSchema((k) =>
     }),
     history: z.array(checkpointStatistics(k)),
   }),
-);
-/** The body of `GET /jobs/:jobid/checkpoints`. */
-export type CheckpointingStatistics = SchemaOutput<typeof CheckpointingStatisticsSchema>;
-/** One entry of `history` in `GET /jobs/:jobid/checkpoints`. */
-export type CheckpointStatistics = CheckpointingStatistics['history'][number];
+));
+
+/** Whether and how checkpoints are kept when the job is cancelled (externalized checkpoints). */
+export interface CheckpointExternalization {
+  /** Whether checkpoints are retained after the job ends (`execution.checkpointing.externalized-checkpoint-retention`). */
+  enabled: boolean;
+  /** Whether retained checkpoints are deleted when the job is cancelled. */
+  delete_on_cancellation: boolean;
+}
+
+/**
+ * The body of `GET /jobs/:jobid/checkpoints/config`: a job's checkpointing configuration
+ * (`CheckpointConfigInfo`). Durations are in ms.
+ */
+export interface CheckpointConfig {
+  /** `exactly_once` or `at_least_once`: lower case, unlike the spec's enum. */
+  mode: (typeof KNOWN_CHECKPOINTING_MODES)[number] | (string & {});
+  /**
+   * The checkpoint interval in ms. When periodic checkpointing is off it is `Long.MAX_VALUE`,
+   * which JSON parsing rounds to 9223372036854776000: test with `>= Number.MAX_SAFE_INTEGER`.
+   */
+  interval: number;
+  /** How long a checkpoint may take before it is aborted, ms. */
+  timeout: number;
+  /** The minimum pause between the end of one checkpoint and the start of the next, ms. */
+  min_pause: number;
+  /** How many checkpoints may be in progress at once. */
+  max_concurrent: number;
+  /** Retention of checkpoints after the job ends. */
+  externalization: CheckpointExternalization;
+  /** The state backend's class name, such as `HashMapStateBackend`, or `null`. */
+  state_backend: string | null;
+  /** The checkpoint storage's class name, such as `FileSystemCheckpointStorage`, or `null`. */
+  checkpoint_storage: string | null;
+  /** Whether unaligned checkpoints are enabled. */
+  unaligned_checkpoints: boolean;
+  /** How many consecutive checkpoint failures the job tolerates before it fails. */
+  tolerable_failed_checkpoints: number;
+  /** After how long an aligned checkpoint switches to unaligned, ms; 0 = never. */
+  aligned_checkpoint_timeout: number;
+  /** Whether checkpoints continue after some tasks finished. */
+  checkpoints_after_tasks_finish: boolean;
+  /** Whether the changelog state backend is enabled. */
+  state_changelog_enabled: boolean;
+  /** The changelog's periodic materialization interval, ms. */
+  changelog_periodic_materialization_interval: number;
+  /** The changelog storage, such as `memory`, or `null`. */
+  changelog_storage: string | null;
+}
 
 /**
  * A job's checkpointing configuration.
@@ -161,7 +375,7 @@ export type CheckpointStatistics = CheckpointingStatistics['history'][number];
  * 9223372036854776000) when periodic checkpointing is off. `state_backend`,
  * `checkpoint_storage` and `changelog_storage` may be `null`.
  */
-export const CheckpointConfigSchema = defineSchema((k) =>
+export const CheckpointConfigSchema = typedSchema<CheckpointConfig>()(defineSchema((k) =>
   k.object({
     mode: k.openEnum(KNOWN_CHECKPOINTING_MODES),
     interval: z.number(),
@@ -182,6 +396,4 @@ export const CheckpointConfigSchema = defineSchema((k) =>
     changelog_periodic_materialization_interval: z.number(),
     changelog_storage: z.string().nullable(),
   }),
-);
-/** The body of `GET /jobs/:jobid/checkpoints/config`. */
-export type CheckpointConfig = SchemaOutput<typeof CheckpointConfigSchema>;
+));

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { hexId } from './common.js';
-import { queueStatus, serializedThrowable } from './jobs.js';
-import { defineSchema, type SchemaOutput } from './schema-kit.js';
+import { type QueueStatus, queueStatus, type SerializedThrowable, serializedThrowable } from './jobs.js';
+import { defineSchema, typedSchema } from './schema-kit.js';
+
+/** The body of a call that triggers an asynchronous operation: the trigger id to poll. */
+export interface TriggerResponse {
+  /**
+   * The trigger id (32 hex characters). When the request carried a `triggerId`, it is that id, and
+   * repeating the request returns it again without starting a second operation.
+   */
+  'request-id': string;
+}
 
 /**
  * The id of a triggered asynchronous operation.
@@ -10,9 +19,26 @@ import { defineSchema, type SchemaOutput } from './schema-kit.js';
  * `POST /jobs/:jobid/checkpoints`, `DELETE /datasets/:datasetid` and the 200 body of
  * `POST /savepoint-disposal`: `{"request-id"}`.
  */
-export const TriggerResponseSchema = defineSchema((k) => k.object({ 'request-id': hexId(k) }));
-/** The body of a trigger call: the trigger id to poll. */
-export type TriggerResponse = SchemaOutput<typeof TriggerResponseSchema>;
+export const TriggerResponseSchema = typedSchema<TriggerResponse>()(defineSchema((k) => k.object({ 'request-id': hexId(k) })));
+
+/** The outcome of a completed savepoint or stop-with-savepoint: a location or a failure cause. */
+export interface SavepointOperation {
+  /** On success: where the savepoint was written, such as `file:/tmp/sp/savepoint-621bbd-1474fe357789` (note `file:/`, one slash). */
+  location?: string;
+  /**
+   * On failure: why. Flink accepts a savepoint for an unknown or ended job (202) and reports the
+   * failure only here.
+   */
+  'failure-cause'?: SerializedThrowable;
+}
+
+/** The body of `GET /jobs/:jobid/savepoints/:triggerid` (also for stop-with-savepoint). */
+export interface SavepointStatus {
+  /** `IN_PROGRESS`, then `COMPLETED` whatever the outcome. */
+  status: QueueStatus;
+  /** `null` (or absent) while in progress; then `location` or `failure-cause`. */
+  operation?: SavepointOperation | null;
+}
 
 /**
  * The status of a savepoint or stop-with-savepoint operation.
@@ -21,7 +47,7 @@ export type TriggerResponse = SchemaOutput<typeof TriggerResponseSchema>;
  * `operation` is `null` (or absent) while in progress; once completed it holds `location` on
  * success or `failure-cause` on failure.
  */
-export const SavepointStatusSchema = defineSchema((k) =>
+export const SavepointStatusSchema = typedSchema<SavepointStatus>()(defineSchema((k) =>
   k.object({
     status: queueStatus(k),
     operation: k
@@ -32,9 +58,23 @@ export const SavepointStatusSchema = defineSchema((k) =>
       .nullable()
       .optional(),
   }),
-);
-/** The body of `GET /jobs/:jobid/savepoints/:triggerid`. */
-export type SavepointStatus = SchemaOutput<typeof SavepointStatusSchema>;
+));
+
+/** The outcome of a completed manual checkpoint. Note the camelCase, unlike the savepoint's. */
+export interface CheckpointOperation {
+  /** On success: the id of the checkpoint taken. */
+  checkpointId?: number;
+  /** On failure: why. */
+  failureCause?: SerializedThrowable;
+}
+
+/** The body of `GET /jobs/:jobid/checkpoints/:triggerid`. */
+export interface CheckpointTriggerStatus {
+  /** `IN_PROGRESS`, then `COMPLETED` whatever the outcome. */
+  status: QueueStatus;
+  /** `null` (or absent) while in progress; then `checkpointId` or `failureCause`. */
+  operation?: CheckpointOperation | null;
+}
 
 /**
  * The status of a manually triggered checkpoint.
@@ -42,7 +82,7 @@ export type SavepointStatus = SchemaOutput<typeof SavepointStatusSchema>;
  * Validates `GET /jobs/:jobid/checkpoints/:triggerid`: like the savepoint status, but the
  * completed payload is camelCase: `checkpointId` on success, `failureCause` on failure.
  */
-export const CheckpointTriggerStatusSchema = defineSchema((k) =>
+export const CheckpointTriggerStatusSchema = typedSchema<CheckpointTriggerStatus>()(defineSchema((k) =>
   k.object({
     status: queueStatus(k),
     operation: k
@@ -53,9 +93,21 @@ export const CheckpointTriggerStatusSchema = defineSchema((k) =>
       .nullable()
       .optional(),
   }),
-);
-/** The body of `GET /jobs/:jobid/checkpoints/:triggerid`. */
-export type CheckpointTriggerStatus = SchemaOutput<typeof CheckpointTriggerStatusSchema>;
+));
+
+/** The outcome of a completed operation without a result value: `{}` on success. */
+export interface AsynchronousOperationResult {
+  /** On failure: why (e.g. `Could not dispose savepoint file:/...`). Absent on success. */
+  'failure-cause'?: SerializedThrowable;
+}
+
+/** The body of `GET /savepoint-disposal/:triggerid` and `GET /datasets/delete/:triggerid`. */
+export interface AsynchronousOperationStatus {
+  /** `IN_PROGRESS`, then `COMPLETED` whatever the outcome. */
+  status: QueueStatus;
+  /** `null` (or absent) while in progress; then `{}` on success or `{"failure-cause"}`. */
+  operation?: AsynchronousOperationResult | null;
+}
 
 /**
  * The status of an operation without a result value: savepoint disposal or data set deletion.
@@ -63,7 +115,7 @@ export type CheckpointTriggerStatus = SchemaOutput<typeof CheckpointTriggerStatu
  * Validates `GET /savepoint-disposal/:triggerid` and `GET /datasets/delete/:triggerid`:
  * `{"status": {"id"}, "operation"?: {"failure-cause"?}}`; an empty `operation` means success.
  */
-export const AsynchronousOperationStatusSchema = defineSchema((k) =>
+export const AsynchronousOperationStatusSchema = typedSchema<AsynchronousOperationStatus>()(defineSchema((k) =>
   k.object({
     status: queueStatus(k),
     operation: k
@@ -71,9 +123,10 @@ export const AsynchronousOperationStatusSchema = defineSchema((k) =>
       .nullable()
       .optional(),
   }),
-);
-/** The body of `GET /savepoint-disposal/:triggerid`. */
-export type AsynchronousOperationStatus = SchemaOutput<typeof AsynchronousOperationStatusSchema>;
+));
+
+/** An empty response body, `{}`: what calls that return nothing answer. */
+export type EmptyResponse = Record<string, never>;
 
 /**
  * An empty JSON object, the body of calls that return nothing.
@@ -82,6 +135,4 @@ export type AsynchronousOperationStatus = SchemaOutput<typeof AsynchronousOperat
  * `POST /applications/:id/cancel`, and the 200 of `PUT /jobs/:jobid/resource-requirements`,
  * `DELETE /jars/:jarid` and `DELETE /cluster`. Strict mode rejects any key.
  */
-export const EmptyResponseSchema = defineSchema((k) => k.object({}));
-/** An empty response body. */
-export type EmptyResponse = SchemaOutput<typeof EmptyResponseSchema>;
+export const EmptyResponseSchema = typedSchema<EmptyResponse>()(defineSchema((k) => k.object({})));

@@ -31,27 +31,60 @@ export interface FaultMatch {
 /** What happens to a request a fault matches. */
 export type Fault =
   /** Delay the answer by `ms` real milliseconds (the request is then processed normally). */
-  | { type: 'latency'; ms: number }
+  | {
+      /** Selects this kind of fault. */
+      type: 'latency';
+      /** The delay, in real milliseconds (not the simulator's clock). */
+      ms: number;
+    }
   /** 503 with Flink's leader-election body, without processing the request. */
-  | { type: 'leader-election' }
+  | {
+      /** Selects this kind of fault. */
+      type: 'leader-election';
+    }
   /**
    * An error answer without processing the request: by default 500 with Flink's
    * `["Internal server error.", "<Exception on server side: ...>"]` body.
    */
-  | { type: 'error'; status?: number; errors?: string[] }
+  | {
+      /** Selects this kind of fault. */
+      type: 'error';
+      /**
+       * The HTTP status.
+       * @default 500
+       */
+      status?: number;
+      /** The `errors` array of the body; Flink's internal-server-error texts by default. */
+      errors?: string[];
+    }
   /**
    * Destroy the connection without an answer (the client sees ECONNRESET / "socket hang up").
    * With `afterProcessing` the request takes effect first and only the answer is lost (a
    * savepoint is triggered, a job submitted: what idempotent retries are for).
    */
-  | { type: 'reset'; afterProcessing?: boolean }
+  | {
+      /** Selects this kind of fault. */
+      type: 'reset';
+      /**
+       * Process the request before dropping the connection.
+       * @default false
+       */
+      afterProcessing?: boolean;
+    }
   /** Process the request, then send the status, headers and half the body, and close the connection. */
-  | { type: 'truncate' }
+  | {
+      /** Selects this kind of fault. */
+      type: 'truncate';
+    }
   /** Process the request, then answer 200 with a body that is not valid JSON. */
-  | { type: 'malformed-json' };
+  | {
+      /** Selects this kind of fault. */
+      type: 'malformed-json';
+    };
 
 /** A fault and the requests it applies to. */
 export interface FaultRule extends FaultMatch {
+  /** What happens to the matching requests. */
   fault: Fault;
 }
 

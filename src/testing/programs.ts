@@ -47,7 +47,16 @@ export interface SimulatedFailure {
 }
 
 /** An accumulator value: a number (a `LongCounter`), or an explicit type and value. */
-export type SimulatedAccumulator = number | bigint | string | { type: string; value: number | bigint | string };
+export type SimulatedAccumulator =
+  | number
+  | bigint
+  | string
+  | {
+      /** The accumulator's Java class as the REST API names it, such as `IntCounter`. */
+      type: string;
+      /** The value; the REST API renders it as a string. */
+      value: number | bigint | string;
+    };
 
 /** A job that a simulated `main()` submits with `execute()`. */
 export interface SimulatedJobSpec {
@@ -71,7 +80,20 @@ export interface SimulatedJobSpec {
    * Periodic checkpointing; `true` means every 1 000 ms.
    * @default off
    */
-  checkpointing?: boolean | { intervalMs?: number; stateSizeBytes?: number };
+  checkpointing?:
+    | boolean
+    | {
+        /**
+         * The checkpoint interval in simulated milliseconds.
+         * @default 1 000
+         */
+        intervalMs?: number;
+        /**
+         * The state size each checkpoint reports, in bytes.
+         * @default 4096
+         */
+        stateSizeBytes?: number;
+      };
   /**
    * The job graph's vertices, sources first.
    * @default one vertex `Source: <name> -> Sink: Discard`
@@ -93,11 +115,31 @@ export type ProgramStep =
    * the job is globally terminal, and throws if it FAILED or was CANCELED; with `wait: false`
    * (detached, or `executeAsync`) it continues right after the submission.
    */
-  | { type: 'submit'; job: SimulatedJobSpec; wait?: boolean }
+  | {
+      /** Selects this step. */
+      type: 'submit';
+      /** The job to submit. */
+      job: SimulatedJobSpec;
+      /**
+       * Attached execution: wait for the job to be globally terminal before the next step.
+       * @default false
+       */
+      wait?: boolean;
+    }
   /** `Thread.sleep(ms)` in simulated time. */
-  | { type: 'sleep'; ms: number }
+  | {
+      /** Selects this step. */
+      type: 'sleep';
+      /** How long, in simulated milliseconds. */
+      ms: number;
+    }
   /** `main()` throws; a string is the message of a `java.lang.IllegalArgumentException`. */
-  | { type: 'throw'; exception: string | SimulatedException };
+  | {
+      /** Selects this step. */
+      type: 'throw';
+      /** The exception, or the message of an `IllegalArgumentException`. */
+      exception: string | SimulatedException;
+    };
 
 /**
  * What a simulated `main()` does. Either the shorthand (`jobs`, `mode`, `sleepMs`, `throwBefore`,

@@ -148,6 +148,7 @@ export interface SimulatedJobs {
 export interface SimulatedApplications {
   /** @throws Error when there is no such application. */
   get(applicationId: string): SimulatedApplication;
+  /** The application with this id, if any. */
   find(applicationId: string): SimulatedApplication | undefined;
   /** Every application, newest first. */
   list(filter?: { status?: SimulatedApplicationStatus }): SimulatedApplication[];
@@ -161,6 +162,7 @@ export interface SimulatedJars {
   list(): SimulatedJar[];
   /** @throws Error when there is no such jar. */
   get(jarId: string): SimulatedJar;
+  /** The jar with this id, if any. */
   find(jarId: string): SimulatedJar | undefined;
   /**
    * Adds a jar as if it had been uploaded; with `program`, also registers the program for the

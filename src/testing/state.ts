@@ -38,8 +38,9 @@ export interface SimulatedJob {
   readonly timestamps: Readonly<Record<SimulatedJobStatus, number>>;
   /** The application the job belongs to (Flink 2.3 profile), else undefined. */
   readonly applicationId: string | undefined;
-  /** The jar and entry class that submitted it. */
+  /** The jar that submitted it. */
   readonly jarId: string | undefined;
+  /** The entry class that submitted it. */
   readonly entryClass: string | undefined;
   /** Program arguments of the run. */
   readonly args: readonly string[];
@@ -57,7 +58,17 @@ export interface SimulatedJob {
    * The job's user accumulators: name → type and Flink's string rendering of the value (the REST
    * API lists the job's own ones only once it FINISHED; see `SimulatedJobSpec.accumulators`).
    */
-  readonly accumulators: Readonly<Record<string, { type: string; value: string }>>;
+  readonly accumulators: Readonly<
+    Record<
+      string,
+      {
+        /** The accumulator's Java class, such as `IntCounter`. */
+        type: string;
+        /** Flink's string rendering of the value. */
+        value: string;
+      }
+    >
+  >;
   /** Whether the job reached FINISHED, FAILED or CANCELED. */
   readonly isGloballyTerminal: boolean;
   /** Makes the job FINISHED now (a bounded job running out of input). */
@@ -151,7 +162,14 @@ export interface SimulatedOperation {
   /** When it completed, if it did. */
   readonly completedAt: number | undefined;
   /** The savepoint location or checkpoint id it produced. */
-  readonly result: { location?: string; checkpointId?: number } | undefined;
+  readonly result:
+    | {
+        /** The savepoint location (savepoint and stop operations). */
+        location?: string;
+        /** The checkpoint id (checkpoint operations). */
+        checkpointId?: number;
+      }
+    | undefined;
   /** The first line of its failure, if it failed. */
   readonly failure: string | undefined;
   /** How many trigger requests named this operation (1 + idempotent repeats). */
@@ -161,11 +179,46 @@ export interface SimulatedOperation {
 /** Events of a simulator (`sim.on(...)`). */
 export interface SimulatorEvents {
   /** A job changed status. */
-  jobStatus: [event: { jobId: string; status: SimulatedJobStatus; previous: SimulatedJobStatus | undefined; at: number }];
+  jobStatus: [
+    event: {
+      /** The job. */
+      jobId: string;
+      /** The new status. */
+      status: SimulatedJobStatus;
+      /** The status before; undefined for a new job. */
+      previous: SimulatedJobStatus | undefined;
+      /** When, in simulated epoch ms. */
+      at: number;
+    },
+  ];
   /** An application changed state. */
-  applicationStatus: [event: { applicationId: string; status: SimulatedApplicationStatus; previous: SimulatedApplicationStatus | undefined; at: number }];
+  applicationStatus: [
+    event: {
+      /** The application. */
+      applicationId: string;
+      /** The new state. */
+      status: SimulatedApplicationStatus;
+      /** The state before; undefined for a new application. */
+      previous: SimulatedApplicationStatus | undefined;
+      /** When, in simulated epoch ms. */
+      at: number;
+    },
+  ];
   /** An asynchronous operation completed. */
-  operationCompleted: [event: { kind: SimulatedOperation['kind']; triggerId: string; jobId: string | undefined; failed: boolean; at: number }];
+  operationCompleted: [
+    event: {
+      /** The kind of operation. */
+      kind: SimulatedOperation['kind'];
+      /** Its trigger id. */
+      triggerId: string;
+      /** The job, for job operations. */
+      jobId: string | undefined;
+      /** Whether it failed. */
+      failed: boolean;
+      /** When, in simulated epoch ms. */
+      at: number;
+    },
+  ];
   /** The simulator answered a request (also for injected faults). */
   request: [entry: SimulatorRequest];
   /** A timer callback or program threw (a bug in a test's program function, usually). */

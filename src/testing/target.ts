@@ -80,7 +80,14 @@ export async function uploadJarBytes(url: string, filename: string, bytes: Uint8
  * await target.close();
  * ```
  */
-export async function createSimulatorTarget(options: FlinkSimulatorOptions = {}): Promise<FlinkTestTarget & { readonly simulator: FlinkSimulator }> {
+export async function createSimulatorTarget(
+  options: FlinkSimulatorOptions = {},
+): Promise<
+  FlinkTestTarget & {
+    /** The simulator behind the target, for simulator-only checks and controls. */
+    readonly simulator: FlinkSimulator;
+  }
+> {
   const simulator = await createFlinkSimulator({ ...options, programs: [...fixturePrograms, ...(options.programs ?? [])] });
   return {
     kind: 'simulator',
