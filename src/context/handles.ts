@@ -105,6 +105,31 @@ export interface JobClient {
   waitFor(target: JobStatusTarget, options?: WaitOptions): Promise<JobStatus>;
 
   /**
+   * Waits until the job can take a savepoint or checkpoint: it is RUNNING and every subtask of
+   * every vertex runs (or finished). A job reports RUNNING seconds before its tasks do (they are
+   * still deploying or restoring state), and Flink fails a savepoint triggered in that window with
+   * "Not all required tasks are currently running". Polls `GET /jobs/:id` on the one poll engine
+   * (from 250 ms up to 3 s; Flink caches that answer for `web.refresh-interval`, so readiness can
+   * be seen up to 3 s late, never early). Returns the details that showed the job ready.
+   *
+   * Savepoint, stop and checkpoint triggers already wait for the tasks when Flink fails them for
+   * this reason (see `waitForTasks`); call `ready()` when your own code needs running tasks, such
+   * as before reading task metrics or backpressure.
+   *
+   * @throws UnreachableStateError when the job reaches a globally terminal status first.
+   * @throws FlinkTimeoutError (phase `wait`, `lastValue` the last details) when `timeoutMs` passes.
+   * @throws FlinkAbortError when the signal fires.
+   * @throws JobNotFoundError when the cluster does not know the job.
+   * @example
+   * ```ts
+   * const job = await cluster.runJar(jarId);
+   * await job.ready({ timeoutMs: 120_000 });
+   * const location = await (await job.triggerSavepoint({ targetDirectory })).result();
+   * ```
+   */
+  ready(options?: WaitOptions): Promise<JobDetails>;
+
+  /**
    * Follows the job's status as an async iterator of changes: first its current state (an
    * `added` change with `initial: true`), then one change each time its status moves. The
    * iteration ends after the job reaches a globally terminal status (FINISHED, FAILED, CANCELED),

@@ -21,6 +21,14 @@ export interface TriggerSavepointParams {
   formatType?: SavepointFormat;
   /** A trigger id of your own (32 hex characters) to make the trigger safe to repeat across processes. */
   triggerId?: string;
+  /**
+   * When Flink fails the operation only because not all of the job's tasks run yet (a job reports
+   * RUNNING seconds before its tasks do; nothing was written), wait for the tasks (`ready()`) and
+   * trigger again with a fresh trigger id, until the wait's deadline. `false` lets that failure
+   * reach you at once as an `OperationFailedError`.
+   * @default true
+   */
+  waitForTasks?: boolean;
 }
 
 /** Parameters of {@link JobClient.stopWithSavepoint}. */
@@ -37,6 +45,14 @@ export interface StopWithSavepointParams {
   formatType?: SavepointFormat;
   /** A trigger id of your own (32 hex characters). */
   triggerId?: string;
+  /**
+   * When Flink fails the operation only because not all of the job's tasks run yet (a job reports
+   * RUNNING seconds before its tasks do; nothing was written), wait for the tasks (`ready()`) and
+   * trigger again with a fresh trigger id, until the wait's deadline. `false` lets that failure
+   * reach you at once as an `OperationFailedError`.
+   * @default true
+   */
+  waitForTasks?: boolean;
 }
 
 /** Parameters of {@link JobClient.triggerCheckpoint}. */
@@ -48,6 +64,14 @@ export interface TriggerCheckpointParams {
   type?: 'CONFIGURED' | 'FULL' | 'INCREMENTAL';
   /** A trigger id of your own (32 hex characters). */
   triggerId?: string;
+  /**
+   * When Flink fails the operation only because not all of the job's tasks run yet (a job reports
+   * RUNNING seconds before its tasks do; nothing was written), wait for the tasks (`ready()`) and
+   * trigger again with a fresh trigger id, until the wait's deadline. `false` lets that failure
+   * reach you at once as an `OperationFailedError`.
+   * @default true
+   */
+  waitForTasks?: boolean;
 }
 
 /** What a job that finished successfully produced. */

@@ -1,6 +1,7 @@
 import { JobFailedError } from '../errors/job-failed-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
+import { UnreachableStateError } from '../errors/unreachable-state-error.js';
 import type { ClientContext } from '../context/client-context.js';
 import type { ApplicationClient, JobClient } from '../context/handles.js';
 import type { JobResult, RescaleTarget, StopWithSavepointParams, TriggerCheckpointParams, TriggerSavepointParams, JobStatusTarget } from '../context/job-types.js';
@@ -9,6 +10,7 @@ import { summarizeThrowable } from '../internal/throwable.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import type { AsyncOperation } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
+import type { OperationDriver, Retrigger } from '../operations/operation-handle.js';
 import { pollUntil } from '../operations/poll.js';
 import { checkOptions } from '../options/check-options.js';
 import { exceptionsParams, rescaleTarget, stopWithSavepointParams, triggerCheckpointParams, triggerSavepointParams } from '../options/param-schemas.js';
@@ -39,6 +41,23 @@ import type { JobChange, JobWatchOptions } from '../watch/watch-types.js';
 
 /** How long result() waits for Flink's per-job REST cache (3 s by default) to show final accumulators. */
 const FINAL_ACCUMULATORS_WAIT_MS = 5_000;
+
+/**
+ * Whether a job can take a checkpoint or savepoint: it is RUNNING and every subtask of every
+ * vertex is RUNNING (or FINISHED: Flink checkpoints jobs whose bounded parts ended). Flink fails a
+ * checkpoint with `NOT_ALL_REQUIRED_TASKS_RUNNING` while any subtask is still scheduled, deploying
+ * or initializing (restoring state), which lasts seconds after the job itself reports RUNNING.
+ */
+function allTasksRunning(details: JobDetails): boolean {
+  if (details.state !== 'RUNNING' || details.vertices.length === 0) return false;
+  let running = 0;
+  for (const vertex of details.vertices) {
+    const up = (vertex.tasks.RUNNING ?? 0) + (vertex.tasks.FINISHED ?? 0);
+    if (up < vertex.parallelism) return false;
+    running += vertex.tasks.RUNNING ?? 0;
+  }
+  return running > 0;
+}
 
 /** The {@link JobClient} handle: a job id and the client's context, nothing else. */
 export class JobHandle implements JobClient {
@@ -221,6 +240,17 @@ export class JobHandle implements JobClient {
     });
   }
 
+  async ready(options?: WaitOptions): Promise<JobDetails> {
+    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `job ${this.jobId} waiting for all tasks running`);
+    const details = await pollUntil(
+      (signal) => this.describe({ ...settings.request, signal }),
+      (d) => allTasksRunning(d) || isGloballyTerminalJobStatus(d.state),
+      settings,
+    );
+    if (!allTasksRunning(details)) throw new UnreachableStateError({ resource: 'job', id: this.jobId, state: details.state, awaited: 'RUNNING with all tasks running' });
+    return details;
+  }
+
   /**
    * Follows the job's status as an async iterator of changes: first its current state (an
    * `added` change with `initial: true`), then one change each time its status moves. The
@@ -275,7 +305,7 @@ export class JobHandle implements JobClient {
 
   async triggerSavepoint(params: TriggerSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
     checkOptions(triggerSavepointParams, params, 'params');
-    return this.#trigger('savepoint', params.triggerId, (triggerId) => ({
+    return this.#trigger('savepoint', params, (triggerId) => ({
       'target-directory': params.targetDirectory,
       'cancel-job': params.cancelJob ?? false,
       formatType: params.formatType,
@@ -285,7 +315,7 @@ export class JobHandle implements JobClient {
 
   async stopWithSavepoint(params: StopWithSavepointParams = {}, options?: RequestOptions): Promise<AsyncOperation<string>> {
     checkOptions(stopWithSavepointParams, params, 'params');
-    return this.#trigger('stop', params.triggerId, (triggerId) => ({
+    return this.#trigger('stop', params, (triggerId) => ({
       targetDirectory: params.targetDirectory,
       drain: params.drain ?? false,
       formatType: params.formatType,
@@ -295,7 +325,7 @@ export class JobHandle implements JobClient {
 
   async triggerCheckpoint(params: TriggerCheckpointParams = {}, options?: RequestOptions): Promise<AsyncOperation<number>> {
     checkOptions(triggerCheckpointParams, params, 'params');
-    return this.#trigger('checkpoint', params.triggerId, (triggerId) => ({ checkpointType: params.type ?? 'CONFIGURED', triggerId }), options);
+    return this.#trigger('checkpoint', params, (triggerId) => ({ checkpointType: params.type ?? 'CONFIGURED', triggerId }), options);
   }
 
   savepointOperation(triggerId: string, kind: 'savepoint' | 'stop' = 'savepoint'): AsyncOperation<string> {
@@ -309,38 +339,52 @@ export class JobHandle implements JobClient {
   /**
    * Triggers a savepoint, stop or checkpoint with a client-chosen trigger id (so a retried trigger
    * starts one operation) and returns the handle on it. The three differ only in their route and
-   * their body's field names.
+   * their body's field names. Unless `waitForTasks` is false, the handle can trigger again (with a
+   * fresh id, so Flink never confuses the two) when Flink failed it only for tasks not running.
    */
-  #trigger(kind: 'savepoint' | 'stop', triggerId: string | undefined, body: (triggerId: string) => Record<string, unknown>, options?: RequestOptions): Promise<AsyncOperation<string>>;
-  #trigger(kind: 'checkpoint', triggerId: string | undefined, body: (triggerId: string) => Record<string, unknown>, options?: RequestOptions): Promise<AsyncOperation<number>>;
+  #trigger(kind: 'savepoint' | 'stop', params: { triggerId?: string; waitForTasks?: boolean }, body: (triggerId: string) => Record<string, unknown>, options?: RequestOptions): Promise<AsyncOperation<string>>;
+  #trigger(kind: 'checkpoint', params: { triggerId?: string; waitForTasks?: boolean }, body: (triggerId: string) => Record<string, unknown>, options?: RequestOptions): Promise<AsyncOperation<number>>;
   async #trigger(
     kind: 'savepoint' | 'stop' | 'checkpoint',
-    givenId: string | undefined,
+    params: { triggerId?: string; waitForTasks?: boolean },
     body: (triggerId: string) => Record<string, unknown>,
     options?: RequestOptions,
   ): Promise<AsyncOperation<string> | AsyncOperation<number>> {
-    const triggerId = givenId === undefined ? newId() : checkId('triggerId', givenId);
     const route = kind === 'savepoint' ? 'savepoints' : kind === 'stop' ? 'stop' : 'checkpoints';
-    const response = await this.#context.pipeline.request(
-      {
-        method: 'POST',
-        path: `/jobs/${this.jobId}/${route}`,
-        json: body(triggerId),
-        schema: TriggerResponseSchema,
-        alwaysValidate: true,
-        idempotent: true,
-        resource: this.#resource,
-      },
-      options,
-    );
-    return kind === 'checkpoint' ? this.#operation(kind, response['request-id']) : this.#operation(kind, response['request-id']);
+    const post = async (triggerId: string, requestOptions: RequestOptions | undefined): Promise<string> => {
+      const response = await this.#context.pipeline.request(
+        {
+          method: 'POST',
+          path: `/jobs/${this.jobId}/${route}`,
+          json: body(triggerId),
+          schema: TriggerResponseSchema,
+          alwaysValidate: true,
+          idempotent: true,
+          resource: this.#resource,
+        },
+        requestOptions,
+      );
+      return response['request-id'];
+    };
+    const retrigger: Retrigger<string | number> | undefined =
+      params.waitForTasks === false
+        ? undefined
+        : { ready: (wait) => this.ready(wait), trigger: async (o) => this.#driver(kind, await post(newId(), o), retrigger) };
+    const triggerId = await post(params.triggerId === undefined ? newId() : checkId('triggerId', params.triggerId), options);
+    return this.#context.handles.operation(this.#driver(kind, triggerId, retrigger)) as AsyncOperation<string> | AsyncOperation<number>;
   }
 
   #operation(kind: 'savepoint' | 'stop', triggerId: string): AsyncOperation<string>;
   #operation(kind: 'checkpoint', triggerId: string): AsyncOperation<number>;
   #operation(kind: 'savepoint' | 'stop' | 'checkpoint', triggerId: string): AsyncOperation<string> | AsyncOperation<number> {
-    const { pipeline, handles } = this.#context;
-    return kind === 'checkpoint' ? handles.operation(checkpointDriver(pipeline, this.jobId, triggerId)) : handles.operation(savepointDriver(pipeline, kind, this.jobId, triggerId));
+    return this.#context.handles.operation(this.#driver(kind, triggerId, undefined)) as AsyncOperation<string> | AsyncOperation<number>;
+  }
+
+  #driver(kind: 'savepoint' | 'stop' | 'checkpoint', triggerId: string, retrigger: Retrigger<string | number> | undefined): OperationDriver<string | number> {
+    const { pipeline } = this.#context;
+    return kind === 'checkpoint'
+      ? (checkpointDriver(pipeline, this.jobId, triggerId, retrigger as Retrigger<number> | undefined) as OperationDriver<string | number>)
+      : (savepointDriver(pipeline, kind, this.jobId, triggerId, retrigger as Retrigger<string> | undefined) as OperationDriver<string | number>);
   }
 
   /**

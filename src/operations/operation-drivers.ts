@@ -1,8 +1,10 @@
-import { JobNotFoundError } from '../errors/job-not-found-error.js';
+import { UnreachableStateError } from '../errors/unreachable-state-error.js';
 import { OperationFailedError } from '../errors/operation-failed-error.js';
 import type { RequestPipeline } from '../http/request-pipeline.js';
 import { summarizeThrowable } from '../internal/throwable.js';
 import type { RequestOptions } from '../options/request-options.js';
+import { isGloballyTerminalJobStatus } from '../schemas/job-status.js';
+import { JobStatusInfoSchema } from '../schemas/jobs.js';
 import { AsynchronousOperationStatusSchema, CheckpointTriggerStatusSchema, SavepointStatusSchema } from '../schemas/operations.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
 import type { OperationKind, OperationStatus } from './async-operation.js';
@@ -49,19 +51,17 @@ function driver<B extends { status: { id: string } }, T>(init: {
       const outcome = init.outcome(body);
       if ('result' in outcome) return { state: 'SUCCEEDED', result: outcome.result };
       const summary = summarizeThrowable(outcome.failure as Parameters<typeof summarizeThrowable>[0]);
-      // Flink accepts a trigger for a job it does not know (202) and reports the missing job only
-      // here, in the operation's failure: it is a missing job, not a failed operation.
+      // Flink accepts a trigger for a job its dispatcher does not run (202) and reports the missing
+      // job only here, in the operation's failure. That is either a job the cluster does not know
+      // (JobNotFoundError) or one that already ended (it is still listed, just not running): one
+      // status read tells which, so the error says what happened rather than "operation failed".
       if (jobId !== undefined && summary.stackTrace && JOB_NOT_FOUND.test(summary.stackTrace)) {
-        throw new JobNotFoundError({
-          status: 200,
-          method: 'GET',
-          url: init.path,
-          path: init.path,
-          errors: [summary.stackTrace],
-          body: '',
-          jobId,
-          message: `${kind} ${triggerId}: job ${jobId} not found (Flink accepted the trigger, then reported the job missing)`,
-        });
+        const state = await init.pipeline
+          .request({ method: 'GET', path: `/jobs/${jobId}/status`, schema: JobStatusInfoSchema, alwaysValidate: true, resource: { kind: 'job', jobId } }, options)
+          .then((b) => b.status);
+        if (isGloballyTerminalJobStatus(state)) {
+          throw new UnreachableStateError({ resource: 'job', id: jobId, state, awaited: `${kind} ${triggerId}, which needs a running job` });
+        }
       }
       return { state: 'FAILED', error: new OperationFailedError({ triggerId, operation: kind, jobId, ...summary }) };
     },

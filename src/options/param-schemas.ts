@@ -43,6 +43,7 @@ export const triggerSavepointParams = z.strictObject({
   cancelJob: z.boolean().optional(),
   formatType: formatType.optional(),
   triggerId: flinkId.optional(),
+  waitForTasks: z.boolean().optional(),
 });
 
 export const stopWithSavepointParams = z.strictObject({
@@ -50,11 +51,13 @@ export const stopWithSavepointParams = z.strictObject({
   drain: z.boolean().optional(),
   formatType: formatType.optional(),
   triggerId: flinkId.optional(),
+  waitForTasks: z.boolean().optional(),
 });
 
 export const triggerCheckpointParams = z.strictObject({
   type: z.enum(['CONFIGURED', 'FULL', 'INCREMENTAL']).optional(),
   triggerId: flinkId.optional(),
+  waitForTasks: z.boolean().optional(),
 });
 
 export const disposeSavepointParams = z.strictObject({ triggerId: flinkId.optional() });

@@ -152,7 +152,8 @@ describe('applications on the simulator (Flink 2.3)', () => {
     expect(err).toBeInstanceOf(UnreachableStateError);
     expect(err).toMatchObject({ state: 'FAILED', id: throwing.applicationId });
     const running = await runningStreamingApplication();
-    const timeout = await running.waitFor('CANCELED', { timeoutMs: 100, pollIntervalMs: 20 }).catch((e: unknown) => e);
+    // The deadline leaves the first poll ample time on a loaded machine: lastValue is what it read.
+    const timeout = await running.waitFor('CANCELED', { timeoutMs: 1_500, pollIntervalMs: 20 }).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(FlinkTimeoutError);
     expect((timeout as FlinkTimeoutError).lastValue).toBe('RUNNING');
   });

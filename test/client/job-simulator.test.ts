@@ -138,7 +138,8 @@ describe.each(['2.3.0', '1.20.5'] as const)('JobClient.result() on the simulator
   it('times out with the last state seen while a streaming job runs on', async () => {
     await start({ flinkVersion });
     const job = await runningStreamingJob();
-    const err = await job.result({ timeoutMs: 150, pollIntervalMs: 20 }).catch((e: unknown) => e);
+    // A deadline that leaves the first poll ample time on a loaded machine.
+    const err = await job.result({ timeoutMs: 1_500, pollIntervalMs: 20 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlinkTimeoutError);
     expect(err).toMatchObject({ phase: 'wait', lastValue: { status: { id: 'IN_PROGRESS' } } });
   });

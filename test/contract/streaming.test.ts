@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { type JobClient, JobFailedError, OperationFailedError } from 'flink-client';
+import { FlinkError, type JobClient, JobFailedError, OperationFailedError, UnreachableStateError } from 'flink-client';
 import { hexId } from '../support/ids.js';
 import { contractSuite, contractVersions } from './contract.js';
 import { causedBy, errorSummary, eventually, FAST_POLL, followJob, keyPaths, normalizeText, outcome, sequence } from './observe.js';
@@ -18,6 +18,7 @@ async function allTasksRunning(t: { client: { listJobs(): Promise<Array<{ jid: s
 }
 
 function failureOf(err: unknown): Record<string, unknown> {
+  if (err instanceof FlinkError && !(err instanceof OperationFailedError)) return { notAnOperationFailure: err.constructor.name, code: err.code };
   if (!(err instanceof OperationFailedError)) return { notAnOperationFailure: String(err) };
   return { error: 'OperationFailedError', exceptionClass: err.exceptionClass, head: normalizeText(err.stackTrace?.split('\n')[0] ?? ''), causes: causedBy(err.stackTrace ?? '') };
 }
@@ -34,12 +35,18 @@ describe.each(contractVersions())('contract: a streaming job on Flink %s', (vers
       const startSeen = await followJob(job, (s) => s === 'RUNNING');
 
       // Right after the run, the job is RUNNING but its tasks are still deploying: a savepoint is
-      // accepted (202) and fails in the poll.
-      const early = await job.triggerSavepoint({ targetDirectory: t.scratchDir('early') });
+      // accepted (202) and fails in the poll (seen with waitForTasks off); by default the SDK
+      // waits for the tasks and triggers again, with a fresh trigger id.
+      const early = await job.triggerSavepoint({ targetDirectory: t.scratchDir('early'), waitForTasks: false });
       const earlyOutcome = await early.result(FAST_POLL).then(
         () => ({ completed: true }),
         (e: unknown) => failureOf(e),
       );
+      const earlyDir = t.scratchDir('early-default');
+      const earlyByDefault = await job.triggerSavepoint({ targetDirectory: earlyDir });
+      const earlyDefaultLocation = await earlyByDefault.result(FAST_POLL);
+      expect(await t.savepointsIn(earlyDir)).toBe(1);
+      expect(earlyDefaultLocation).toMatch(/savepoint-/);
 
       await allTasksRunning(t, job);
       // A checkpoint, triggered twice with one trigger id: one checkpoint. Checkpoint statistics
@@ -75,7 +82,10 @@ describe.each(contractVersions())('contract: a streaming job on Flink %s', (vers
       const stopLocation = await stop.result(FAST_POLL);
       const stoppedResult = await job.result(FAST_POLL);
       const cancelFinished = await t.raw('PATCH', `/v1/jobs/${job.jobId}?mode=cancel`);
+      // A finished job is still known, just not running: Flink fails the savepoint with "job not
+      // found" and the SDK says the job already ended.
       const savepointOnFinished = await (await job.triggerSavepoint({ targetDirectory: t.scratchDir('late') })).result(FAST_POLL).catch((e: unknown) => e);
+      expect(savepointOnFinished).toBeInstanceOf(UnreachableStateError);
 
       // Resume from the stop savepoint.
       const resumed = await c.runJar(jarId, { args: ['--rate', '20'], parallelism: 1, savepointPath: stopLocation, claimMode: 'NO_CLAIM' });

@@ -7,7 +7,6 @@ import {
   JarNotFoundError,
   JobFailedError,
   JobNotFoundError,
-  OperationFailedError,
   OperationNotFoundError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
@@ -89,9 +88,12 @@ describe.each(realClusters())('FLIP-74 job lifecycle against real Flink $version
     await expect(ghost.savepointOperation(hexId()).status()).rejects.toBeInstanceOf(OperationNotFoundError);
     await expect(cluster.savepointDisposalOperation(hexId()).status()).rejects.toBeInstanceOf(OperationNotFoundError);
     await expect(cluster.runJar(`${hexId()}_missing.jar`)).rejects.toBeInstanceOf(JarNotFoundError);
-    // Flink accepts a savepoint trigger for an unknown job and reports the failure when polled.
+    // Flink accepts a savepoint trigger for an unknown job (202) and reports the missing job when
+    // polled: the SDK says so with JobNotFoundError, not an operation failure.
     const op = await ghost.triggerSavepoint();
-    await expect(op.result({ timeoutMs: 30_000 })).rejects.toBeInstanceOf(OperationFailedError);
+    await expect(op.result({ timeoutMs: 30_000 })).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect((await ghost.stopWithSavepoint()).result({ timeoutMs: 30_000 })).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect((await ghost.triggerCheckpoint()).result({ timeoutMs: 30_000 })).rejects.toBeInstanceOf(JobNotFoundError);
   });
 
   describe('a streaming job with state', () => {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterClient, JobNotFoundError, OperationFailedError } from 'flink-client';
-import { createFlinkSimulator, type FixtureKey, fixtureJar, fixturePrograms, type FlinkSimulator, type FlinkSimulatorOptions, REALISTIC_TIMING } from 'flink-client/testing';
+import { createFlinkSimulator, type FixtureKey, fixtureJar, fixturePrograms, type FlinkSimulator, type FlinkSimulatorOptions, REALISTIC_TIMING, type SimulatorRequest } from 'flink-client/testing';
 import { assertSimulatorBodiesStrict } from './support/wire.js';
 
 // Behaviour the contract suite (test/contract) found on real Flink 2.3.0 and 1.20.5 where the
@@ -32,6 +32,18 @@ afterEach(async () => {
   await sim?.close();
 });
 
+/** Resolves with the next request the simulator answers that matches. */
+function nextRequest(match: (r: SimulatorRequest) => boolean): Promise<SimulatorRequest> {
+  return new Promise((resolve) => {
+    const listener = (r: SimulatorRequest): void => {
+      if (!match(r)) return;
+      sim.off('request', listener);
+      resolve(r);
+    };
+    sim.on('request', listener);
+  });
+}
+
 const NOT_ALL_RUNNING = 'Failure reason: Not all required tasks are currently running.';
 
 describe.each(['2.3.0', '1.20.5'] as const)('real-cluster parity on Flink %s', (flinkVersion) => {
@@ -41,10 +53,10 @@ describe.each(['2.3.0', '1.20.5'] as const)('real-cluster parity on Flink %s', (
     const t = REALISTIC_TIMING;
     sim.clock.advance(t.initializingMs + t.createdMs + 1);
     expect(await job.status()).toBe('RUNNING');
-    // RUNNING, but the tasks deploy for another deployMs.
-    const savepoint = await job.triggerSavepoint();
-    const stop = await job.stopWithSavepoint();
-    const checkpoint = await job.triggerCheckpoint();
+    // RUNNING, but the tasks deploy for another deployMs. (waitForTasks off: Flink's own answer.)
+    const savepoint = await job.triggerSavepoint({ waitForTasks: false });
+    const stop = await job.stopWithSavepoint({ waitForTasks: false });
+    const checkpoint = await job.triggerCheckpoint({ waitForTasks: false });
     sim.clock.advance(5);
     for (const op of [savepoint, stop, checkpoint]) {
       const err = await (op.result as () => Promise<unknown>)().catch((e: unknown) => e);
@@ -60,6 +72,29 @@ describe.each(['2.3.0', '1.20.5'] as const)('real-cluster parity on Flink %s', (
     const later = await job.triggerSavepoint();
     sim.clock.advance(t.savepointMs);
     expect(await later.result()).toMatch(/\/savepoint-/);
+  });
+
+  it('by default, a savepoint failed for tasks not running waits for the tasks and triggers again: one savepoint, a fresh trigger id', async () => {
+    await start({ flinkVersion });
+    const job = await cluster.runJar(await upload('streaming'), { parallelism: 2 });
+    const t = REALISTIC_TIMING;
+    sim.clock.advance(t.initializingMs + t.createdMs + 1);
+    const op = await job.triggerSavepoint();
+    const firstTriggerId = op.triggerId;
+    // The first poll sees Flink's NOT_ALL_REQUIRED_TASKS_RUNNING failure; the SDK then reads the
+    // job's details until its tasks run. Let them deploy (and Flink's details cache expire) then.
+    const awaitingTasks = nextRequest((r) => r.method === 'GET' && r.route === '/jobs/:jobid');
+    sim.clock.advance(5);
+    const location = op.result({ timeoutMs: 60_000 });
+    await awaitingTasks;
+    const retriggered = nextRequest((r) => r.method === 'POST' && r.route === '/jobs/:jobid/savepoints');
+    sim.clock.advance(t.deployMs + 3_000);
+    await retriggered;
+    sim.clock.advance(t.savepointMs);
+    expect(await location).toMatch(/\/savepoint-/);
+    expect(op.triggerId).not.toBe(firstTriggerId);
+    const savepoints = sim.operations.list().filter((o) => o.kind === 'savepoint');
+    expect(savepoints.map((o) => [o.triggerId === firstTriggerId, o.failure === undefined, o.result?.location !== undefined])).toEqual([[true, false, false], [false, true, true]]);
   });
 
   it('answers GET /jobs/:id/status of an unknown job with 500 (FlinkJobNotFoundException), and /jobs/:id/jobmanager/config for any id', async () => {

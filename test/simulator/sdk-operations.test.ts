@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterClient, FlinkBadRequestError, type JobClient, OperationFailedError, OperationNotFoundError } from 'flink-client';
+import { ClusterClient, FlinkBadRequestError, type JobClient, JobNotFoundError, OperationFailedError, OperationNotFoundError } from 'flink-client';
 import { createFlinkSimulator, type FixtureKey, fixtureJar, fixturePrograms, type FlinkSimulator, type FlinkSimulatorOptions } from 'flink-client/testing';
 import { assertSimulatorBodiesStrict } from './support/wire.js';
 
@@ -80,23 +80,23 @@ describe.each(['2.3.0', '1.20.5'] as const)('operations on Flink %s', (flinkVers
     expect(stats.latest.failed?.failure_message).toContain('IO-problem detected');
   });
 
-  it('accepts savepoints for unknown and finished jobs and fails them in the poll (202 first)', async () => {
+  it('accepts savepoints for unknown and finished jobs (202 first): the poll says the job is unknown or ended', async () => {
     await start({ flinkVersion });
     const unknown = cluster.job('00000000000000000000000000000001');
     const op = await unknown.triggerSavepoint();
     sim.clock.advance(10);
     const err = await op.result().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OperationFailedError);
-    expect((err as OperationFailedError).message).toContain('Could not find Flink job (00000000000000000000000000000001)');
+    expect(err).toBeInstanceOf(JobNotFoundError);
+    expect((err as JobNotFoundError).jobId).toBe('00000000000000000000000000000001');
 
     const bounded = await cluster.runJar(await upload('bounded'));
     sim.clock.advance(1_000);
     const late = await bounded.stopWithSavepoint();
     sim.clock.advance(10);
-    await expect(late.result()).rejects.toBeInstanceOf(OperationFailedError);
+    await expect(late.result()).rejects.toMatchObject({ code: 'FLINK_UNREACHABLE_STATE', state: 'FINISHED' });
     const checkpoint = await bounded.triggerCheckpoint();
     sim.clock.advance(10);
-    await expect(checkpoint.result()).rejects.toBeInstanceOf(OperationFailedError);
+    await expect(checkpoint.result()).rejects.toMatchObject({ code: 'FLINK_UNREACHABLE_STATE', state: 'FINISHED' });
   });
 
   it('injects operation failures on request', async () => {
