@@ -4,7 +4,6 @@ import { readJar } from './jar-file.js';
 import {
   chain,
   type FlinkErrorBody,
-  firstLine,
   internalServerError,
   type JavaThrowable,
   restHandlerError,
@@ -22,12 +21,12 @@ import {
   type SimulatedProgram,
 } from './programs.js';
 import type { VersionProfile } from './profiles.js';
+import { OperationStore } from './resources/operations.js';
 import type {
   SimulatedApplication,
   SimulatedApplicationStatus,
   SimulatedJar,
   SimulatedJobStatus,
-  SimulatedOperation,
   SimulatedSavepoint,
   SimulatorEvents,
 } from './state.js';
@@ -107,43 +106,6 @@ class SavepointRecord implements SimulatedSavepoint {
     readonly createdAt: number,
     readonly format: 'CANONICAL' | 'NATIVE',
   ) {}
-}
-
-// ---------------------------------------------------------------------------------------------
-// Asynchronous operations
-
-type OperationScope = 'savepoint' | 'checkpoint' | 'disposal';
-
-/** One asynchronous operation. @internal */
-export class OperationModel implements SimulatedOperation {
-  completedAt: number | undefined;
-  result: { location?: string; checkpointId?: number } | undefined;
-  failureCause: JavaThrowable | undefined;
-  triggerCount = 1;
-  timer: TimerId | undefined;
-  readonly #clock: SchedulingClock;
-
-  constructor(
-    clock: SchedulingClock,
-    readonly kind: SimulatedOperation['kind'],
-    readonly triggerId: string,
-    readonly jobId: string | undefined,
-    readonly triggeredAt: number,
-  ) {
-    this.#clock = clock;
-  }
-
-  get status(): 'IN_PROGRESS' | 'COMPLETED' {
-    return this.completedAt !== undefined && this.completedAt <= this.#clock.now() ? 'COMPLETED' : 'IN_PROGRESS';
-  }
-
-  get failure(): string | undefined {
-    return this.failureCause ? firstLine(this.failureCause) : undefined;
-  }
-}
-
-function operationKey(scope: OperationScope, jobId: string | undefined, triggerId: string): string {
-  return `${scope}:${jobId ?? ''}:${triggerId}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,8 +456,7 @@ export class ClusterModel implements JobHost {
   readonly applications = new Map<string, ApplicationModel>();
   readonly jars = new Map<string, JarRecord>();
   readonly savepoints = new Map<string, SavepointRecord>();
-  readonly operations = new Map<string, OperationModel>();
-  readonly #failNext = new Map<SimulatedOperation['kind'], JavaThrowable[]>();
+  readonly operations: OperationStore;
   readonly taskManagerId: string;
   readonly taskManagerEndpoint: string;
   readonly dataPort: number;
@@ -505,6 +466,7 @@ export class ClusterModel implements JobHost {
 
   constructor(config: ModelConfig) {
     this.config = config;
+    this.operations = new OperationStore({ clock: config.clock, ids: config.ids, storeMs: config.asyncStoreMs, emit: config.emit });
     const port = 40_000 + Number.parseInt(config.ids.hex(2), 16) % 20_000;
     this.taskManagerId = `127.0.0.1:${port}-${config.ids.hex(3)}`;
     this.dataPort = port + 1;
@@ -833,205 +795,7 @@ export class ClusterModel implements JobHost {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Jobs
-
-  /** `PATCH /jobs/:id` (cancel): 202, or 404 / 409 as Flink answers. */
-  cancelJob(jobId: string): { ok: true } | SimFailure {
-    const job = this.jobs.get(jobId);
-    if (!job) {
-      return failure(
-        404,
-        restHandlerError('Job could not be found.', { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${jobId})` }),
-      );
-    }
-    if (job.status === 'FINISHED' || job.status === 'FAILED') {
-      return failure(409, restHandlerError(`Job cancellation failed because the job has already reached another terminal state (${job.status}).`));
-    }
-    job.requestCancel('job');
-    return { ok: true };
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Asynchronous operations
-
-  /** Makes the next operation of a kind fail with the given cause. */
-  failNextOperation(kind: SimulatedOperation['kind'], cause: JavaThrowable): void {
-    const queue = this.#failNext.get(kind) ?? [];
-    queue.push(cause);
-    this.#failNext.set(kind, queue);
-  }
-
-  #takeInjectedFailure(kind: SimulatedOperation['kind']): JavaThrowable | undefined {
-    return this.#failNext.get(kind)?.shift();
-  }
-
-  /** An operation by scope and trigger id; expired results are dropped (and answer 404). */
-  getOperation(scope: OperationScope, jobId: string | undefined, triggerId: string): OperationModel | undefined {
-    const key = operationKey(scope, jobId, triggerId);
-    const op = this.operations.get(key);
-    if (op && op.completedAt !== undefined && this.clock.now() - op.completedAt >= this.config.asyncStoreMs) {
-      this.operations.delete(key);
-      return undefined;
-    }
-    return op;
-  }
-
-  /** Every operation still stored. */
-  listOperations(): OperationModel[] {
-    for (const [key, op] of this.operations) {
-      if (op.completedAt !== undefined && this.clock.now() - op.completedAt >= this.config.asyncStoreMs) this.operations.delete(key);
-    }
-    return [...this.operations.values()];
-  }
-
-  #newOperation(scope: OperationScope, kind: SimulatedOperation['kind'], jobId: string | undefined, triggerId: string | undefined): { op: OperationModel; repeated: boolean } {
-    if (triggerId) {
-      const existing = this.getOperation(scope, jobId, triggerId);
-      if (existing) {
-        existing.triggerCount++;
-        return { op: existing, repeated: true };
-      }
-    }
-    const op = new OperationModel(this.clock, kind, triggerId ?? this.config.ids.flinkId(), jobId, this.clock.now());
-    this.operations.set(operationKey(scope, jobId, op.triggerId), op);
-    return { op, repeated: false };
-  }
-
-  #complete(op: OperationModel, outcome: { result?: OperationModel['result']; failure?: JavaThrowable }): void {
-    op.completedAt = this.clock.now();
-    op.result = outcome.result;
-    op.failureCause = outcome.failure;
-    this.config.emit('operationCompleted', { kind: op.kind, triggerId: op.triggerId, jobId: op.jobId, failed: outcome.failure !== undefined, at: op.completedAt });
-  }
-
-  #completeLater(op: OperationModel, delayMs: number, fn: () => { result?: OperationModel['result']; failure?: JavaThrowable }): void {
-    op.timer = this.clock.schedule(delayMs, () => this.#complete(op, fn()));
-  }
-
-  #jobNotRunning(jobId: string, job: JobModel | undefined): JavaThrowable {
-    if (!job || job.isGloballyTerminal) {
-      return chain(
-        { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${jobId})` },
-        { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${jobId})` },
-      );
-    }
-    // What Flink's CheckpointCoordinator answers while a job is not RUNNING or some of its tasks
-    // are still deploying (seen on real 2.3.0 and 1.20.5 right after a run).
-    const source = job.vertices[0];
-    const msg = `Checkpoint triggering task ${source?.name ?? job.name} (1/${source?.parallelism ?? 1}) of job ${jobId} is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.`;
-    return chain(
-      { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${msg}` },
-      { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: msg },
-    );
-  }
-
-  #missingTarget(property: string): SimFailure {
-    return failure(400, restHandlerError(`Config key [execution.checkpointing.savepoint-dir] is not set. Property [${property}] must be provided.`));
-  }
-
-  #savepointLocation(jobId: string, target: string): string {
-    return `${normalizeLocation(target)}/savepoint-${jobId.slice(0, 6)}-${this.config.ids.hex(6)}`;
-  }
-
-  #savepointIoFailure(target: string): JavaThrowable {
-    const msg = 'An Exception occurred while triggering the checkpoint. IO-problem detected.';
-    return chain(
-      { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${msg}` },
-      { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: msg },
-      { className: 'java.io.IOException', message: `Failed to create savepoint directory at ${normalizeLocation(target)}`, frames: ['org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.initializeLocationForSavepoint(AbstractFsCheckpointStorageAccess.java:143)'] },
-      { className: 'java.nio.file.FileAlreadyExistsException', message: '/dev/null', frames: ['java.base/sun.nio.fs.UnixException.translateToIOException(UnixException.java:94)'] },
-    );
-  }
-
-  /** `POST /jobs/:id/savepoints` (and `/stop` with `stop: true`). */
-  triggerSavepoint(
-    jobId: string,
-    params: { targetDirectory: string | undefined; cancelJob: boolean; formatType: 'CANONICAL' | 'NATIVE' | undefined; triggerId: string | undefined; stop: boolean; drain: boolean },
-  ): { ok: true; triggerId: string } | SimFailure {
-    const target = params.targetDirectory ?? this.config.savepointDir ?? undefined;
-    if (!target) return this.#missingTarget(params.stop ? 'targetDirectory' : 'target-directory');
-    const { op, repeated } = this.#newOperation('savepoint', params.stop ? 'stop' : 'savepoint', jobId, params.triggerId);
-    if (repeated) return { ok: true, triggerId: op.triggerId };
-    const job = this.jobs.get(jobId);
-    if (!job || !job.allTasksRunning || job.stopping) {
-      this.#completeLater(op, 1, () => ({ failure: this.#jobNotRunning(jobId, job) }));
-      return { ok: true, triggerId: op.triggerId };
-    }
-    const location = this.#savepointLocation(jobId, target);
-    const format = params.formatType ?? 'CANONICAL';
-    const record = job.beginCheckpoint(params.stop ? 'sync-savepoint' : 'savepoint', location, format);
-    const injected = this.#takeInjectedFailure(params.stop ? 'stop' : 'savepoint');
-    if (params.stop) job.stopping = true;
-    this.#completeLater(op, this.timing.savepointMs, () => {
-      const now = this.clock.now();
-      const fail = injected ?? (normalizeLocation(target).startsWith('file:/dev/null') ? this.#savepointIoFailure(target) : undefined);
-      if (fail || (job.status !== 'RUNNING' && !(params.stop && job.stopping))) {
-        job.stopping = false;
-        record.status = 'FAILED';
-        record.ackTimestamp = now;
-        record.failureMessage = fail ? firstLine(fail) : 'Checkpoint was declined (tasks not ready)';
-        return { failure: fail ?? this.#jobNotRunning(jobId, job) };
-      }
-      record.status = 'COMPLETED';
-      record.ackTimestamp = now;
-      this.savepoints.set(location, new SavepointRecord(location, jobId, record.id, now, format));
-      job.savepointPaths.push(location);
-      if (params.stop) {
-        job.stopping = false;
-        job.finishAfterSavepoint();
-      } else if (params.cancelJob) {
-        job.requestCancel('job');
-      }
-      return { result: { location } };
-    });
-    return { ok: true, triggerId: op.triggerId };
-  }
-
-  /** `POST /jobs/:id/checkpoints`. */
-  triggerCheckpoint(jobId: string, params: { triggerId: string | undefined; type: string }): { ok: true; triggerId: string } {
-    const { op, repeated } = this.#newOperation('checkpoint', 'checkpoint', jobId, params.triggerId);
-    if (repeated) return { ok: true, triggerId: op.triggerId };
-    const job = this.jobs.get(jobId);
-    if (!job || !job.allTasksRunning || job.stopping) {
-      this.#completeLater(op, 1, () => ({ failure: this.#jobNotRunning(jobId, job) }));
-      return { ok: true, triggerId: op.triggerId };
-    }
-    const injected = this.#takeInjectedFailure('checkpoint');
-    const record = job.beginCheckpoint('checkpoint', null, null);
-    record.externalPath = `${this.checkpointDir}/${jobId}/chk-${record.id}`;
-    this.#completeLater(op, this.timing.checkpointMs, () => {
-      record.ackTimestamp = this.clock.now();
-      if (injected || job.status !== 'RUNNING') {
-        record.status = 'FAILED';
-        record.failureMessage = injected ? firstLine(injected) : 'Checkpoint was declined (tasks not ready)';
-        return { failure: injected ?? this.#jobNotRunning(jobId, job) };
-      }
-      record.status = 'COMPLETED';
-      return { result: { checkpointId: record.id } };
-    });
-    return { ok: true, triggerId: op.triggerId };
-  }
-
-  /** `POST /savepoint-disposal`. */
-  triggerDisposal(path: string, triggerId: string | undefined): { ok: true; triggerId: string } {
-    const { op, repeated } = this.#newOperation('disposal', 'savepoint-disposal', undefined, triggerId);
-    if (repeated) return { ok: true, triggerId: op.triggerId };
-    const injected = this.#takeInjectedFailure('savepoint-disposal');
-    this.#completeLater(op, this.timing.disposalMs, () => {
-      const sp = this.savepoints.get(normalizeLocation(path));
-      if (injected || !sp || sp.disposed) {
-        return {
-          failure: chain(
-            { className: 'org.apache.flink.util.FlinkException', message: `Could not dispose savepoint ${path}.` },
-            injected ?? { className: 'java.io.FileNotFoundException', message: `Cannot find checkpoint or savepoint file/directory '${path}' on file system 'file'.` },
-          ),
-        };
-      }
-      sp.disposed = true;
-      return { result: {} };
-    });
-    return { ok: true, triggerId: op.triggerId };
-  }
+  // Savepoints
 
   /** Registers a savepoint the cluster did not write (so runs can restore from it). */
   addSavepoint(path: string, options: { jobId?: string; checkpointId?: number; format?: 'CANONICAL' | 'NATIVE' } = {}): SavepointRecord {
@@ -1057,7 +821,6 @@ export class ClusterModel implements JobHost {
   /** The JobManager went away: state is kept (jobs frozen, to be recovered) or lost. */
   crash(keepState: boolean): void {
     // Operation results live in the REST endpoint's memory: they never survive a restart.
-    for (const op of this.operations.values()) this.clock.cancel(op.timer);
     this.operations.clear();
     if (keepState) {
       this.#frozen = [...this.jobs.values()].filter((j) => !j.isGloballyTerminal);
