@@ -196,7 +196,7 @@ export class FlinkSimulator {
       checkpointStatsCacheStore: new Map(),
       onShutdown: () => this.#shutdown(),
     };
-    this.#server = server ? new HandlerServer(() => this.handlers, options.host ?? '127.0.0.1') : undefined;
+    this.#server = server ? new HandlerServer(() => this.handlers, { host: options.host ?? '127.0.0.1' }) : undefined;
 
     const waitFor: WaitFor = (find, eventName, timeoutMs, what) => waitForMatch(this.#events, find, eventName, timeoutMs, what);
     this.jobs = jobsView(this.#model, waitFor);
