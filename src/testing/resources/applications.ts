@@ -1,5 +1,6 @@
 import { internalServerError, renderThrowable, restHandlerError } from '../java.js';
-import { type ApplicationModel, APPLICATION_STATES, type ClusterModel } from '../model.js';
+import { APPLICATION_STATES, type ApplicationModel } from '../application-model.js';
+import type { ClusterModel } from '../model.js';
 import { defineRoute, fail, isResult, ok, param, type Route, type RouteResult } from '../route-kit.js';
 import { renderClusterConfiguration } from './cluster.js';
 import { renderJobOverview } from './jobs.js';

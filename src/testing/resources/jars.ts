@@ -74,7 +74,7 @@ function planFromQuery(query: URLSearchParams): RunRequest {
 }
 
 function jarOf(model: ClusterModel, jarId: string): JarRecord | RouteResult {
-  return model.jars.get(jarId) ?? fail(model.jarNotFound(jarId));
+  return model.jars.get(jarId) ?? fail(model.jars.notFound(jarId));
 }
 
 function plan(model: ClusterModel, jarId: string, req: RunRequest): RouteResult {
@@ -117,8 +117,8 @@ export const jarRoutes: readonly Route[] = [
       const file = files[0] as File;
       if (!file.name.toLowerCase().endsWith('.jar')) return fail({ status: 400, body: restHandlerError('Only Jar files are allowed.') });
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const jar = model.uploadJar(file.name.replace(/^.*[\\/]/, ''), bytes);
-      return ok({ filename: `${model.webUploadDir}/${jar.id}`, status: 'success' });
+      const jar = model.jars.upload(file.name.replace(/^.*[\\/]/, ''), bytes);
+      return ok({ filename: `${model.jars.webUploadDir}/${jar.id}`, status: 'success' });
     },
   }),
   defineRoute({
@@ -126,7 +126,7 @@ export const jarRoutes: readonly Route[] = [
     path: '/jars/:jarid',
     params: jarid,
     handle: ({ model, params }) => {
-      if (!model.jars.delete(params.jarid)) return fail({ status: 400, body: restHandlerError(`File ${params.jarid} does not exist in ${model.webUploadDir}.`) });
+      if (!model.jars.delete(params.jarid)) return fail({ status: 400, body: restHandlerError(`File ${params.jarid} does not exist in ${model.jars.webUploadDir}.`) });
       return ok({});
     },
   }),
@@ -210,7 +210,7 @@ export function jarsView(model: ClusterModel, programs: ProgramRegistry): Simula
         if (!jar.mainClass) throw new TypeError('jar.program needs jar.mainClass');
         programs.register(jar.mainClass, jar.program);
       }
-      return model.uploadJar(jar.name, jar.bytes ?? buildJar({ mainClass: jar.mainClass }));
+      return model.jars.upload(jar.name, jar.bytes ?? buildJar({ mainClass: jar.mainClass }));
     },
     remove: (id) => model.jars.delete(id),
   };

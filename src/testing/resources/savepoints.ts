@@ -115,7 +115,7 @@ function writeSavepoint(
       return { failure: failure ?? jobNotRunning(jobId, job) };
     }
     record.status = 'COMPLETED';
-    model.addSavepoint(location, { jobId, checkpointId: record.id, format });
+    model.savepoints.add(location, { jobId, checkpointId: record.id, format });
     job.savepointPaths.push(location);
     hooks.onWritten(job);
     return { result: { location } };
@@ -160,7 +160,7 @@ export function triggerDisposal(model: ClusterModel, path: string, triggerId: st
   if (repeated) return op.triggerId;
   const injected = ops.takeInjectedFailure('savepoint-disposal');
   ops.completeLater(op, model.timing.disposalMs, () => {
-    const sp = model.savepoints.get(normalizeLocation(path));
+    const sp = model.savepoints.find(path);
     if (injected || !sp || sp.disposed) {
       return {
         failure: chain(
@@ -276,11 +276,11 @@ export interface SimulatedSavepoints {
 export function savepointsView(model: ClusterModel): SimulatedSavepoints {
   return {
     list: () => [...model.savepoints.values()],
-    get: (path) => model.savepoints.get(normalizeLocation(path)),
+    get: (path) => model.savepoints.find(path),
     has: (path) => {
-      const sp = model.savepoints.get(normalizeLocation(path));
+      const sp = model.savepoints.find(path);
       return sp !== undefined && !sp.disposed;
     },
-    add: (path, opts = {}) => model.addSavepoint(path, opts),
+    add: (path, opts = {}) => model.savepoints.add(path, opts),
   };
 }
