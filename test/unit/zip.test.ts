@@ -33,5 +33,4 @@ describe('the shared zip reader (simulator jars, provisioned Flink wheels)', () 
     eocd.writeUInt16LE(0xffff, 10);
     expect(() => locateCentralDirectory(eocd)).toThrow(/zip64/);
   });
-
 });
