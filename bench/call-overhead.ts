@@ -75,11 +75,11 @@ async function timed(kind: Kind, n: number, call: () => Promise<unknown>): Promi
   return { value: ms / n, cpuUs };
 }
 
-function sdk(): Contestant {
-  const client = new ClusterClient({ url: origin, connections: CONNECTIONS });
+function sdk(Client: typeof ClusterClient = ClusterClient, name = 'sdk'): Contestant {
+  const client = new Client({ url: origin, connections: CONNECTIONS });
   const job = client.job(JOB);
   return {
-    name: 'sdk',
+    name,
     seqCalls: CALLS,
     run: (kind, n) => timed(kind, n, kind === 'list' ? () => client.listJobs() : () => job.status()),
     close: () => client.close(),
@@ -170,6 +170,16 @@ async function python(): Promise<Contestant> {
 
 // ---- run ----------------------------------------------------------------------------------------
 const contestants: Contestant[] = [sdk(), floor(), agentUrl()];
+// `--before <git rev>`: the SDK as of that commit, extracted under .tmp/ and run the same way.
+if (argv.includes('--before')) {
+  const rev = argv[argv.indexOf('--before') + 1] as string;
+  const dir = `${repo}.tmp/bench-before`;
+  execFileSync('rm', ['-rf', dir]);
+  mkdirSync(dir, { recursive: true });
+  execFileSync('sh', ['-c', `git archive ${rev} src | tar -x -C ${dir}`], { cwd: repo });
+  const before = (await import(`${dir}/src/index.ts`)) as { ClusterClient: typeof ClusterClient };
+  contestants.push(sdk(before.ClusterClient, `sdk@${rev.slice(0, 7)}`));
+}
 if (!argv.includes('--no-java')) contestants.push(await java());
 if (!argv.includes('--no-python')) contestants.push(await python());
 
@@ -235,7 +245,7 @@ const sdkOver = (name: string, kind: Kind, invert: boolean): string => {
 };
 console.log('\ntargets:');
 console.log(`  sequential status sdk/floor ${ratio('sdk', 'seq', (s) => s.value)}  target ≤ 1.05`);
-console.log(`  in flight floor/sdk throughput ${ratio('sdk', 'conc', (s) => s.value)} (sdk÷floor) target ≥ 0.95`);
+console.log(`  in flight throughput sdk÷floor ${ratio('sdk', 'conc', (s) => s.value)}  target ≥ 0.95`);
 console.log(`  CPU per call sdk/floor: sequential ${ratio('sdk', 'seq', (s) => s.cpuUs)}, in flight ${ratio('sdk', 'conc', (s) => s.cpuUs)}  target ≤ 1.2`);
 for (const other of ['java', 'python']) {
   if (!results.has(other)) continue;
