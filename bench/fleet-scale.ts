@@ -59,6 +59,7 @@ const heap0 = heapMb();
 const clients = urls.map((url) => new ClusterClient({ url, connections: 1 }));
 const pending = new Map<string, (at: number) => void>();
 let initial = 0;
+let errors = 0;
 const watchers = clients.map((client) =>
   client
     .watch({ jobs: 'all', pollIntervalMs: INTERVAL })
@@ -66,7 +67,9 @@ const watchers = clients.map((client) =>
     .on('status', (change) => {
       if (change.resource === 'job') pending.get(`${change.jobId}:${change.status}`)?.(now());
     })
-    .on('error', (e: { error: Error }) => console.warn('watch error:', e.error.message))
+    .on('error', (e: { error: Error }) => {
+      if (errors++ === 0) console.warn('first watch error:', e.error.message);
+    })
     .start(),
 );
 // Let every watcher report its initial jobs and settle into its pace.
@@ -84,6 +87,7 @@ const heap = heapMb();
 const perCluster = c1.overview.map((n, i) => (n - (c0.overview[i] ?? 0)) / (elapsed / INTERVAL));
 const sorted = [...perCluster].sort((a, b) => a - b);
 const cpuPct = ((cpu.user + cpu.system) / 1000 / elapsed) * 100;
+console.log(`watch errors: ${errors}`);
 console.log(`CPU: ${cpuPct.toFixed(2)} % of one core over ${(elapsed / 1000).toFixed(1)} s (target ≤ 5 %)`);
 console.log(`heap after full GC: ${heap.toFixed(1)} MB with ${CLUSTERS} clients and watchers (${(heap - heap0).toFixed(1)} MB above the empty process; target ≤ 64 MB)`);
 console.log(`sockets: ${c1.openSockets} open, ${c1.connections} connections made in all, for ${CLUSTERS} clusters (target 1 per cluster); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);

@@ -19,7 +19,7 @@ export type FleetReply =
 
 const clusters = Number(process.argv[2] ?? 1_000);
 const jobsPerCluster = Number(process.argv[3] ?? 20);
-const config = JSON.stringify({ 'refresh-interval': 3000, 'timezone-name': 'UTC', 'timezone-offset': 0, 'flink-version': '2.3.0', 'flink-revision': 'bench', features: {} });
+const config = JSON.stringify({ 'refresh-interval': 3000, 'timezone-name': 'UTC', 'timezone-offset': 0, 'flink-version': '2.3.0', 'flink-revision': 'bench', features: { 'web-submit': true, 'web-cancel': true, 'web-rescale': false, 'web-history': false } });
 const overview = new Array<number>(clusters).fill(0);
 let other = 0;
 let openSockets = 0;
