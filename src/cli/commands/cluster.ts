@@ -32,11 +32,11 @@ export function clusterCommand(program: Command, io: CliIo): void {
   cluster
     .command('config')
     .description("the JobManager's configuration (GET /jobmanager/config)")
-    .option('--key <pattern>', 'only keys containing this text')
-    .addHelpText('after', examples('flink-client cluster config', 'flink-client cluster config --key checkpoint'))
+    .option('--filter <text>', 'only keys containing this text')
+    .addHelpText('after', examples('flink-client cluster config', 'flink-client cluster config --filter checkpoint'))
     .action(
-      action(io, async (ctx, _args, options: { key?: string }) => {
-        const entries = (await ctx.client().jobManagerConfig(ctx.call)).filter((e) => options.key === undefined || e.key.includes(options.key));
+      action(io, async (ctx, _args, options: { filter?: string }) => {
+        const entries = (await ctx.client().jobManagerConfig(ctx.call)).filter((e) => options.filter === undefined || e.key.includes(options.filter));
         entries.sort((a, b) => a.key.localeCompare(b.key));
         ctx.print(entries, () => ctx.table([{ header: 'KEY' }, { header: 'VALUE', shrink: true }], entries.map((e) => [e.key, e.value])));
       }),
