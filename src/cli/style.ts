@@ -15,8 +15,10 @@ const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m
 
 /** Decides whether to colour a stream and returns the matching style. */
 export function createStyle(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>, colorFlag: boolean): Style {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
-  const enabled = colorFlag && (forced || (stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb'));
+  // As no-color.org and most tools read them: set and non-empty counts, NO_COLOR wins.
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0';
+  const enabled = colorFlag && !noColor && (forced || (stream.isTTY === true && env.TERM !== 'dumb'));
   const id = (text: string): string => text;
   const bold = enabled ? wrap(1, 22) : id;
   const dim = enabled ? wrap(2, 22) : id;
