@@ -25,7 +25,8 @@ export class Progress {
   /** Redraws the status line (terminals only; a no-op elsewhere). */
   update(text: string): void {
     if (!this.#live) return;
-    const width = (this.#stream.columns ?? 80) - 1;
+    // Room for the terminal's own `^C` echo: a line that wrapped could not be cleared any more.
+    const width = (this.#stream.columns ?? 80) - 4;
     this.#stream.write(`\r\u001b[2K${truncate(text, width)}`);
     this.#drawn = true;
   }
