@@ -4,7 +4,6 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ClusterDeploymentError } from '../errors/cluster-deployment-error.js';
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { FlinkError } from '../errors/flink-error.js';
@@ -15,6 +14,7 @@ import { sleep } from '../internal/abort.js';
 import { pollUntil } from '../operations/poll.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
 import { ClusterClient } from './cluster-client.js';
+import { dynamicProperties, LOCAL_WORK_SUBDIRS, localFlinkConfiguration } from './local-flink-config.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 
 /** Options of a {@link LocalClusterDescriptor}. */
@@ -258,31 +258,15 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     await rm(confDir, { recursive: true, force: true });
     // A private copy keeps the shipped JVM flags and log4j files but isolates this cluster.
     await cp(join(flinkHome, 'conf'), confDir, { recursive: true });
-    for (const d of [logDir, join(workDir, 'tmp'), join(workDir, 'savepoints'), join(workDir, 'checkpoints')]) await mkdir(d, { recursive: true });
+    for (const d of [logDir, ...LOCAL_WORK_SUBDIRS.map((sub) => join(workDir, sub))]) await mkdir(d, { recursive: true });
 
     const port = restPort || (await freePort());
     const rpcPort = await freePort();
     const configuration: Record<string, string> = {
-      'rest.address': '127.0.0.1',
-      'rest.bind-address': '127.0.0.1',
-      'rest.port': String(port),
-      'jobmanager.rpc.address': '127.0.0.1',
-      'jobmanager.rpc.port': String(rpcPort),
-      'jobmanager.bind-host': '127.0.0.1',
-      'taskmanager.bind-host': '127.0.0.1',
-      'taskmanager.host': '127.0.0.1',
-      'taskmanager.rpc.port': '0',
-      'blob.server.port': '0',
-      'taskmanager.numberOfTaskSlots': String(slots),
-      'jobmanager.memory.process.size': '1024m',
-      'taskmanager.memory.process.size': '1024m',
-      'io.tmp.dirs': join(workDir, 'tmp'),
-      'web.upload.dir': join(workDir, 'tmp'),
-      'execution.checkpointing.savepoint-dir': pathToFileURL(join(workDir, 'savepoints')).href,
-      'execution.checkpointing.dir': pathToFileURL(join(workDir, 'checkpoints')).href,
+      ...localFlinkConfiguration({ workDir, restPort: port, rpcPort, slots }),
       ...o.configuration,
     };
-    const args = Object.entries(configuration).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+    const args = dynamicProperties(configuration);
     const env: NodeJS.ProcessEnv = { ...process.env, FLINK_CONF_DIR: confDir, FLINK_LOG_DIR: logDir, FLINK_PID_DIR: workDir };
     if (javaHome) env.JAVA_HOME = javaHome;
 
