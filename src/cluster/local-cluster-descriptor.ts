@@ -253,6 +253,35 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   }
 
   /**
+   * The JobManager that leads now, under HA: the live one whose REST endpoint was granted
+   * leadership last, as its log says (`<url> was granted leadership`). Undefined before the first
+   * election and while an election is under way (the last leader is gone and no new one has
+   * been granted leadership yet). With one JobManager, that one.
+   *
+   * @example
+   * ```ts
+   * const leader = local.leaderJobManager();
+   * if (leader) process.kill(leader.pid, 'SIGKILL'); // a failover drill
+   * ```
+   */
+  leaderJobManager(): (LocalProcess & { restUrl: string }) | undefined {
+    const dir = this.logDir;
+    if (!dir || !existsSync(dir) || this.#restUrls.length === 0) return undefined;
+    let latest: { at: string; url: string } | undefined;
+    for (const f of readdirSync(dir).filter((n) => /standalonesession|standalonejob/.test(n) && n.endsWith('.log'))) {
+      for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/^(\S+ \S+) INFO .*? - (https?:\/\/\S+) was granted leadership/gm)) {
+        const at = m[1] as string;
+        if (!latest || at > latest.at) latest = { at, url: m[2] as string };
+      }
+    }
+    const index = latest ? this.#restUrls.indexOf(latest.url) : -1;
+    if (index < 0) return undefined;
+    const name = this.#restUrls.length > 1 ? `jobmanager-${index + 1}` : 'jobmanager';
+    const process = this.processes.find((p) => p.name === name);
+    return process && { ...process, restUrl: this.#restUrls[index] as string };
+  }
+
+  /**
    * Starts a session cluster and returns a client connected to it (to every JobManager, with
    * several). Calling it again while deployed returns the same client.
    *
