@@ -461,7 +461,9 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
       const own = i === 0 ? configuration : { ...configuration, 'rest.port': String(ports.rest), 'jobmanager.rpc.port': String(ports.rpc) };
       const name = jobManagers > 1 ? `jobmanager-${i + 1}` : 'jobmanager';
       if (application) {
-        const programArgs = ['--jars', resolve(application.jar), ...(application.entryClass ? ['--job-classname', application.entryClass] : []), ...(application.args ?? [])];
+        // `--jars` takes any number of values: `--` ends them, so program arguments that look
+        // like options (`--day 2026-11-21`) reach main() instead of becoming jar paths.
+        const programArgs = [...(application.entryClass ? ['--job-classname', application.entryClass] : []), '--jars', resolve(application.jar), '--', ...(application.args ?? [])];
         launches.push({ name, script: join(flinkHome, 'bin', 'standalone-job.sh'), args: ['start-foreground', ...dynamicProperties(own), ...programArgs], env });
       } else {
         launches.push({ name, script: join(flinkHome, 'bin', 'jobmanager.sh'), args: ['start-foreground', ...dynamicProperties(own)], env });
