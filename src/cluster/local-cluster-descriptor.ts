@@ -17,6 +17,7 @@ import { sleep } from '../internal/abort.js';
 import { pollUntil } from '../operations/poll.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
 import { ClusterClient } from './cluster-client.js';
+import { createLocalTls, type LocalTlsMaterial } from './local-tls.js';
 import { dynamicProperties, flinkConfigYaml, LOCAL_WORK_SUBDIRS, localFlinkConfiguration, zooKeeperConfig, zooKeeperHaConfiguration } from './local-flink-config.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 
@@ -106,6 +107,15 @@ export interface LocalClusterOptions {
    * @default `<workDir>/archive` when `historyServer` is set, else no archiving
    */
   archiveDir?: string;
+  /**
+   * Serve the REST API over TLS (`security.ssl.rest.*`) with a throwaway CA and a certificate
+   * for 127.0.0.1 made in `<workDir>/tls` (openssl and the JDK's keytool; PKCS12 stores).
+   * `{ mutual: true }` also makes Flink require a client certificate and makes one. The client
+   * `deploy()` returns trusts that CA (and presents that certificate); {@link
+   * LocalClusterDescriptor.tlsMaterial} gives the PEM for other clients.
+   * @default false
+   */
+  tls?: boolean | { mutual?: boolean };
 }
 
 /** What {@link LocalClusterDescriptor.deployApplication} runs. */
@@ -204,6 +214,7 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   #client: ClusterClient | undefined;
   #restUrls: string[] = [];
   #historyServerUrl: string | undefined;
+  #tls: LocalTlsMaterial | undefined;
   #deploying: Promise<ClusterClient> | undefined;
 
   /** Keeps the options; starts nothing. */
@@ -219,6 +230,14 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   /** The REST URL of every JobManager of the deployed cluster, in the order they were started. */
   get restUrls(): readonly string[] {
     return [...this.#restUrls];
+  }
+
+  /**
+   * The PEM a client needs for a `tls` cluster: the CA certificate, and for mutual TLS the client
+   * certificate and key. Undefined before `deploy()` and without `tls`.
+   */
+  get tlsMaterial(): LocalTlsMaterial | undefined {
+    return this.#tls;
   }
 
   /** The URL of the HistoryServer, when `historyServer` is set and the cluster is deployed. */
@@ -371,6 +390,7 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     await this.#stopProcesses();
     this.#restUrls = [];
     this.#historyServerUrl = undefined;
+    this.#tls = undefined;
     if (this.#ownsWorkDir && this.#workDir && !this.#options.keepWorkDir) {
       await rm(this.#workDir, { recursive: true, force: true });
     }
@@ -455,6 +475,11 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
       configuration['parallelism.default'] = String(application.parallelism ?? 1);
       if (application.savepointPath) configuration['execution.savepoint.path'] = application.savepointPath;
     }
+    if (o.tls) {
+      const { config, ...material } = await createLocalTls(join(workDir, 'tls'), { mutual: typeof o.tls === 'object' && o.tls.mutual === true, javaHome });
+      Object.assign(configuration, config);
+      this.#tls = material;
+    }
     Object.assign(configuration, o.configuration, application?.config);
 
     jmPorts.forEach((ports, i) => {
@@ -499,8 +524,10 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     try {
       for (const l of launches) this.#start(l.name, l.script, l.args, l.env, logDir);
       this.#startReaper();
-      this.#restUrls = jmPorts.map((p) => `http://127.0.0.1:${p.rest}`);
-      const client = new ClusterClient({ maxRetries: 0, ...o.client, url: this.#restUrls.length === 1 ? (this.#restUrls[0] as string) : this.#restUrls });
+      const scheme = this.#tls ? 'https' : 'http';
+      this.#restUrls = jmPorts.map((p) => `${scheme}://127.0.0.1:${p.rest}`);
+      const tls = this.#tls && { ca: this.#tls.ca, ...(this.#tls.cert ? { cert: this.#tls.cert, key: this.#tls.key } : {}), ...o.client?.tls };
+      const client = new ClusterClient({ maxRetries: 0, ...o.client, ...(tls ? { tls } : {}), url: this.#restUrls.length === 1 ? (this.#restUrls[0] as string) : this.#restUrls });
       try {
         await this.#awaitReady(client, taskManagers * slots, o.startupTimeoutMs ?? 120_000, signal);
       } catch (err) {

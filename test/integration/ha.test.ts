@@ -27,7 +27,15 @@ describe.runIf(flinkHome)(`ZooKeeper HA with two JobManagers on real Flink ${ver
   let pids: number[] = [];
 
   beforeAll(async () => {
-    descriptor = new LocalClusterDescriptor({ flinkHome, jobManagers: 2, taskManagers: 1, slots: 2 });
+    // A 15 s ZooKeeper session instead of Flink's 60 s (which the ZooKeeper caps at 20 ticks,
+    // 40 s): the killed leader's session, and with it its leadership, expires sooner.
+    descriptor = new LocalClusterDescriptor({
+      flinkHome,
+      jobManagers: 2,
+      taskManagers: 1,
+      slots: 2,
+      configuration: { 'high-availability.zookeeper.client.session-timeout': '15000' },
+    });
     await descriptor.deploy();
     pids = descriptor.processes.map((p) => p.pid);
     // The SDK as a user would configure it: every JobManager's URL, default retries.
