@@ -115,7 +115,22 @@ export interface LocalClusterOptions {
    * LocalClusterDescriptor.tlsMaterial} gives the PEM for other clients.
    * @default false
    */
-  tls?: boolean | { mutual?: boolean };
+  tls?: boolean | LocalTlsOptions;
+}
+
+/** TLS settings of a local cluster (see {@link LocalClusterOptions.tls}). */
+export interface LocalTlsOptions {
+  /**
+   * Also require a client certificate (`security.ssl.rest.authentication-enabled`).
+   * @default false
+   */
+  mutual?: boolean;
+}
+
+/** A JobManager process of a local cluster and its REST URL. */
+export interface LocalJobManager extends LocalProcess {
+  /** The REST URL of this JobManager. */
+  readonly restUrl: string;
 }
 
 /** What {@link LocalClusterDescriptor.deployApplication} runs. */
@@ -185,9 +200,12 @@ const tick = setInterval(() => {
 `;
 
 /**
- * Deploys a real Flink session cluster on this machine: one JobManager and one or more
- * TaskManagers as child processes, bound to 127.0.0.1 on free ports, each cluster in its own
- * working directory with its own configuration, logs, savepoints and checkpoints.
+ * Deploys a real Flink cluster on this machine, as child processes bound to 127.0.0.1 on free
+ * ports, each cluster in its own working directory with its own configuration, logs, savepoints
+ * and checkpoints: a session cluster with one JobManager, or several under ZooKeeper HA (with a
+ * ZooKeeper of its own) (`deploy()`); an application cluster running one jar's `main()`
+ * (`deployApplication()`); optionally a HistoryServer over the archive directory, and REST over
+ * TLS or mutual TLS with a throwaway CA.
  *
  * `deploy()` waits until the REST API answers and every slot is registered, then returns a
  * connected ClusterClient. `shutdown()` stops the processes (SIGTERM, then SIGKILL) and leaves no
@@ -283,7 +301,7 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
    * if (leader) process.kill(leader.pid, 'SIGKILL'); // a failover drill
    * ```
    */
-  leaderJobManager(): (LocalProcess & { restUrl: string }) | undefined {
+  leaderJobManager(): LocalJobManager | undefined {
     const dir = this.logDir;
     if (!dir || !existsSync(dir) || this.#restUrls.length === 0) return undefined;
     let latest: { at: string; url: string } | undefined;
