@@ -7,7 +7,7 @@ import { pollUntil } from '../operations/poll.js';
 import type { RequestOptions } from '../options/request-options.js';
 import { type FetchResultsResponse, FetchResultsResponseSchema, OperationStatusResponseSchema, type SqlColumn } from '../schemas/sql-gateway.js';
 import type { SqlGatewayContext } from './sql-gateway-context.js';
-import { convertRowData, decodePage, type SqlRow } from './sql-types.js';
+import { decodePage, type RowConverter, rowConverter, type SqlRow } from './sql-types.js';
 
 /** How result rows are fetched and typed. */
 export interface SqlResultOptions {
@@ -98,6 +98,7 @@ export class SqlOperationHandle implements SqlOperation {
   /** The next token to fetch; undefined once EOS was seen. */
   #token: number | undefined = 0;
   #columns: SqlColumn[] | undefined;
+  #convert: RowConverter | undefined;
   #jobId: string | undefined;
   #sawPayload = false;
   /** A page read ahead by columns()/jobId(), handed to the next read of rows. */
@@ -124,8 +125,18 @@ export class SqlOperationHandle implements SqlOperation {
   }
 
   async cancel(options?: RequestOptions): Promise<SqlOperationStatus> {
-    const body = await this.#context.request({ method: 'POST', path: this.#path('/cancel'), schema: OperationStatusResponseSchema, alwaysValidate: true, idempotent: true }, options);
-    return body.status;
+    try {
+      const body = await this.#context.request({ method: 'POST', path: this.#path('/cancel'), schema: OperationStatusResponseSchema, alwaysValidate: true, idempotent: true }, options);
+      return body.status;
+    } catch (err) {
+      // A query's operation is FINISHED as soon as its job runs and its rows can be fetched; the
+      // gateway then refuses to cancel it ("from FINISHED to CANCELED"), but closing it cancels the job.
+      if (err instanceof FlinkServerError && err.errors.some((e) => /from FINISHED to CANCELED/.test(e))) {
+        await this.close(options);
+        return 'CLOSED';
+      }
+      throw err;
+    }
   }
 
   async close(options?: RequestOptions): Promise<void> {
@@ -147,25 +158,47 @@ export class SqlOperationHandle implements SqlOperation {
     return { [Symbol.asyncIterator]: () => this.#iterate(options) };
   }
 
-  async *#iterate(options: SqlWaitOptions): AsyncGenerator<SqlRow> {
+
+  /**
+   * The row iterator: a plain object over the current page rather than an async generator, so a
+   * row costs one resolved promise and no generator bookkeeping.
+   */
+  #iterate(options: SqlWaitOptions): AsyncIterator<SqlRow> {
     if (this.#reading) throw new FlinkError(`the rows of operation ${this.handle} are already being read: a result can be read once, in order`, 'FLINK_ERROR');
     this.#reading = true;
-    let finished = false;
-    try {
-      for (;;) {
-        const page = await this.#nextPage(options, options.timeoutMs ?? Infinity);
-        if (!page) {
-          finished = true;
-          return;
-        }
-        yield* page.rows;
+    let rows: SqlRow[] = [];
+    let index = 0;
+    let done = false;
+    const finish = async (early: boolean): Promise<IteratorResult<SqlRow>> => {
+      if (!done) {
+        done = true;
+        this.#reading = false;
+        // Left early (break, abort, error): the cursor is closed, as a database driver's is; a
+        // continuous query's job is cancelled with it.
+        if (early) await this.close().catch(() => undefined);
       }
-    } finally {
-      this.#reading = false;
-      // Left early (break, abort, error): the cursor is closed, as a database driver's is; a
-      // continuous query's job is cancelled with it.
-      if (!finished) await this.close().catch(() => undefined);
-    }
+      return { done: true, value: undefined };
+    };
+    const timeoutMs = options.timeoutMs ?? Infinity;
+    return {
+      next: async (): Promise<IteratorResult<SqlRow>> => {
+        if (done) return { done: true, value: undefined };
+        while (index >= rows.length) {
+          let page: Page | null;
+          try {
+            page = await this.#nextPage(options, timeoutMs);
+          } catch (err) {
+            await finish(true);
+            throw err;
+          }
+          if (!page) return finish(false);
+          rows = page.rows;
+          index = 0;
+        }
+        return { done: false, value: rows[index++] as SqlRow };
+      },
+      return: () => finish(true),
+    };
   }
 
   async collect(options: SqlCollectOptions = {}): Promise<SqlRow[]> {
@@ -254,14 +287,15 @@ export class SqlOperationHandle implements SqlOperation {
     if (body.resultType === 'NOT_READY') return { body, rows: [] };
     const results = body.results;
     const columns = results?.columns ?? results?.columnInfos;
-    if (columns && !this.#columns) this.#columns = columns;
+    if (columns && !this.#columns) {
+      this.#columns = columns;
+      this.#convert = rowConverter(columns, this.#format === 'PLAIN_TEXT', { bigints: this.#bigints });
+    }
     if (body.jobID) this.#jobId = body.jobID;
     this.#sawPayload = true;
     this.#token = this.#advance(body, token);
-    const plain = this.#format === 'PLAIN_TEXT';
-    const cols = this.#columns ?? [];
-    const conversion = { bigints: this.#bigints };
-    const rows = (results?.data ?? []).map((raw) => convertRowData(raw, cols, plain, conversion));
+    const convert = (this.#convert ??= rowConverter([], this.#format === 'PLAIN_TEXT', { bigints: this.#bigints }));
+    const rows = (results?.data ?? []).map(convert);
     return { body, rows };
   }
 
