@@ -5,8 +5,9 @@ import { exceptionChain, formatException, type JavaException } from './java-exce
 export interface SqlStatementErrorInit {
   /** The statement's text (cut to 200 characters in the message). */
   statement: string;
-  /** The session and operation handles. */
+  /** The session handle. */
   sessionHandle: string;
+  /** The operation handle. */
   operationHandle: string;
   /** Flink's `errors` lines of the failed fetch or status call. */
   errors: readonly string[];

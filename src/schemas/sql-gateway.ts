@@ -23,7 +23,17 @@ export interface SqlLogicalType {
   /** The value type of MAP. */
   valueType?: SqlLogicalType;
   /** The fields of ROW. */
-  fields?: { name: string; fieldType: SqlLogicalType; description?: string | null }[];
+  fields?: SqlRowField[];
+}
+
+/** One field of a ROW type. */
+export interface SqlRowField {
+  /** The field name. */
+  name: string;
+  /** The field's type. */
+  fieldType: SqlLogicalType;
+  /** The field's description, if any. */
+  description?: string | null;
 }
 
 /** One result column: name, type, comment. */
@@ -110,6 +120,19 @@ export interface DeployScriptResponse {
 /** Validates `POST /sessions/:session/scripts`. */
 export const DeployScriptResponseSchema = typedSchema<DeployScriptResponse>()(defineSchema((k) => k.object({ clusterID: z.string() })));
 
+/** The `results` of a result page. */
+// A type alias, not an interface: it must accept the loose object the lenient schema yields.
+export type FetchResultsData = {
+  /** The result columns (the real gateway's name). */
+  columns?: SqlColumn[];
+  /** The spec's name of `columns`. */
+  columnInfos?: SqlColumn[];
+  /** `JSON` or `PLAIN_TEXT`. */
+  rowFormat?: string;
+  /** The rows of this page, `{kind, fields}` each. */
+  data?: unknown[];
+};
+
 /**
  * One page of a statement's result, `GET /sessions/:s/operations/:o/result/:token`. The real
  * gateway sends `isQueryResult` and `results.columns` where the OpenAPI spec says `queryResult`
@@ -129,12 +152,7 @@ export interface FetchResultsResponse {
   /** `SUCCESS` (no content) or `SUCCESS_WITH_CONTENT`. */
   resultKind?: string;
   /** The rows and their columns; absent on NOT_READY. */
-  results?: {
-    columns?: SqlColumn[];
-    columnInfos?: SqlColumn[];
-    rowFormat?: string;
-    data?: unknown[];
-  };
+  results?: FetchResultsData;
 }
 
 // Columns are read by the row converter; `any` keeps the compiled fast check (no transform) while typing them.

@@ -34,6 +34,12 @@ export interface RefreshMaterializedTableParams {
   executionConfig?: Record<string, string>;
 }
 
+/** What {@link SqlSession.deployScript} returns. */
+export interface DeployedScript {
+  /** The id of the application cluster the script runs on. */
+  clusterId: string;
+}
+
 /** Parameters of {@link SqlSession.deployScript} (REST API v4). */
 export interface DeployScriptParams {
   /** The SQL script text. One of `script` or `scriptUri` is required. */
@@ -67,7 +73,7 @@ export interface SqlSession {
   /** Refreshes a materialized table (REST API v3 only: v4 dropped the route). */
   refreshMaterializedTable(identifier: string, params?: RefreshMaterializedTableParams, options?: RequestOptions): Promise<SqlOperation>;
   /** Deploys a SQL script as an application (REST API v4; needs an application `execution.target`). */
-  deployScript(params: DeployScriptParams, options?: RequestOptions): Promise<{ clusterId: string }>;
+  deployScript(params: DeployScriptParams, options?: RequestOptions): Promise<DeployedScript>;
   /** Tells the gateway the session is in use (the automatic heartbeat calls this). */
   heartbeat(options?: RequestOptions): Promise<void>;
   /** Stops the heartbeat and closes the session on the gateway; safe to repeat. */
@@ -189,7 +195,7 @@ export class SqlSessionHandle implements SqlSession {
     return this.operation(body.operationHandle, `REFRESH MATERIALIZED TABLE ${identifier}`);
   }
 
-  async deployScript(params: DeployScriptParams, options?: RequestOptions): Promise<{ clusterId: string }> {
+  async deployScript(params: DeployScriptParams, options?: RequestOptions): Promise<DeployedScript> {
     this.#checkOpen();
     if ((params.script === undefined) === (params.scriptUri === undefined)) throw new FlinkArgumentError('params', 'expected exactly one of script and scriptUri');
     if (params.executionConfig !== undefined) checkProperties('params.executionConfig', params.executionConfig);
