@@ -5,7 +5,7 @@
 /** src/ folders from the top layer to the bottom; a folder may import only from layers below it. */
 const LAYERS = [
   ['cli'],
-  ['cluster', 'history', 'sql'],
+  ['cluster', 'history', 'sql-gateway'],
   ['application'],
   ['job'],
   ['context'],

@@ -11,3 +11,5 @@ export declare function provisionFlink(options?: {
   log?: (line: string) => void;
   checkJava?: boolean;
 }): Promise<{ flinkHome: string; version: string }>;
+/** Puts `flink-sql-gateway-<version>.jar` into `<flinkHome>/opt`; null when Maven Central publishes none for the version. */
+export declare function provisionSqlGateway(options: { flinkHome: string; version: string; log?: (line: string) => void }): Promise<string | null>;

@@ -551,6 +551,100 @@ async function finishHome(home, version) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Maven Central: the SQL Gateway jar
+//
+// The PyPI archives carry bin/sql-gateway.sh but not the jar it runs: bin/config.sh looks for
+// opt/flink-sql-gateway*.jar. Maven Central publishes org.apache.flink:flink-sql-gateway for most
+// releases (not for every patch release: there is none for 1.20.5). The jar goes into the home's
+// opt/, verified against a sha1 pinned here (else the .sha1 Maven Central publishes beside it), and
+// the outcome, a jar or "none published", is remembered in opt/.sql-gateway.json so a warm cache
+// asks nothing.
+
+const MAVEN_CENTRAL = (process.env.MAVEN_CENTRAL_URL || 'https://repo1.maven.org/maven2').replace(/\/+$/, '');
+/** sha1 of flink-sql-gateway-<version>.jar as checked when the version was added. */
+const SQL_GATEWAY_SHA1 = {
+  '2.3.0': 'e5cfbdfb4f0a9fdb67d7ada0a4d921d1bac1d97c',
+};
+const SQL_GATEWAY_MARKER = '.sql-gateway.json';
+
+/**
+ * Put the SQL Gateway jar of `version` into `<flinkHome>/opt` (idempotent).
+ * @param {{ flinkHome: string, version: string, log?: (line: string) => void }} opts
+ * @returns {Promise<string | null>} the jar's path, or null when Maven Central has none for this version
+ */
+export async function provisionSqlGateway({ flinkHome, version, log }) {
+  const say = log ?? (() => {});
+  const optDir = join(flinkHome, 'opt');
+  const jarName = `flink-sql-gateway-${version}.jar`;
+  const jar = join(optDir, jarName);
+  const markerPath = join(optDir, SQL_GATEWAY_MARKER);
+  let marker = null;
+  try {
+    marker = JSON.parse(await readFile(markerPath, 'utf8'));
+  } catch {
+    // not yet provisioned
+  }
+  if (marker?.version === version) {
+    if (marker.available === false) return null;
+    if (existsSync(jar)) return jar;
+  }
+  const url = `${MAVEN_CENTRAL}/org/apache/flink/flink-sql-gateway/${version}/${jarName}`;
+  let sha1 = SQL_GATEWAY_SHA1[version];
+  if (!sha1) {
+    const res = await fetchOptional(`${url}.sha1`, say);
+    if (!res) return rememberNoGateway(markerPath, version, url, say);
+    sha1 = (await res.text()).trim().split(/\s+/)[0];
+    if (!/^[0-9a-f]{40}$/.test(sha1)) throw new ProvisionError(`${url}.sha1 is not a sha1: ${JSON.stringify(sha1.slice(0, 80))}`);
+  }
+  const res = await fetchOptional(url, say);
+  if (!res) {
+    if (SQL_GATEWAY_SHA1[version]) throw new ProvisionError(`download failed: ${url} answered 404, but a jar was published for ${version}`);
+    return rememberNoGateway(markerPath, version, url, say);
+  }
+  say(`downloading ${url}`);
+  await mkdir(optDir, { recursive: true });
+  const part = `${jar}.part-${process.pid}`;
+  const hash = createHash('sha1');
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body),
+      new Transform({
+        transform(chunk, _enc, cb) {
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      }),
+      createWriteStream(part),
+    );
+    const got = hash.digest('hex');
+    if (got !== sha1) throw new ProvisionError(`checksum mismatch for ${url}: expected sha1 ${sha1}, got ${got}`);
+    await rename(part, jar);
+  } finally {
+    await rm(part, { force: true });
+  }
+  await writeFile(markerPath, JSON.stringify({ version, available: true, url, sha1, provisionedAt: new Date().toISOString() }, null, 2) + '\n');
+  say(`SQL Gateway ${version} ready: ${jar}`);
+  return jar;
+}
+
+/** GET `url`; null on 404 (not published), a ProvisionError on other failures. */
+async function fetchOptional(url, say) {
+  try {
+    return await fetchWithRetry(url, {}, say);
+  } catch (e) {
+    if (e instanceof ProvisionError && / 404\b/.test(e.message)) return null;
+    throw e;
+  }
+}
+
+async function rememberNoGateway(markerPath, version, url, say) {
+  say(`no SQL Gateway jar for Flink ${version} on Maven Central (${url}): gateway tests for ${version} are not generated`);
+  await mkdir(dirname(markerPath), { recursive: true });
+  await writeFile(markerPath, JSON.stringify({ version, available: false, url, checkedAt: new Date().toISOString() }, null, 2) + '\n');
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // CLI
 
 function parseArgs(argv) {
@@ -586,7 +680,8 @@ async function main() {
     for (const version of versions) {
       const t0 = Date.now();
       const { flinkHome } = await provisionFlink({ version, log, checkJava: false });
-      log?.(`Flink ${version}: ${flinkHome} (${Date.now() - t0} ms)`);
+      const gateway = await provisionSqlGateway({ flinkHome, version, log });
+      log?.(`Flink ${version}: ${flinkHome} (${Date.now() - t0} ms; SQL Gateway: ${gateway ? 'yes' : 'none published'})`);
       process.stdout.write(`${flinkHome}\n`);
     }
   } catch (e) {

@@ -190,3 +190,12 @@ export {
 export type { JarEntryInfo, JarFileInfo, JarList } from './schemas/jars.js';
 
 export { VERSION } from './version.js';
+
+// SQL Gateway
+export { SqlGatewayClient, type SqlGatewayClientOptions, type SqlGatewayApiVersion, type OpenSessionOptions } from './sql-gateway/sql-gateway-client.js';
+export type { SqlSession, ExecuteOptions, RefreshMaterializedTableParams, DeployScriptParams, DeployedScript } from './sql-gateway/sql-session.js';
+export type { SqlOperation, SqlOperationStatus, SqlResultOptions, SqlWaitOptions, SqlCollectOptions } from './sql-gateway/sql-operation.js';
+export type { SqlRow, SqlRowKind, SqlValue } from './sql-gateway/sql-types.js';
+export { LocalSqlGatewayDescriptor, type LocalSqlGatewayOptions } from './sql-gateway/local-sql-gateway-descriptor.js';
+export { SqlStatementError, type SqlStatementErrorInit } from './errors/sql-statement-error.js';
+export type { SqlColumn, SqlLogicalType, SqlRowField, SqlGatewayInfo, FetchResultsResponse, FetchResultsData } from './schemas/sql-gateway.js';

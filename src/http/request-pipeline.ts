@@ -48,6 +48,13 @@ export interface RequestSpec<T> {
   method: HttpMethod;
   /** Path below the REST root, starting with `/`; ids in it are already checked. */
   path: string;
+  /**
+   * The API version segment to send the path under instead of the URL's `/v1`, such as `/v3`: a
+   * SQL Gateway serves `/v1` to `/v4` side by side.
+   */
+  apiRoot?: string;
+  /** Turns the response text into JSON instead of `JSON.parse`, e.g. to keep big numbers exact. */
+  decode?: (text: string) => unknown;
   /** Query parameters; undefined values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
   /** A JSON request body. */
@@ -499,7 +506,7 @@ export class RequestPipeline {
       emitter.emit('request', { requestId: call.requestId, method, url, path: spec.path, attempt, headers: redactHeaders(headers, this.#sensitive) });
       logger?.debug('flink-client request', { requestId: call.requestId, method, url, attempt });
     }
-    return { origin: endpoint.origin, path: endpoint.root + spec.path + queryString(spec.query), method, headers, body, started: performance.now() };
+    return { origin: endpoint.origin, path: rootOf(endpoint, spec) + spec.path + queryString(spec.query), method, headers, body, started: performance.now() };
   }
 
   /** Sends the request; resolves once the answer's headers arrived. */
@@ -607,7 +614,7 @@ export class RequestPipeline {
     const endpoint = `${spec.method} ${spec.path}`;
     let json: unknown;
     try {
-      json = text.length === 0 ? {} : JSON.parse(text);
+      json = text.length === 0 ? {} : spec.decode ? spec.decode(text) : JSON.parse(text);
     } catch (err) {
       const body = this.#keep(call, text).body;
       throw new FlinkValidationError({
@@ -648,8 +655,13 @@ export class RequestPipeline {
   #displayUrl(endpoint: Endpoint, spec: RequestSpec<unknown>): string {
     // Built from parts the client controls: no userinfo is ever accepted, and query values are
     // the SDK's own (ids, flags), so nothing here needs redaction beyond that.
-    return `${endpoint.origin}${endpoint.root}${spec.path}${queryString(spec.query)}`;
+    return `${endpoint.origin}${rootOf(endpoint, spec)}${spec.path}${queryString(spec.query)}`;
   }
+}
+
+/** The path prefix of a call: the endpoint's root, its `/v1` swapped for the call's `apiRoot`. */
+function rootOf(endpoint: Endpoint, spec: RequestSpec<unknown>): string {
+  return spec.apiRoot === undefined ? endpoint.root : endpoint.root.replace(/\/v1$/, '') + spec.apiRoot;
 }
 
 function abortOnTimeout(signal: AttemptSignal): void {

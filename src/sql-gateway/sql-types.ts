@@ -1,0 +1,195 @@
+import type { SqlColumn, SqlLogicalType } from '../schemas/sql-gateway.js';
+
+/** How a row changes the result: the four kinds of Flink's changelog. */
+export type SqlRowKind = 'INSERT' | 'UPDATE_BEFORE' | 'UPDATE_AFTER' | 'DELETE';
+
+/**
+ * A value of a SQL result, typed by its column type:
+ *
+ * - TINYINT, SMALLINT, INTEGER, FLOAT, DOUBLE: `number`
+ * - BIGINT: `bigint` (exact; with `bigints: 'number'`, a `number`)
+ * - DECIMAL: `string`, exactly as Flink printed it, scale kept (`'12.10'`)
+ * - BOOLEAN: `boolean`; CHAR, VARCHAR: `string`
+ * - BINARY, VARBINARY: `Uint8Array`
+ * - DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, intervals: `string` as Flink printed it (a TIMESTAMP
+ *   without time zone names no instant, so it is not turned into a `Date`)
+ * - ARRAY, MULTISET: arrays of typed values; MAP: a `Map` of typed keys to typed values; ROW: an
+ *   object of typed values by field name
+ * - NULL: `null`; any other type: the JSON value as sent
+ */
+export type SqlValue = null | number | bigint | string | boolean | Uint8Array | SqlValue[] | Map<SqlValue, SqlValue> | { [field: string]: SqlValue };
+
+/** One result row: its changelog kind and its values by column name. */
+export interface SqlRow<T extends Record<string, unknown> = Record<string, SqlValue>> {
+  /** INSERT for a bounded result; a continuous query's changelog also has UPDATE_BEFORE, UPDATE_AFTER and DELETE. */
+  kind: SqlRowKind;
+  /** The values by column name. */
+  values: T;
+}
+
+/** How rows are converted. */
+export interface RowConversion {
+  /** `bigint` (default) or `number` (exact only up to 2^53). */
+  bigints: 'bigint' | 'number';
+}
+
+/**
+ * Parses a result page at `JSON.parse` speed, falling back to {@link parseExact} only for a page
+ * JSON.parse would get wrong: a BIGINT beyond 2^53, a DECIMAL of more than 15 digits, or such a type
+ * nested in an ARRAY, MAP or ROW. (A DECIMAL of up to 15 digits is exact as a double and gets its
+ * scale back in {@link convertValue}.)
+ */
+export function decodePage(text: string): unknown {
+  const body = JSON.parse(text) as { results?: { columns?: SqlColumn[]; data?: { fields?: unknown[] }[] } };
+  const columns = body?.results?.columns;
+  const data = body?.results?.data;
+  if (!columns || !data || data.length === 0) return body;
+  const bigints: number[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const t = columns[i]?.logicalType;
+    if (!t) continue;
+    if (t.type === 'BIGINT') bigints.push(i);
+    else if (t.type === 'DECIMAL' ? (t.precision ?? 38) > 15 : nestsExact(t)) return parseExact(text);
+  }
+  for (const row of data) {
+    const fields = row?.fields;
+    if (!fields) continue;
+    for (const i of bigints) {
+      const v = fields[i];
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) return parseExact(text);
+    }
+  }
+  return body;
+}
+
+function nestsExact(t: SqlLogicalType | undefined): boolean {
+  if (!t) return false;
+  const children = [t.elementType, t.keyType, t.valueType, ...(t.fields?.map((f) => f.fieldType) ?? [])];
+  return children.some((c) => c !== undefined && (c.type === 'BIGINT' || c.type === 'DECIMAL' || nestsExact(c)));
+}
+
+/** Numbers outside strings, in the text after `"data":`. */
+const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+/**
+ * Parses a result page keeping every number of its rows as the text Flink sent: JSON.parse would
+ * round a BIGINT beyond 2^53 and drop a DECIMAL's trailing zeros. Only the part from `"data":` on
+ * is rewritten (the column metadata before it keeps its numbers).
+ */
+export function parseExact(text: string): unknown {
+  const at = text.indexOf('"data":');
+  if (at < 0) return JSON.parse(text);
+  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 ? m : `"${m}"`));
+  return JSON.parse(text.slice(0, at) + tail);
+}
+
+/** Converts one wire value to its typed form (see {@link SqlValue}). */
+export function convertValue(value: unknown, type: SqlLogicalType | undefined, options: RowConversion): SqlValue {
+  if (value === null || value === undefined) return null;
+  switch (type?.type) {
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INTEGER':
+    case 'FLOAT':
+    case 'DOUBLE':
+      return typeof value === 'number' ? value : Number(value);
+    case 'BIGINT':
+      if (options.bigints === 'number') return Number(value);
+      return typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? Math.trunc(value) : String(value));
+    case 'DECIMAL':
+      return decimalText(value, type.scale);
+    case 'BOOLEAN':
+      return typeof value === 'boolean' ? value : String(value).toLowerCase() === 'true';
+    case 'BINARY':
+    case 'VARBINARY':
+      return typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : (value as SqlValue);
+    case 'ARRAY':
+    case 'MULTISET':
+      return Array.isArray(value) ? value.map((v) => convertValue(v, type.elementType, options)) : (value as SqlValue);
+    case 'MAP':
+      return convertMap(value, type, options);
+    case 'ROW':
+      return convertRow(value, type, options);
+    default:
+      return value as SqlValue;
+  }
+}
+
+/** A DECIMAL as text with its declared scale: `12.1` of DECIMAL(10, 2) is `'12.10'`. */
+function decimalText(value: unknown, scale: number | undefined): string {
+  if (typeof value === 'number') return scale !== undefined && scale <= 100 && Number.isFinite(value) ? value.toFixed(scale) : String(value);
+  const text = String(value);
+  if (scale === undefined || scale <= 0 || /[eE]/.test(text)) return text;
+  const dot = text.indexOf('.');
+  const have = dot < 0 ? 0 : text.length - dot - 1;
+  return have >= scale ? text : `${text}${dot < 0 ? '.' : ''}${'0'.repeat(scale - have)}`;
+}
+
+function convertMap(value: unknown, type: SqlLogicalType, options: RowConversion): SqlValue {
+  const map = new Map<SqlValue, SqlValue>();
+  if (Array.isArray(value)) {
+    // Entries as [key, value] pairs or {key, value} objects.
+    for (const e of value) {
+      const [k, v] = Array.isArray(e) ? e : [(e as { key?: unknown }).key, (e as { value?: unknown }).value];
+      map.set(convertValue(k, type.keyType, options), convertValue(v, type.valueType, options));
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) map.set(convertValue(k, type.keyType, options), convertValue(v, type.valueType, options));
+  }
+  return map;
+}
+
+function convertRow(value: unknown, type: SqlLogicalType, options: RowConversion): SqlValue {
+  const fields = type.fields ?? [];
+  const out: Record<string, SqlValue> = {};
+  if (Array.isArray(value)) {
+    fields.forEach((f, i) => {
+      out[f.name] = convertValue(value[i], f.fieldType, options);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const f of fields) out[f.name] = convertValue(record[f.name], f.fieldType, options);
+  }
+  return out;
+}
+
+/** A converter of wire rows for one column set, built once per result: one function per column. */
+export type RowConverter = (raw: unknown) => SqlRow;
+
+/**
+ * Builds the converter of wire rows (`{kind, fields}` in the JSON row format) into {@link SqlRow}s
+ * for a column set. PLAIN_TEXT rows keep their strings (that format exists to print).
+ */
+export function rowConverter(columns: readonly SqlColumn[], plainText: boolean, options: RowConversion): RowConverter {
+  const names = columns.map((c) => c.name);
+  const convert = columns.map((c): ((v: unknown) => SqlValue) => {
+    if (plainText) return (v) => (v ?? null) as SqlValue;
+    const t = c.logicalType;
+    switch (t?.type) {
+      case 'INTEGER':
+      case 'TINYINT':
+      case 'SMALLINT':
+      case 'DOUBLE':
+      case 'FLOAT':
+        return (v) => (typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v));
+      case 'VARCHAR':
+      case 'CHAR':
+        return (v) => (v ?? null) as SqlValue;
+      default:
+        return (v) => convertValue(v, t, options);
+    }
+  });
+  const n = names.length;
+  return (raw) => {
+    const row = raw as { kind?: unknown; fields?: unknown[] };
+    const fields = row.fields ?? [];
+    const values: Record<string, SqlValue> = {};
+    for (let i = 0; i < n; i++) values[names[i] as string] = (convert[i] as (v: unknown) => SqlValue)(fields[i]);
+    return { kind: typeof row.kind === 'string' ? (row.kind as SqlRowKind) : 'INSERT', values };
+  };
+}
+
+/** Converts one wire row; see {@link rowConverter}, which is faster for many rows. */
+export function convertRowData(raw: unknown, columns: readonly SqlColumn[], plainText: boolean, options: RowConversion): SqlRow {
+  return rowConverter(columns, plainText, options)(raw);
+}
