@@ -38,6 +38,11 @@ export function diagnoseTransportError(err: unknown, url: string): string | unde
   if (!secure && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && /other side closed|socket hang up/.test(text)) {
     return `the server closed the connection: if it serves TLS, use ${url.replace(/^http:/, 'https:')}`;
   }
+  // Under TLS 1.3 a server that wants a client certificate refuses it after the client finished its
+  // handshake: the alert often loses the race with the close, and all the client sees is the close.
+  if (secure && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && /other side closed|socket hang up/.test(text)) {
+    return 'the server closed the TLS connection before answering: if it requires a client certificate (mutual TLS), pass tls.cert and tls.key';
+  }
   return undefined;
 }
 
