@@ -233,7 +233,7 @@ export class ApplicationHandle implements ApplicationClient {
    * ```
    */
   async result(options?: WaitOptions): Promise<ApplicationDescription> {
-    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `application ${this.applicationId} result`);
+    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `application ${this.applicationId} result`, { name: 'flink.application.result', attributes: { 'flink.application.id': this.applicationId } });
     const status = await pollUntil((signal) => this.status({ ...settings.request, signal }), isTerminalApplicationStatus, settings);
     if (status === 'FINISHED') return this.describe({ ...settings.request, signal: settings.signal });
     const exception = await this.#lastException({ ...settings.request, signal: settings.signal });

@@ -25,6 +25,9 @@ export function diagnoseTransportError(err: unknown, url: string): string | unde
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol|http request/.test(text)) {
     return secure ? `the server at ${url} does not speak TLS on that port: use ${url.replace(/^https:/, 'http:')}` : undefined;
   }
+  if (secure && /disconnected before secure tls connection was established/.test(text)) {
+    return `the server at ${url} closed the connection during the TLS handshake: it may not speak TLS on that port: use ${url.replace(/^https:/, 'http:')}`;
+  }
   if (UNTRUSTED.has(code)) return `the server's certificate is not signed by a CA this client trusts (${code}): pass the CA certificate as tls.ca`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's certificate is not valid for host ${hostOf(url)}: connect by a name or address the certificate lists, or set tls.servername`;
   if (code === 'CERT_HAS_EXPIRED') return "the server's certificate has expired";
@@ -37,6 +40,11 @@ export function diagnoseTransportError(err: unknown, url: string): string | unde
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name ${hostOf(url)} cannot be resolved`;
   if (!secure && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && /other side closed|socket hang up/.test(text)) {
     return `the server closed the connection: if it serves TLS, use ${url.replace(/^http:/, 'https:')}`;
+  }
+  // Under TLS 1.3 a server that wants a client certificate refuses it after the client finished its
+  // handshake: the alert often loses the race with the close, and all the client sees is the close.
+  if (secure && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') && /other side closed|socket hang up/.test(text)) {
+    return 'the server closed the TLS connection before answering: if it requires a client certificate (mutual TLS), pass tls.cert and tls.key';
   }
   return undefined;
 }

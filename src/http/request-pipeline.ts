@@ -15,6 +15,7 @@ import type { ClusterClientEvents } from '../events.js';
 import { linkedController, sleep } from '../internal/abort.js';
 import { isSensitiveHeader, redactHeaders, SecretSet } from '../internal/redact.js';
 import { newRequestId } from '../internal/request-id.js';
+import { loadTelemetry, telemetryLoaded, type TraceSpan } from '../internal/telemetry.js';
 import { checkOptions, checkRequestOptions, timerMs } from '../options/check-options.js';
 import type { AuthOptions, ClusterClientOptions, Logger, TlsOptions, ValidationMode } from '../options/client-options.js';
 import { resolveLogger } from '../options/logger.js';
@@ -22,6 +23,7 @@ import { clusterClientOptions } from '../options/option-schemas.js';
 import type { RequestOptions } from '../options/request-options.js';
 import type { DualSchema } from '../schemas/schema-kit.js';
 import { AttemptSignal } from './attempt-signal.js';
+import { openCallSpan, spanAttempt } from './call-span.js';
 import { diagnoseTransportError } from './connection-diagnosis.js';
 import { type Endpoint, EndpointSet } from './endpoint-set.js';
 import { mapHttpError, type ResourceRef } from './map-error.js';
@@ -170,6 +172,8 @@ interface Call<T> {
   readonly secrets: SecretSet;
   readonly timeoutMs: number;
   readonly started: number;
+  /** The call's OpenTelemetry span (a no-op one when tracing is off). */
+  readonly span: TraceSpan;
 }
 
 /** One attempt's request, encoded. */
@@ -262,6 +266,7 @@ export class RequestPipeline {
     }
     this.#baseHeaders = headers;
     this.#tokenSource = auth?.type === 'bearer' && typeof auth.token === 'function' ? auth.token : undefined;
+    void loadTelemetry();
   }
 
   /** Whether `close()` was called. */
@@ -304,6 +309,7 @@ export class RequestPipeline {
     checkRequestOptions(options);
     const signal = options.signal;
     if (signal?.aborted) throw new FlinkAbortError(signal.reason, `${spec.method} ${spec.path}`);
+    if (!telemetryLoaded()) await loadTelemetry();
     const call = this.#newCall(spec, options);
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
@@ -322,7 +328,10 @@ export class RequestPipeline {
       const failure = outcome.failure;
       if (attempt > 1 && spec.recoverDuplicate && failure.error instanceof FlinkApiError) {
         const recovered = spec.recoverDuplicate(failure.error);
-        if (recovered !== undefined) return recovered;
+        if (recovered !== undefined) {
+          call.span.end();
+          return recovered;
+        }
       }
       const give = (): never => this.#fail(call, endpoint, failure.error, attempt, urls);
       const allowed = failure.retry === 'any' || (failure.retry === 'idempotent' && idempotent);
@@ -359,7 +368,8 @@ export class RequestPipeline {
       }
       if (own.length > 0) secrets = secrets.with(own);
     }
-    return { spec, options, requestId: requestId ?? newRequestId(), secrets, timeoutMs: options.timeoutMs ?? this.options.timeoutMs, started: performance.now() };
+    const id = requestId ?? newRequestId();
+    return { spec, options, requestId: id, secrets, timeoutMs: options.timeoutMs ?? this.options.timeoutMs, started: performance.now(), span: openCallSpan(spec, id) };
   }
 
   /** Sleeps before a retry; the caller's signal and `close()` both cut it short. */
@@ -379,6 +389,7 @@ export class RequestPipeline {
     if (userSignal?.aborted) {
       const error = new FlinkAbortError(userSignal.reason, `${call.spec.method} ${call.spec.path}`);
       attachRequestId(error, call.requestId);
+      call.span.end(error);
       throw error;
     }
   }
@@ -386,6 +397,7 @@ export class RequestPipeline {
   #closedError(call: Call<unknown>): FlinkError {
     const error = new FlinkError(`${call.spec.method} ${call.spec.path}: the client was closed`, 'FLINK_CLIENT_CLOSED');
     attachRequestId(error, call.requestId);
+    call.span.end(error);
     return error;
   }
 
@@ -406,6 +418,7 @@ export class RequestPipeline {
       });
     }
     attachRequestId(error, call.requestId);
+    call.span.end(error);
     const { spec } = call;
     const emitter = this.options.emitter;
     const url = this.#displayUrl(endpoint, spec);
@@ -425,6 +438,7 @@ export class RequestPipeline {
     const { spec } = call;
     const emitter = this.options.emitter;
     const logger = this.options.logger;
+    call.span.event('retry', { 'http.request.resend_count': attempt - 1, 'retry.delay_ms': delayMs, 'error.type': error.code });
     if (emitter.listenerCount('retry') === 0 && !logger) return;
     const url = this.#displayUrl(endpoint, spec);
     attachRequestId(error, call.requestId);
@@ -456,7 +470,9 @@ export class RequestPipeline {
       // keep them alive long enough to be promoted: the common call (no token provider, no stream)
       // encodes synchronously, and sending and reading happen here rather than in helpers.
       const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, attemptSignal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call.options.headers), undefined);
-      const response = await this.#send(request, attemptSignal);
+      if (call.span.recording) spanAttempt(call.span, endpoint.origin, this.#displayUrl(endpoint, call.spec), attempt);
+      // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
+      const response = await (call.span.recording ? call.span.run(() => this.#send(request, attemptSignal)) : this.#send(request, attemptSignal));
       sent = true;
       const lengthHeader = response.headers['content-length'];
       const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
@@ -540,7 +556,12 @@ export class RequestPipeline {
       return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
     }
     const contentType = headerValue(answer.headers['content-type']);
-    if (status >= 200 && status < 300) return { ok: true, value: this.#parse(call, status, contentType, read.text) };
+    call.span.set({ 'http.response.status_code': status });
+    if (status >= 200 && status < 300) {
+      const value = this.#parse(call, status, contentType, read.text);
+      call.span.end();
+      return { ok: true, value };
+    }
     const kept = this.#keep(call, read.text);
     const url = this.#displayUrl(endpoint, spec);
     let message: string | undefined;

@@ -7,6 +7,7 @@ import type { ApplicationClient, JobClient } from '../context/handles.js';
 import type { JobResult, RescaleTarget, StopWithSavepointParams, TriggerCheckpointParams, TriggerSavepointParams, JobStatusTarget } from '../context/job-types.js';
 import { checkId, newId } from '../internal/ids.js';
 import { summarizeThrowable } from '../internal/throwable.js';
+import { traced } from '../internal/telemetry.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import type { AsyncOperation } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
@@ -153,7 +154,7 @@ export class JobHandle implements JobClient {
    * ```
    */
   async result(options?: WaitOptions): Promise<JobResult> {
-    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `job ${this.jobId} result`);
+    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `job ${this.jobId} result`, { name: 'flink.job.result', attributes: { 'flink.job.id': this.jobId } });
     const body = await pollUntil(
       (signal) =>
         this.#context.pipeline.request(
@@ -203,6 +204,7 @@ export class JobHandle implements JobClient {
     try {
       acc = await pollUntil((signal) => this.accumulators({ ...wait.request, signal }), complete, {
         ...wait,
+        span: undefined,
         intervalMs: 250,
         maxIntervalMs: 1_000,
         timeoutMs: FINAL_ACCUMULATORS_WAIT_MS,
@@ -241,7 +243,7 @@ export class JobHandle implements JobClient {
   }
 
   async ready(options?: WaitOptions): Promise<JobDetails> {
-    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `job ${this.jobId} waiting for all tasks running`);
+    const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `job ${this.jobId} waiting for all tasks running`, { name: 'flink.job.ready', attributes: { 'flink.job.id': this.jobId } });
     const details = await pollUntil(
       (signal) => this.describe({ ...settings.request, signal }),
       (d) => allTasksRunning(d) || isGloballyTerminalJobStatus(d.state),
@@ -351,7 +353,7 @@ export class JobHandle implements JobClient {
     options?: RequestOptions,
   ): Promise<AsyncOperation<string> | AsyncOperation<number>> {
     const route = kind === 'savepoint' ? 'savepoints' : kind === 'stop' ? 'stop' : 'checkpoints';
-    const post = async (triggerId: string, requestOptions: RequestOptions | undefined): Promise<string> => {
+    const send = async (triggerId: string, requestOptions: RequestOptions | undefined): Promise<string> => {
       const response = await this.#context.pipeline.request(
         {
           method: 'POST',
@@ -366,6 +368,8 @@ export class JobHandle implements JobClient {
       );
       return response['request-id'];
     };
+    const post = (triggerId: string, requestOptions: RequestOptions | undefined): Promise<string> =>
+      traced(`flink.${kind}.trigger`, { 'flink.operation.kind': kind, 'flink.job.id': this.jobId, 'flink.trigger.id': triggerId }, () => send(triggerId, requestOptions));
     const retrigger: Retrigger<string | number> | undefined =
       params.waitForTasks === false
         ? undefined

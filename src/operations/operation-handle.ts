@@ -2,6 +2,7 @@ import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import type { OperationFailedError } from '../errors/operation-failed-error.js';
 import { UnreachableStateError } from '../errors/unreachable-state-error.js';
 import { linkedController, sleep } from '../internal/abort.js';
+import { traced, type TraceSpan } from '../internal/telemetry.js';
 import { timerMs } from '../options/check-options.js';
 import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import type { AsyncOperation, OperationKind, OperationStatus } from './async-operation.js';
@@ -74,8 +75,14 @@ export class OperationHandle<T> implements AsyncOperation<T> {
   }
 
   async result(options?: WaitOptions): Promise<T> {
+    // Checked before the span opens: an invalid option is the caller's mistake, not a failed operation.
     const target = `${this.kind}${this.jobId ? ` of job ${this.jobId}` : ''}`;
     const settings = waitSettings(options, this.#waits, OPERATION_PACE, target);
+    const attributes = { 'flink.operation.kind': this.kind, 'flink.job.id': this.jobId, 'flink.trigger.id': this.triggerId };
+    return traced(`flink.${this.kind}.result`, attributes, (span) => this.#result(settings, target, span));
+  }
+
+  async #result(settings: WaitPoll, target: string, span: TraceSpan): Promise<T> {
     const limit = timerMs(settings.timeoutMs);
     const deadline = limit === undefined ? Infinity : Date.now() + limit;
     for (let retriggers = 0; ; retriggers++) {
@@ -85,12 +92,18 @@ export class OperationHandle<T> implements AsyncOperation<T> {
         ...settings,
         timeoutMs: remaining(),
         target: `${target} (trigger ${driver.triggerId})`,
+        span,
       });
-      if (status.state === 'SUCCEEDED') return status.result;
+      if (status.state === 'SUCCEEDED') {
+        span.set({ 'flink.savepoint.path': typeof status.result === 'string' ? status.result : undefined, 'flink.checkpoint.id': typeof status.result === 'number' ? status.result : undefined });
+        return status.result;
+      }
       const error = (status as { state: 'FAILED'; error: OperationFailedError }).error;
       if (!driver.retrigger || !failedForTasksNotRunning(error)) throw error;
       if (Date.now() >= deadline) throw error;
+      span.event('retrigger', { 'flink.trigger.id': driver.triggerId, 'flink.retriggers': retriggers + 1, 'exception.message': error.rootCause?.message });
       this.#driver = await this.#again(driver.retrigger, error, settings, remaining, retriggers);
+      span.set({ 'flink.trigger.id': this.#driver.triggerId, 'flink.retriggers': retriggers + 1 });
     }
   }
 

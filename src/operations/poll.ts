@@ -3,6 +3,7 @@ import { FlinkError } from '../errors/flink-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { FlinkConnectionError, formatDuration } from '../errors/flink-connection-error.js';
 import { linkedController, sleep as realSleep } from '../internal/abort.js';
+import { type TraceSpan, tracedWait, type WaitSpan } from '../internal/telemetry.js';
 import { timerMs } from '../options/check-options.js';
 
 /** Settings of one polling wait. */
@@ -70,6 +71,11 @@ export interface PollOptions<T> {
   now?: () => number;
   /** Injectable randomness for the jitter, for tests. */
   random?: () => number;
+  /**
+   * The wait's OpenTelemetry span: a name (and attributes) to open one for this wait, or a span
+   * already open. Each read is a `poll` event on it, and `flink.polls` counts them. No span: untraced.
+   */
+  span?: WaitSpan;
 }
 
 const DEADLINE = Symbol('poll deadline');
@@ -89,7 +95,18 @@ const DEADLINE = Symbol('poll deadline');
  * @throws FlinkTimeoutError when the deadline passes, FlinkAbortError when the signal fires, and
  *   whatever `read` throws that `tolerate` does not accept.
  */
-export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, done: (value: T) => boolean, options: PollOptions<T>): Promise<T> {
+export function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, done: (value: T) => boolean, options: PollOptions<T>): Promise<T> {
+  return options.span === undefined ? pollLoop(read, done, options, undefined) : tracedWait(options.span, (span) => pollLoop(read, done, options, span));
+}
+
+/** What a read returned, for a poll event: a status string, or an object's `state`. */
+function pollState(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const state = (value as { state?: unknown } | null | undefined)?.state;
+  return typeof state === 'string' ? state : undefined;
+}
+
+async function pollLoop<T>(read: (signal: AbortSignal) => Promise<T>, done: (value: T) => boolean, options: PollOptions<T>, span: TraceSpan | undefined): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -119,6 +136,8 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
   };
   const timeout = (): FlinkTimeoutError =>
     new FlinkTimeoutError({ phase: 'wait', timeoutMs, target: options.target, lastValue: last, cause: lastError });
+  let polls = 0;
+  span?.set({ 'flink.wait.target': options.target, 'flink.wait.timeout_ms': Number.isFinite(timeoutMs) ? timeoutMs : undefined });
   try {
     for (;;) {
       if (controller.signal.aborted) stopped();
@@ -126,7 +145,9 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
       let failed = false;
       const readStarted = now();
       try {
+        polls++;
         const value = await read(controller.signal);
+        span?.event('poll', { 'flink.poll': polls, 'flink.state': pollState(value) });
         last = value;
         lastError = undefined;
         unreachableSince = undefined;
@@ -134,6 +155,7 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
         options.onValue?.(value);
         if (done(value)) return value;
       } catch (err) {
+        span?.event('poll', { 'flink.poll': polls, 'error.type': err instanceof FlinkError ? err.code : 'unknown' });
         if (controller.signal.aborted) stopped();
         if (!options.tolerate?.(err)) throw err;
         lastError = err;
@@ -176,6 +198,7 @@ export async function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, do
       if (!steady) interval = Math.min(maxInterval, interval * factor);
     }
   } finally {
+    span?.set({ 'flink.polls': polls });
     if (deadlineTimer) clearTimeout(deadlineTimer);
     dispose();
   }

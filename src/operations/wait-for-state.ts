@@ -31,7 +31,8 @@ export async function waitForState<S extends string>(init: {
   const matches: (state: S) => boolean =
     typeof target === 'function' ? (target as (state: S) => boolean) : ((wanted) => (s: S) => wanted.has(s))(new Set<string>([target as S | readonly S[]].flat()));
   const awaited = typeof target === 'function' ? 'a matching state' : [target].flat().join(' or ');
-  const settings = waitSettings(init.options, init.defaults, STATUS_PACE, `${init.resource} ${init.id} waiting for ${awaited}`);
+  const span = { name: `flink.${init.resource}.waitFor`, attributes: { [`flink.${init.resource}.id`]: init.id, 'flink.awaited': awaited } };
+  const settings = waitSettings(init.options, init.defaults, STATUS_PACE, `${init.resource} ${init.id} waiting for ${awaited}`, span);
   const state = await pollUntil((signal) => init.read({ ...settings.request, signal }), (s) => matches(s) || init.isTerminal(s), settings);
   if (!matches(state)) throw new UnreachableStateError({ resource: init.resource, id: init.id, state, awaited });
   return state;

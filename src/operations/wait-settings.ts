@@ -1,6 +1,7 @@
 import { FlinkConnectionError } from '../errors/flink-connection-error.js';
 import { FlinkTimeoutError } from '../errors/flink-timeout-error.js';
 import { isTransientError } from '../http/transient.js';
+import type { WaitSpan } from '../internal/telemetry.js';
 import { checkWaitOptions } from '../options/check-options.js';
 import type { WaitOptions } from '../options/request-options.js';
 import type { PollOptions } from './poll.js';
@@ -30,9 +31,11 @@ function noAnswer(error: unknown): boolean {
  * transient failures, give up the same way when the cluster is unreachable, and stop when the
  * client closes.
  *
+ * `span` names the wait's OpenTelemetry span (see `pollUntil`).
+ *
  * @throws FlinkArgumentError for an invalid option.
  */
-export function waitSettings(options: WaitOptions | undefined, defaults: WaitDefaults, pace: { intervalMs: number; maxIntervalMs: number }, target: string): WaitPoll {
+export function waitSettings(options: WaitOptions | undefined, defaults: WaitDefaults, pace: { intervalMs: number; maxIntervalMs: number }, target: string, span?: WaitSpan): WaitPoll {
   const o = checkWaitOptions(options);
   const intervalMs = o.pollIntervalMs ?? pace.intervalMs;
   return {
@@ -46,5 +49,6 @@ export function waitSettings(options: WaitOptions | undefined, defaults: WaitDef
     unreachableMs: o.unreachableTimeoutMs ?? defaults.unreachableTimeoutMs,
     isUnreachable: noAnswer,
     request: o.request,
+    span,
   };
 }

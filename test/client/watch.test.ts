@@ -238,10 +238,18 @@ describe('coalescing', () => {
     fresh();
     flink.set(1, 'RUNNING');
     flink.set(2, 'FINISHED');
-    const cluster = client();
-    const first = cluster.watch({ pollIntervalMs: 60_000 }).start();
+    // A 60 s watcher whose first poll hits one transient failure (a reset socket on a loaded
+    // machine) would next poll a minute later: the pipeline's own retries ride it out instead, and
+    // any error the watcher saw is named if the poll still does not come.
+    const cluster = client({ maxRetries: 3, retry: { initialDelayMs: 10, maxDelayMs: 50 } });
+    const first = cluster.watch({ pollIntervalMs: 60_000 });
+    const errors: string[] = [];
+    first.on('error', (e) => errors.push(e.error.message));
+    first.start();
     // The first poll of a 60 s poll: counted from the start, since it may be over before this looks.
-    await polls(cluster, 1, 'start');
+    await polls(cluster, 1, 'start').catch((err: Error) => {
+      throw new Error(`${err.message}; watcher errors: ${errors.join(' | ') || 'none'}`);
+    });
     const before = overviewRequests();
     const seen: string[] = [];
     const terminal: string[] = [];

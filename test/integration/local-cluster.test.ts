@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { ClusterDeploymentError, FlinkError, LocalClusterDescriptor } from 'flink-client';
+import { ClusterClient, ClusterDeploymentError, FlinkConnectionError, FlinkError, LocalClusterDescriptor } from 'flink-client';
 import { eventually } from './support.js';
 
 const flinkHome = inject('flink').homes['2.3.0'] ?? Object.values(inject('flink').homes)[0];
@@ -36,6 +36,32 @@ describe('LocalClusterDescriptor', () => {
     expect(pids.some(alive)).toBe(false);
     expect(client.closed).toBe(true);
     await descriptor.shutdown();
+  });
+
+  it('a wait on a cluster that goes away rejects with FlinkConnectionError saying how long it was unreachable', async () => {
+    const version = Object.keys(inject('flink').homes).find((v) => inject('flink').homes[v] === flinkHome) ?? '2.3.0';
+    const jar = inject('flink').jars[version]?.streaming ?? (Object.values(inject('flink').jars)[0] as { streaming: string }).streaming;
+    const descriptor = new LocalClusterDescriptor({ flinkHome, slots: 2 });
+    const deployed = await descriptor.deploy();
+    // A client of its own, with short retries, as a service on another machine would have.
+    const client = new ClusterClient({ url: deployed.url, retry: { initialDelayMs: 50, maxDelayMs: 200 }, timeoutMs: 2_000 });
+    try {
+      const { jarId } = await client.uploadJar(jar);
+      const job = await client.runJar(jarId, { args: ['--rate', '5'] });
+      await job.waitFor('RUNNING', { timeoutMs: 120_000 });
+      // A wait that will never be satisfied while the cluster lives, bounded to 3 s of no answer.
+      const waiting = job.waitFor('FINISHED', { timeoutMs: 600_000, unreachableTimeoutMs: 3_000, pollIntervalMs: 100, maxPollIntervalMs: 500 }).catch((e: unknown) => e);
+      await descriptor.shutdown();
+      const err = await waiting;
+      expect(err).toBeInstanceOf(FlinkConnectionError);
+      const e = err as FlinkConnectionError;
+      expect(e.message).toMatch(new RegExp(`^job ${job.jobId} waiting for FINISHED: the cluster was unreachable for [0-9.]+ (ms|s|min)\\b.*\\(\\d+ polls got no answer\\)`));
+      expect(e.elapsedMs).toBeGreaterThanOrEqual(3_000);
+      expect(e.message).toContain(new URL(deployed.url).host);
+    } finally {
+      await client.close();
+      await descriptor.shutdown();
+    }
   });
 
   it('names a missing or wrong FLINK_HOME', async () => {
