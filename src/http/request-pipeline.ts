@@ -76,6 +76,13 @@ export interface RequestSpec<T> {
    * that failure into the success it stands for.
    */
   recoverDuplicate?: (error: FlinkError) => T | undefined;
+  /**
+   * Reads a successful answer's body itself instead of parsing it as JSON (log files, which can
+   * be large and are text): called with the body stream and the headers inside the attempt, so
+   * the attempt deadline, the caller's signal and `close()` cover the whole read. Error statuses
+   * are read and mapped as usual. An attempt whose body was handed over is never repeated.
+   */
+  consume?: (body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown }, headers: Record<string, string | string[] | undefined>) => Promise<T>;
 }
 
 /** Options of the pipeline, as the ClusterClient resolved them. */
@@ -178,6 +185,8 @@ interface EncodedRequest {
 
 /** One attempt's answer, read. */
 interface Answer {
+  /** What `spec.consume` made of a successful body, when the spec has one. */
+  consumed?: { value: unknown };
   status: number;
   headers: Record<string, string | string[] | undefined>;
   read: ReadBodyResult;
@@ -187,6 +196,8 @@ interface Answer {
 /** Whether any byte of the request may have reached the server (set once the answer's headers arrived). */
 interface AttemptProgress {
   sent: boolean;
+  /** Set once a successful body was handed to `spec.consume`: the attempt cannot be repeated then. */
+  consuming?: boolean;
 }
 
 const ATTEMPT_TIMEOUT = Symbol('attempt timeout');
@@ -436,10 +447,10 @@ export class RequestPipeline {
     const progress: AttemptProgress = { sent: false };
     try {
       const request = await this.#encode(call, endpoint, attempt, attemptSignal);
-      const answer = await this.#send(request, attemptSignal, progress);
+      const answer = await this.#send(request, attemptSignal, progress, call.spec.consume);
       return this.#classifyAnswer(call, endpoint, attempt, answer);
     } catch (err) {
-      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, progress.sent) };
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, progress.sent, progress.consuming === true) };
     } finally {
       if (timer) clearTimeout(timer);
       userSignal?.removeEventListener('abort', onAbort);
@@ -477,7 +488,7 @@ export class RequestPipeline {
   }
 
   /** Sends the request and reads the whole answer, up to the size cap. */
-  async #send(request: EncodedRequest, signal: AttemptSignal, progress: AttemptProgress): Promise<Answer> {
+  async #send(request: EncodedRequest, signal: AttemptSignal, progress: AttemptProgress, consume?: RequestSpec<unknown>['consume']): Promise<Answer> {
     const response = await this.#dispatcher.request({
       origin: request.origin,
       path: request.path,
@@ -490,6 +501,11 @@ export class RequestPipeline {
       bodyTimeout: 0,
     });
     progress.sent = true;
+    if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+      progress.consuming = true;
+      const value = await consume(response.body, response.headers);
+      return { consumed: { value }, status: response.statusCode, headers: response.headers, read: { ok: true, text: '' }, durationMs: performance.now() - request.started };
+    }
     const lengthHeader = response.headers['content-length'];
     const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
     const read = await readBody(response.body, this.options.maxResponseBytes, contentLength);
@@ -508,6 +524,7 @@ export class RequestPipeline {
       emitter.emit('response', { requestId: call.requestId, method, url, path: spec.path, attempt, status, durationMs: answer.durationMs });
       logger?.debug('flink-client response', { requestId: call.requestId, method, url, attempt, status, durationMs: Math.round(answer.durationMs) });
     }
+    if (answer.consumed) return { ok: true, value: answer.consumed.value as T };
     if (!read.ok) {
       return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
     }
@@ -532,7 +549,7 @@ export class RequestPipeline {
   }
 
   /** Turns what an attempt threw (abort, deadline, close, transport failure) into a typed failure. */
-  #classifyThrown<T>(call: Call<T>, endpoint: Endpoint, err: unknown, attemptSignal: AttemptSignal, sent: boolean): AttemptFailure {
+  #classifyThrown<T>(call: Call<T>, endpoint: Endpoint, err: unknown, attemptSignal: AttemptSignal, sent: boolean, consuming: boolean): AttemptFailure {
     const { spec } = call;
     const method = spec.method;
     const signal = call.options.signal;
@@ -541,10 +558,14 @@ export class RequestPipeline {
     if (attemptSignal.reason === ATTEMPT_TIMEOUT) {
       const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs: call.timeoutMs, target: `${method} ${spec.path}` });
       // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
-      return { error, retry: 'idempotent', failover: true };
+      return { error, retry: consuming ? 'never' : 'idempotent', failover: !consuming };
     }
     if (err instanceof FlinkError) return { error: err, retry: 'never', failover: false };
     const url = this.#displayUrl(endpoint, spec);
+    if (consuming) {
+      // The body was being handed out: a repeat would hand out its start again.
+      return { error: new FlinkConnectionError({ method, url, path: spec.path, cause: scrubError(err, call.secrets), diagnosis: diagnoseTransportError(err, endpoint.origin) }), retry: 'never', failover: false };
+    }
     const cause = scrubError(err, call.secrets);
     const error = new FlinkConnectionError({ method, url, path: spec.path, cause, diagnosis: diagnoseTransportError(err, endpoint.origin) });
     const notSent = !sent && isNotSent(err);
