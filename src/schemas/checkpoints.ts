@@ -404,6 +404,26 @@ export const CheckpointConfigSchema = typedSchema<CheckpointConfig>()(defineSche
  */
 export const CheckpointDetailsSchema = typedSchema<CheckpointStatistics>()(defineSchema(checkpointStatistics));
 
+/** A checkpoint's synchronous and asynchronous parts (ms, or their statistics). */
+export interface CheckpointParts<T> {
+  /** The synchronous part (the snapshot taken in the task thread). */
+  sync: T;
+  /** The asynchronous part (the upload). */
+  async: T;
+}
+
+/** Alignment figures of a checkpoint (bytes and ms, or their statistics). */
+export interface CheckpointAlignment<T> {
+  /** Bytes buffered during alignment; always 0 since Flink 1.11. */
+  buffered: T;
+  /** Bytes processed during alignment. */
+  processed: T;
+  /** Bytes of in-flight data persisted (unaligned checkpoints). */
+  persisted: T;
+  /** ms the alignment took. */
+  duration: T;
+}
+
 /** One subtask's part in one checkpoint (`SubtaskCheckpointStatistics`). */
 export interface SubtaskCheckpointStatistics {
   /** `completed`, or `pending` for a subtask that has not acknowledged (or failed). */
@@ -421,9 +441,9 @@ export interface SubtaskCheckpointStatistics {
   /** Its full state size, bytes. */
   state_size?: number;
   /** ms of its synchronous and asynchronous parts. */
-  checkpoint?: { sync: number; async: number };
+  checkpoint?: CheckpointParts<number>;
   /** Alignment: bytes buffered (always 0), processed and persisted, and ms it took. */
-  alignment?: { buffered: number; processed: number; persisted: number; duration: number };
+  alignment?: CheckpointAlignment<number>;
   /** ms from the trigger until the barrier reached the subtask. */
   start_delay?: number;
   /** Whether it took an unaligned checkpoint. */
@@ -441,9 +461,9 @@ export interface TaskCheckpointSummary {
   /** ms from trigger to acknowledgement. */
   end_to_end_duration: StatsSummary;
   /** ms of the synchronous and asynchronous parts. */
-  checkpoint_duration: { sync: StatsSummary; async: StatsSummary };
+  checkpoint_duration: CheckpointParts<StatsSummary>;
   /** Alignment bytes and ms. */
-  alignment: { buffered: StatsSummary; processed: StatsSummary; persisted: StatsSummary; duration: StatsSummary };
+  alignment: CheckpointAlignment<StatsSummary>;
   /** ms until the barrier arrived. */
   start_delay: StatsSummary;
 }

@@ -211,12 +211,22 @@ function rescaleCounts(k: SchemaKit) {
   return k.object({ ignored: z.number(), inProgress: z.number(), completed: z.number(), failed: z.number() });
 }
 
+/** The latest rescale of each terminal state (`LatestRescales`). */
+export interface LatestRescales {
+  /** The latest completed rescale, or null. */
+  completed: RescaleDetails | null;
+  /** The latest failed rescale, or null. */
+  failed: RescaleDetails | null;
+  /** The latest ignored rescale, or null. */
+  ignored: RescaleDetails | null;
+}
+
 /** The body of `GET /jobs/:id/rescales/overview` (`JobRescalesOverview`). */
 export interface RescalesOverview {
   /** Counts per state. */
   rescalesCounts: RescaleCounts;
   /** The latest rescale of each terminal state, or null. */
-  latest: { completed: RescaleDetails | null; failed: RescaleDetails | null; ignored: RescaleDetails | null };
+  latest: LatestRescales;
 }
 
 /** Validates `GET /jobs/:id/rescales/overview`. */

@@ -377,12 +377,11 @@ export interface FlameGraphNode {
 }
 
 function flameGraphNode(k: SchemaKit): z.ZodType<FlameGraphNode> {
+  // z.lazy: the in-place fast check declines lazy schemas and leaves the recursion to zod.
   const node: z.ZodType<FlameGraphNode> = k.object({
     name: z.string(),
     value: z.number(),
-    get children() {
-      return z.array(node);
-    },
+    children: z.lazy(() => z.array(node)),
   }) as unknown as z.ZodType<FlameGraphNode>;
   return node;
 }
