@@ -336,8 +336,11 @@ export interface JobClient {
 
   /**
    * The adaptive scheduler's rescale settings for the job (`GET /jobs/:id/rescales/config`, 2.3+).
+   * Every rescale method needs a job of the adaptive scheduler.
    *
    * @throws UnsupportedFeatureError before Flink 2.3, before sending.
+   * @throws FeatureDisabledError when the job runs on another scheduler (Flink answers 404
+   *   "AdaptiveScheduler is not enabled for this job").
    */
   rescaleConfig(options?: RequestOptions): Promise<RescaleConfig>;
 

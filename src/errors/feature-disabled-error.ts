@@ -9,10 +9,10 @@ export class FeatureDisabledError extends FlinkError {
   static override readonly kind: string = 'FeatureDisabledError';
   /** What was asked for, e.g. `flame graphs`. */
   readonly feature: string;
-  /** The configuration option that enables it. */
+  /** The configuration that enables it, such as `rest.flamegraph.enabled: true`. */
   readonly setting: string;
   constructor(init: { feature: string; setting: string }) {
-    super(`${init.feature} are disabled on this cluster: set ${init.setting}: true in its configuration`, 'FLINK_FEATURE_DISABLED');
+    super(`${init.feature}: disabled on this cluster; it needs ${init.setting} in its configuration`, 'FLINK_FEATURE_DISABLED');
     this.feature = init.feature;
     this.setting = init.setting;
   }

@@ -39,6 +39,8 @@ import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operation
 import { watchOne } from '../watch/watch-one.js';
 import type { JobVertexMetrics, VertexClient, VertexMetricsParams } from '../context/vertex-types.js';
 import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
+import { FeatureDisabledError } from '../errors/feature-disabled-error.js';
+import { FlinkApiError } from '../errors/flink-api-error.js';
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
 import { type CheckpointStatistics, CheckpointDetailsSchema } from '../schemas/checkpoints.js';
@@ -571,7 +573,19 @@ export class JobHandle implements JobClient {
   async #rescales<T>(feature: string, suffix: string, schema: DualSchema<T>, options?: RequestOptions): Promise<T> {
     const version = await this.#context.flinkVersion(options);
     if (!versionAtLeast(version, RESCALES_SINCE)) throw new UnsupportedFeatureError({ feature, clusterVersion: version, minimumVersion: `${RESCALES_SINCE}.0` });
-    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/rescales/${suffix}`, schema, resource: { kind: 'job', jobId: this.jobId, part: true } }, options);
+    try {
+      return await this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/rescales/${suffix}`, schema, resource: { kind: 'job', jobId: this.jobId, part: true } }, options);
+    } catch (err) {
+      // Flink 2.3 answers 404 for a job of the default scheduler: rescales are the adaptive scheduler's.
+      // The history, overview, summary and details also need records kept (RescalesUnavailableException).
+      if (err instanceof FlinkApiError && err.errors.some((e) => /RescalesUnavailableException/.test(e))) {
+        throw new FeatureDisabledError({ feature: `${feature} (rescale records)`, setting: 'jobmanager.scheduler: adaptive and web.adaptive-scheduler.rescale-history.size > 0' });
+      }
+      if (err instanceof FlinkApiError && err.errors.some((e) => /AdaptiveScheduler is not enabled/.test(e))) {
+        throw new FeatureDisabledError({ feature: `${feature} (rescale records)`, setting: 'jobmanager.scheduler: adaptive' });
+      }
+      throw err;
+    }
   }
 
   rescaleConfig(options?: RequestOptions): Promise<RescaleConfig> {

@@ -143,7 +143,7 @@ export class VertexHandle implements VertexClient {
       (g) => g.endTimestamp !== -3,
       settings,
     );
-    if (graph.endTimestamp === -2) throw new FeatureDisabledError({ feature: 'flame graphs', setting: 'rest.flamegraph.enabled' });
+    if (graph.endTimestamp === -2) throw new FeatureDisabledError({ feature: 'flame graphs', setting: 'rest.flamegraph.enabled: true' });
     if (graph.endTimestamp === -1) throw new UnreachableStateError({ resource: 'job', id: this.jobId, state: 'not running', awaited: `a flame graph of vertex ${this.vertexId}, whose tasks are not running` });
     return graph;
   }
