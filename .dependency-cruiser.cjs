@@ -55,10 +55,24 @@ module.exports = {
     },
     {
       name: 'sdk-does-not-use-testing',
-      comment: 'The SDK never depends on its simulator.',
+      comment: 'The SDK never depends on its simulator (the CLI may: its `simulate` command serves it).',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/testing/' },
+      from: { path: '^src/', pathNot: '^src/(testing|cli)/' },
       to: { path: '^src/testing/' },
+    },
+    {
+      name: 'cli-uses-public-api-only',
+      comment: 'The CLI (src/cli) is a user of the SDK: it imports only the public entry points (flink-client, flink-client/testing).',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: '^src/cli/|^src/(index|testing/index)\\.ts$' },
+    },
+    {
+      name: 'nothing-imports-cli',
+      comment: 'The CLI is the top layer: nothing else in src/ imports it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
     },
     {
       name: 'internal-not-exported',

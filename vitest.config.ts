@@ -12,7 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/client/**/*.test.ts', 'test/types/**/*.test.ts', 'test/simulator/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/client/**/*.test.ts', 'test/types/**/*.test.ts', 'test/simulator/**/*.test.ts', 'test/cli/**/*.test.ts', 'examples/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -22,7 +22,8 @@
 // reachable from every machine), verified against the index's #sha256= fragment, and unpacked.
 // The JVM bits are identical in every platform wheel of `apache-flink`, so any one will do.
 //
-// Unpacking is done in-process with a small zip reader (central directory + zlib.inflateRaw) and a
+// Unpacking is done in-process with a small zip reader (central directory + zlib.inflateRaw,
+// shared with the simulator: src/testing/zip.ts) and a
 // small ustar/pax tar reader (zlib.gunzip), rather than shelling out to `python3 -m zipfile` / `tar`:
 // that keeps the script free of external tools (python3 is not on every developer machine and the
 // flags of `tar` differ between GNU and BSD), lets us extract only the entries we need (the wheels
@@ -357,54 +358,54 @@ async function ensureDirFor(path) {
   await mkdir(dirname(path), { recursive: true });
 }
 
-/** Minimal zip reader: central directory -> local headers -> stored/deflated data. No zip64. */
+/**
+ * The zip reader shared with the simulator (src/testing/zip.ts), loaded through tsx since node
+ * runs this script without a TypeScript loader.
+ */
+let zipModule;
+async function zipReader() {
+  if (!zipModule) {
+    const { tsImport } = await import('tsx/esm/api');
+    zipModule = await tsImport('../src/testing/zip.ts', import.meta.url);
+  }
+  return zipModule;
+}
+
+/** Unzips with the shared central-directory reader -> local headers -> stored/deflated data. No zip64. */
 async function extractZip(path, home) {
+  const zip = await zipReader();
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
-    const tailLen = Math.min(size, 65536 + 22);
+    const tailLen = Math.min(size, zip.ZIP_TAIL_BYTES);
     const tail = Buffer.alloc(tailLen);
     await fh.read(tail, 0, tailLen, size - tailLen);
-    let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) throw new ProvisionError(`${path}: not a zip archive (no end of central directory)`);
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || cdOffset === 0xffffffff) throw new ProvisionError(`${path}: zip64 archives are not supported`);
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
-    const entries = [];
-    for (let p = 0, i = 0; i < count; i++) {
-      if (cd.readUInt32LE(p) !== 0x02014b50) throw new ProvisionError(`${path}: corrupt central directory`);
-      const method = cd.readUInt16LE(p + 10);
-      const compSize = cd.readUInt32LE(p + 20);
-      const size = cd.readUInt32LE(p + 24);
-      const nameLen = cd.readUInt16LE(p + 28);
-      const extraLen = cd.readUInt16LE(p + 30);
-      const commentLen = cd.readUInt16LE(p + 32);
-      const extAttr = cd.readUInt32LE(p + 38);
-      const localOffset = cd.readUInt32LE(p + 42);
-      const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
-      entries.push({ name, method, compSize, size, mode: (extAttr >>> 16) & 0o777, localOffset });
-      p += 46 + nameLen + extraLen + commentLen;
+    let entries;
+    try {
+      const where = zip.locateCentralDirectory(tail);
+      const cd = Buffer.alloc(where.size);
+      await fh.read(cd, 0, where.size, where.offset);
+      entries = zip.readCentralDirectory(cd, where.count);
+    } catch (e) {
+      if (e instanceof zip.ZipFormatError) throw new ProvisionError(`${path}: ${e.message}`);
+      throw e;
     }
     for (const e of entries) {
       const rel = mapEntry(e.name);
       if (!rel) continue;
-      const lh = Buffer.alloc(30);
-      await fh.read(lh, 0, 30, e.localOffset);
-      if (lh.readUInt32LE(0) !== 0x04034b50) throw new ProvisionError(`${path}: corrupt local header for ${e.name}`);
-      const start = e.localOffset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+      const lh = Buffer.alloc(zip.LOCAL_HEADER_BYTES);
+      await fh.read(lh, 0, lh.length, e.localOffset);
+      let start;
+      try {
+        start = zip.entryDataStart(lh, e);
+      } catch (err) {
+        if (err instanceof zip.ZipFormatError) throw new ProvisionError(`${path}: ${err.message}`);
+        throw err;
+      }
       const dest = join(home, rel);
       await ensureDirFor(dest);
-      const src = e.compSize
-        ? createReadStream(path, { start, end: start + e.compSize - 1 })
+      const src = e.compressedSize
+        ? createReadStream(path, { start, end: start + e.compressedSize - 1 })
         : Readable.from([]);
       if (e.method === 8) await pipeline(src, createInflateRaw(), createWriteStream(dest));
       else if (e.method === 0) await pipeline(src, createWriteStream(dest));

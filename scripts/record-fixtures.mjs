@@ -2,7 +2,7 @@
 // Start a real Flink session cluster, drive the REST endpoints the SDK covers with fetch, and save
 // the real responses as fixtures:
 //
-//   node scripts/record-fixtures.mjs [--version 2.3.0 | --all] [--out DIR] [--keep] [--skip-adaptive] [--only rest]
+//   node --import tsx scripts/record-fixtures.mjs [--version 2.3.0 | --all] [--out DIR] [--keep] [--skip-adaptive] [--only rest]
 //
 // Output (default test/fixtures/recorded/<version>/):
 //   <name>.json      one exchange: { request: { method, path, body? }, status, headers: { content-type }, body }
@@ -10,7 +10,8 @@
 //   scenarios.json   observations: state sequences (with ms since submit), timings, idempotency checks
 //   cluster.json     how the cluster was started, start-up timings, pids, memory, shutdown
 //
-// Plain Node (built-ins and global fetch only). Provisions Flink and builds the fixture jobs
+// Node built-ins and global fetch, plus the SDK's local Flink configuration
+// (src/cluster/local-flink-config.ts, loaded through tsx). Provisions Flink and builds the fixture jobs
 // itself (scripts/provision-flink.mjs, scripts/build-fixtures.mjs). Every cluster is started in a
 // private work dir under <repo>/.tmp/ (its own FLINK_CONF_DIR, FLINK_LOG_DIR, FLINK_PID_DIR,
 // savepoint and checkpoint dirs), bound to 127.0.0.1 on free ports, and stopped with SIGTERM.
@@ -25,6 +26,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_VERSIONS, DEFAULT_VERSION, provisionFlink } from './provision-flink.mjs';
 import { buildFixtures } from './build-fixtures.mjs';
+// The SDK's own local-cluster configuration (one definition for both): TypeScript, hence tsx.
+import { dynamicProperties, LOCAL_WORK_SUBDIRS, localFlinkConfiguration } from '../src/cluster/local-flink-config.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -93,31 +96,12 @@ async function startCluster({ flinkHome, version, workDir, settings = {}, watch5
   const confDir = join(workDir, 'conf');
   await rm(confDir, { recursive: true, force: true });
   await cp(join(flinkHome, 'conf'), confDir, { recursive: true });
-  for (const d of ['log', 'savepoints', 'checkpoints', 'out', 'tmp']) await mkdir(join(workDir, d), { recursive: true });
+  for (const d of ['log', 'out', ...LOCAL_WORK_SUBDIRS]) await mkdir(join(workDir, d), { recursive: true });
   const restPort = await freePort();
   const rpcPort = await freePort();
-  const conf = {
-    'rest.address': '127.0.0.1',
-    'rest.bind-address': '127.0.0.1',
-    'rest.port': String(restPort),
-    'jobmanager.rpc.address': '127.0.0.1',
-    'jobmanager.rpc.port': String(rpcPort),
-    'jobmanager.bind-host': '127.0.0.1',
-    'taskmanager.bind-host': '127.0.0.1',
-    'taskmanager.host': '127.0.0.1',
-    'taskmanager.rpc.port': '0',
-    'blob.server.port': '0',
-    'taskmanager.numberOfTaskSlots': '2',
-    'jobmanager.memory.process.size': '1024m',
-    'taskmanager.memory.process.size': '1024m',
-    'io.tmp.dirs': join(workDir, 'tmp'),
-    'web.upload.dir': join(workDir, 'tmp'),
-    'execution.checkpointing.savepoint-dir': `file://${join(workDir, 'savepoints')}`,
-    'execution.checkpointing.dir': `file://${join(workDir, 'checkpoints')}`,
-    ...settings,
-  };
+  const conf = { ...localFlinkConfiguration({ workDir, restPort, rpcPort, slots: 2 }), ...settings };
   for (const [k, v] of Object.entries(conf)) if (v === null) delete conf[k];
-  const dArgs = Object.entries(conf).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+  const dArgs = dynamicProperties(conf);
   const env = { ...process.env, FLINK_CONF_DIR: confDir, FLINK_LOG_DIR: join(workDir, 'log'), FLINK_PID_DIR: workDir };
   const base = `http://127.0.0.1:${restPort}`;
 

@@ -23,7 +23,8 @@
 // Cluster layer
 export type { ClusterDescriptor, RetrieveOptions } from './cluster/cluster-descriptor.js';
 export { RestClusterDescriptor } from './cluster/rest-cluster-descriptor.js';
-export { LocalClusterDescriptor, type LocalClusterOptions, type LocalProcess } from './cluster/local-cluster-descriptor.js';
+export { type LocalApplicationOptions, LocalClusterDescriptor, type LocalClusterOptions, type LocalJobManager, type LocalProcess, type LocalTlsOptions } from './cluster/local-cluster-descriptor.js';
+export type { LocalTlsMaterial } from './cluster/local-tls.js';
 export {
   type ClaimMode,
   ClusterClient,

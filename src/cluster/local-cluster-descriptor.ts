@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ApplicationClient } from '../context/handles.js';
 import { ClusterDeploymentError } from '../errors/cluster-deployment-error.js';
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { FlinkError } from '../errors/flink-error.js';
@@ -15,6 +17,8 @@ import { sleep } from '../internal/abort.js';
 import { pollUntil } from '../operations/poll.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
 import { ClusterClient } from './cluster-client.js';
+import { createLocalTls, type LocalTlsMaterial } from './local-tls.js';
+import { dynamicProperties, flinkConfigYaml, LOCAL_WORK_SUBDIRS, localFlinkConfiguration, zooKeeperConfig, zooKeeperHaConfiguration } from './local-flink-config.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 
 /** Options of a {@link LocalClusterDescriptor}. */
@@ -76,11 +80,90 @@ export interface LocalClusterOptions {
   keepWorkDir?: boolean;
   /** Options of the ClusterClient `deploy()` returns (everything but the URL). */
   client?: Omit<ClusterClientOptions, 'url'>;
+  /**
+   * How many JobManagers to start. More than one runs them under ZooKeeper high availability:
+   * the descriptor starts (and stops) a ZooKeeper of its own on 127.0.0.1, keeps the HA data in
+   * `<workDir>/ha`, and the client it returns knows every JobManager's URL and fails over
+   * between them. Session clusters only.
+   * @default 1
+   */
+  jobManagers?: number;
+  /**
+   * Run the JobManagers under ZooKeeper HA even when there is only one (so that it recovers
+   * its jobs from the HA store after a restart).
+   * @default jobManagers > 1
+   */
+  highAvailability?: boolean;
+  /**
+   * Start a HistoryServer over the cluster's archive directory: the JobManagers archive every
+   * job (and, on Flink 2.3, every application) that ends into `archiveDir`, the HistoryServer
+   * serves them at {@link LocalClusterDescriptor.historyServerUrl}.
+   * @default false
+   */
+  historyServer?: boolean;
+  /**
+   * Where the JobManagers archive ended jobs (`jobmanager.archive.fs.dir`) and the HistoryServer
+   * reads them. Several descriptors may share one.
+   * @default `<workDir>/archive` when `historyServer` is set, else no archiving
+   */
+  archiveDir?: string;
+  /**
+   * Serve the REST API over TLS (`security.ssl.rest.*`) with a throwaway CA and a certificate
+   * for 127.0.0.1 made in `<workDir>/tls` (openssl and the JDK's keytool; PKCS12 stores).
+   * `{ mutual: true }` also makes Flink require a client certificate and makes one. The client
+   * `deploy()` returns trusts that CA (and presents that certificate); {@link
+   * LocalClusterDescriptor.tlsMaterial} gives the PEM for other clients.
+   * @default false
+   */
+  tls?: boolean | LocalTlsOptions;
+}
+
+/** TLS settings of a local cluster (see {@link LocalClusterOptions.tls}). */
+export interface LocalTlsOptions {
+  /**
+   * Also require a client certificate (`security.ssl.rest.authentication-enabled`).
+   * @default false
+   */
+  mutual?: boolean;
+}
+
+/** A JobManager process of a local cluster and its REST URL. */
+export interface LocalJobManager extends LocalProcess {
+  /** The REST URL of this JobManager. */
+  readonly restUrl: string;
+}
+
+/** What {@link LocalClusterDescriptor.deployApplication} runs. */
+export interface LocalApplicationOptions {
+  /** Path of the application's jar on this machine. */
+  jar: string;
+  /** The main class; taken from the jar's manifest when not given. */
+  entryClass?: string;
+  /** Program arguments passed to `main()`. */
+  args?: readonly string[];
+  /**
+   * Default parallelism of the application's jobs (`parallelism.default`).
+   * @default 1
+   */
+  parallelism?: number;
+  /** Restore the application's job from this savepoint (`execution.savepoint.path`); use an absolute path or `file://` URI. */
+  savepointPath?: string;
+  /**
+   * Extra configuration for this application cluster; wins over the descriptor's
+   * `configuration`. The descriptor sets `execution.shutdown-on-application-finish: false` so
+   * that the application's end state and result stay readable until `shutdown()`; set it to
+   * `'true'` here to have the cluster exit by itself when the application ends (then only a
+   * HistoryServer can tell the result).
+   */
+  config?: Record<string, string>;
 }
 
 /** One running Flink process of a local cluster. */
 export interface LocalProcess {
-  /** `jobmanager` or `taskmanager-<n>`. */
+  /**
+   * `jobmanager` (`jobmanager-<n>` with several), `taskmanager-<n>`, `zookeeper` or
+   * `historyserver`.
+   */
   readonly name: string;
   /** The JVM's process id (the start script execs into java). */
   readonly pid: number;
@@ -117,9 +200,12 @@ const tick = setInterval(() => {
 `;
 
 /**
- * Deploys a real Flink session cluster on this machine: one JobManager and one or more
- * TaskManagers as child processes, bound to 127.0.0.1 on free ports, each cluster in its own
- * working directory with its own configuration, logs, savepoints and checkpoints.
+ * Deploys a real Flink cluster on this machine, as child processes bound to 127.0.0.1 on free
+ * ports, each cluster in its own working directory with its own configuration, logs, savepoints
+ * and checkpoints: a session cluster with one JobManager, or several under ZooKeeper HA (with a
+ * ZooKeeper of its own) (`deploy()`); an application cluster running one jar's `main()`
+ * (`deployApplication()`); optionally a HistoryServer over the archive directory, and REST over
+ * TLS or mutual TLS with a throwaway CA.
  *
  * `deploy()` waits until the REST API answers and every slot is registered, then returns a
  * connected ClusterClient. `shutdown()` stops the processes (SIGTERM, then SIGKILL) and leaves no
@@ -144,7 +230,9 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   #processes: { name: string; child: ChildProcess; exited: Promise<void> }[] = [];
   #reaper: ChildProcess | undefined;
   #client: ClusterClient | undefined;
-  #restUrl: string | undefined;
+  #restUrls: string[] = [];
+  #historyServerUrl: string | undefined;
+  #tls: LocalTlsMaterial | undefined;
   #deploying: Promise<ClusterClient> | undefined;
 
   /** Keeps the options; starts nothing. */
@@ -152,9 +240,27 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     this.#options = options;
   }
 
-  /** The REST URL of the deployed cluster. */
+  /** The REST URL of the deployed cluster (of its first JobManager when there are several). */
   get restUrl(): string | undefined {
-    return this.#restUrl;
+    return this.#restUrls[0];
+  }
+
+  /** The REST URL of every JobManager of the deployed cluster, in the order they were started. */
+  get restUrls(): readonly string[] {
+    return [...this.#restUrls];
+  }
+
+  /**
+   * The PEM a client needs for a `tls` cluster: the CA certificate, and for mutual TLS the client
+   * certificate and key. Undefined before `deploy()` and without `tls`.
+   */
+  get tlsMaterial(): LocalTlsMaterial | undefined {
+    return this.#tls;
+  }
+
+  /** The URL of the HistoryServer, when `historyServer` is set and the cluster is deployed. */
+  get historyServerUrl(): string | undefined {
+    return this.#historyServerUrl;
   }
 
   /** The cluster's working directory, once deployed. */
@@ -165,6 +271,12 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   /** The default savepoint directory of the cluster (`execution.checkpointing.savepoint-dir`). */
   get savepointDir(): string | undefined {
     return this.#workDir && join(this.#workDir, 'savepoints');
+  }
+
+  /** Where ended jobs are archived (`jobmanager.archive.fs.dir`), when archiving is on. */
+  get archiveDir(): string | undefined {
+    if (this.#options.archiveDir) return resolve(this.#options.archiveDir);
+    return this.#options.historyServer && this.#workDir ? join(this.#workDir, 'archive') : undefined;
   }
 
   /** The directory the processes log to. */
@@ -178,19 +290,99 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   }
 
   /**
-   * Starts the cluster and returns a client connected to it. Calling it again while deployed
-   * returns the same client.
+   * The JobManager that leads now, under HA: the live one whose REST endpoint was granted
+   * leadership last, as its log says (`<url> was granted leadership`). Undefined before the first
+   * election and while an election is under way (the last leader is gone and no new one has
+   * been granted leadership yet). With one JobManager, that one.
+   *
+   * @example
+   * ```ts
+   * const leader = local.leaderJobManager();
+   * if (leader) process.kill(leader.pid, 'SIGKILL'); // a failover drill
+   * ```
+   */
+  leaderJobManager(): LocalJobManager | undefined {
+    const dir = this.logDir;
+    if (!dir || !existsSync(dir) || this.#restUrls.length === 0) return undefined;
+    let latest: { at: string; url: string } | undefined;
+    for (const f of readdirSync(dir).filter((n) => /standalonesession|standalonejob/.test(n) && n.endsWith('.log'))) {
+      for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/^(\S+ \S+) INFO .*? - (https?:\/\/\S+) was granted leadership/gm)) {
+        const at = m[1] as string;
+        if (!latest || at > latest.at) latest = { at, url: m[2] as string };
+      }
+    }
+    const index = latest ? this.#restUrls.indexOf(latest.url) : -1;
+    if (index < 0) return undefined;
+    const name = this.#restUrls.length > 1 ? `jobmanager-${index + 1}` : 'jobmanager';
+    const process = this.processes.find((p) => p.name === name);
+    return process && { ...process, restUrl: this.#restUrls[index] as string };
+  }
+
+  /**
+   * Starts a session cluster and returns a client connected to it (to every JobManager, with
+   * several). Calling it again while deployed returns the same client.
    *
    * @throws ClusterDeploymentError with code `FLINK_HOME_NOT_FOUND`, `JAVA_NOT_FOUND`,
    *   `PORT_IN_USE`, `PROCESS_EXITED` or `STARTUP_TIMEOUT`, quoting the relevant log lines; any
    *   process already started is stopped first.
+   * @throws FlinkArgumentError for an invalid option, before anything starts.
    */
   deploy(options: { signal?: AbortSignal } = {}): Promise<ClusterClient> {
     if (this.#client && !this.#client.closed) return Promise.resolve(this.#client);
-    this.#deploying ??= this.#deploy(options.signal).finally(() => {
+    this.#deploying ??= this.#deploy(options.signal, undefined).finally(() => {
       this.#deploying = undefined;
     });
     return this.#deploying;
+  }
+
+  /**
+   * Starts an application cluster (`bin/standalone-job.sh`, Flink's application mode) whose
+   * JobManager runs the jar's `main()`, plus the TaskManagers, and returns the handle of that
+   * application once the cluster knows it (on Flink before 2.3, the emulated single-job view:
+   * the application id is the job id). `retrieve()` gives the cluster's client.
+   *
+   * The cluster stays up after the application ends (`execution.shutdown-on-application-finish:
+   * false`) so `result()` and `describe()` can read the end state; call `shutdown()` when done.
+   *
+   * @throws ClusterDeploymentError as `deploy()` does; `PROCESS_EXITED` also when `main()`
+   *   fails before the application is registered.
+   * @throws FlinkArgumentError for an invalid option, before anything starts.
+   * @example
+   * ```ts
+   * const local = new LocalClusterDescriptor({ flinkHome: '/opt/flink' });
+   * try {
+   *   const app = await local.deployApplication({ jar: 'pipeline.jar', args: ['--day', '2026-11-21'] });
+   *   console.log((await app.result()).status);
+   * } finally {
+   *   await local.shutdown();
+   * }
+   * ```
+   */
+  async deployApplication(application: LocalApplicationOptions, options: { signal?: AbortSignal } = {}): Promise<ApplicationClient> {
+    checkApplication(application);
+    if (this.#deploying || (this.#client && !this.#client.closed)) {
+      throw new FlinkError('this descriptor has a cluster deployed already; shut it down or use another descriptor', 'FLINK_INVALID_ARGUMENT');
+    }
+    const deploying = this.#deploy(options.signal, application);
+    this.#deploying = deploying.finally(() => {
+      this.#deploying = undefined;
+    });
+    const client = await this.#deploying;
+    try {
+      const [app] = await pollUntil((s) => client.listApplications({ signal: s, timeoutMs: 5_000 }), (apps) => apps.length > 0, {
+        intervalMs: 200,
+        maxIntervalMs: 500,
+        timeoutMs: this.#options.startupTimeoutMs ?? 120_000,
+        signal: AbortSignal.any([this.#exitSignal(), ...(options.signal ? [options.signal] : [])]),
+        target: 'application registration',
+        tolerate: isStartupNoise,
+      });
+      return client.application((app as { applicationId: string }).applicationId);
+    } catch (err) {
+      const failure = await this.#explainStartupFailure(err, 'the application to be registered');
+      await this.shutdown();
+      throw failure;
+    }
   }
 
   /**
@@ -205,14 +397,18 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   }
 
   /**
-   * Stops every process (TaskManagers first, SIGTERM then SIGKILL after `stopTimeoutMs`), closes
-   * the client and removes a temporary working directory. Safe to call more than once.
+   * Stops every process (HistoryServer and TaskManagers first, then the JobManagers, ZooKeeper
+   * last; SIGTERM then SIGKILL after `stopTimeoutMs`), closes the client and removes a temporary
+   * working directory. Safe to call more than once.
    */
   async shutdown(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
     await client?.close();
     await this.#stopProcesses();
+    this.#restUrls = [];
+    this.#historyServerUrl = undefined;
+    this.#tls = undefined;
     if (this.#ownsWorkDir && this.#workDir && !this.#options.keepWorkDir) {
       await rm(this.#workDir, { recursive: true, force: true });
     }
@@ -233,13 +429,17 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     }
   }
 
-  async #deploy(signal: AbortSignal | undefined): Promise<ClusterClient> {
+  async #deploy(signal: AbortSignal | undefined, application: LocalApplicationOptions | undefined): Promise<ClusterClient> {
     const o = this.#options;
     const flinkHome = checkFlinkHome(o.flinkHome ?? process.env.FLINK_HOME);
     const javaHome = o.javaHome ?? process.env.JAVA_HOME;
     checkJava(javaHome);
     const taskManagers = positiveInt('taskManagers', o.taskManagers ?? 1);
     const slots = positiveInt('slots', o.slots ?? 2);
+    const jobManagers = positiveInt('jobManagers', o.jobManagers ?? 1);
+    const ha = o.highAvailability ?? jobManagers > 1;
+    if (jobManagers > 1 && !ha) throw new FlinkArgumentError('highAvailability', 'several JobManagers need high availability; leave it unset or true');
+    if (jobManagers > 1 && application) throw new FlinkArgumentError('jobManagers', 'an application cluster runs one JobManager');
     const restPort = o.restPort ?? 0;
     if (restPort !== 0 && !(await portIsFree(restPort))) {
       throw new ClusterDeploymentError({ reason: 'PORT_IN_USE', message: `REST port ${restPort} on 127.0.0.1 is already in use` });
@@ -258,47 +458,106 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     await rm(confDir, { recursive: true, force: true });
     // A private copy keeps the shipped JVM flags and log4j files but isolates this cluster.
     await cp(join(flinkHome, 'conf'), confDir, { recursive: true });
-    for (const d of [logDir, join(workDir, 'tmp'), join(workDir, 'savepoints'), join(workDir, 'checkpoints')]) await mkdir(d, { recursive: true });
+    for (const d of [logDir, ...LOCAL_WORK_SUBDIRS.map((sub) => join(workDir, sub))]) await mkdir(d, { recursive: true });
 
-    const port = restPort || (await freePort());
-    const rpcPort = await freePort();
-    const configuration: Record<string, string> = {
-      'rest.address': '127.0.0.1',
-      'rest.bind-address': '127.0.0.1',
-      'rest.port': String(port),
-      'jobmanager.rpc.address': '127.0.0.1',
-      'jobmanager.rpc.port': String(rpcPort),
-      'jobmanager.bind-host': '127.0.0.1',
-      'taskmanager.bind-host': '127.0.0.1',
-      'taskmanager.host': '127.0.0.1',
-      'taskmanager.rpc.port': '0',
-      'blob.server.port': '0',
-      'taskmanager.numberOfTaskSlots': String(slots),
-      'jobmanager.memory.process.size': '1024m',
-      'taskmanager.memory.process.size': '1024m',
-      'io.tmp.dirs': join(workDir, 'tmp'),
-      'web.upload.dir': join(workDir, 'tmp'),
-      'execution.checkpointing.savepoint-dir': pathToFileURL(join(workDir, 'savepoints')).href,
-      'execution.checkpointing.dir': pathToFileURL(join(workDir, 'checkpoints')).href,
-      ...o.configuration,
-    };
-    const args = Object.entries(configuration).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+    const jmPorts: { rest: number; rpc: number }[] = [];
+    for (let i = 0; i < jobManagers; i++) jmPorts.push({ rest: i === 0 && restPort ? restPort : await freePort(), rpc: await freePort() });
+    const first = jmPorts[0] as { rest: number; rpc: number };
+    const configuration: Record<string, string> = { ...localFlinkConfiguration({ workDir, restPort: first.rest, rpcPort: first.rpc, slots }) };
     const env: NodeJS.ProcessEnv = { ...process.env, FLINK_CONF_DIR: confDir, FLINK_LOG_DIR: logDir, FLINK_PID_DIR: workDir };
     if (javaHome) env.JAVA_HOME = javaHome;
+
+    const launches: { name: string; script: string; args: string[]; env: NodeJS.ProcessEnv }[] = [];
+    if (ha) {
+      const zkPort = await freePort();
+      const zkConf = join(confDir, 'zoo.cfg');
+      await mkdir(join(workDir, 'zookeeper'), { recursive: true });
+      await writeFile(zkConf, zooKeeperConfig({ dataDir: join(workDir, 'zookeeper'), clientPort: zkPort }));
+      Object.assign(configuration, zooKeeperHaConfiguration({ workDir, quorum: `127.0.0.1:${zkPort}`, clusterId: randomBytes(8).toString('hex') }));
+      // zookeeper.sh forks flink-console.sh instead of exec'ing it; starting flink-console.sh
+      // directly keeps the JVM our child, so a signal reaches it.
+      launches.push({
+        name: 'zookeeper',
+        script: join(flinkHome, 'bin', 'flink-console.sh'),
+        args: ['zookeeper', '--zkConfigFile', zkConf, '--peerId', '1'],
+        env: { ...env, JVM_ARGS: '-Xms32m -Xmx256m -Dzookeeper.jmx.log4j.disable=true' },
+      });
+    }
+    const archiveDir = this.archiveDir;
+    if (archiveDir) {
+      await mkdir(archiveDir, { recursive: true });
+      configuration['jobmanager.archive.fs.dir'] = pathToFileURL(archiveDir).href;
+    }
+    if (application) {
+      configuration['execution.shutdown-on-application-finish'] = 'false';
+      configuration['parallelism.default'] = String(application.parallelism ?? 1);
+      if (application.savepointPath) configuration['execution.savepoint.path'] = application.savepointPath;
+    }
+    if (o.tls) {
+      const { config, ...material } = await createLocalTls(join(workDir, 'tls'), { mutual: typeof o.tls === 'object' && o.tls.mutual === true, javaHome });
+      Object.assign(configuration, config);
+      this.#tls = material;
+    }
+    Object.assign(configuration, o.configuration, application?.config);
+
+    jmPorts.forEach((ports, i) => {
+      const own = i === 0 ? configuration : { ...configuration, 'rest.port': String(ports.rest), 'jobmanager.rpc.port': String(ports.rpc) };
+      const name = jobManagers > 1 ? `jobmanager-${i + 1}` : 'jobmanager';
+      if (application) {
+        // `--jars` takes any number of values: `--` ends them, so program arguments that look
+        // like options (`--day 2026-11-21`) reach main() instead of becoming jar paths.
+        const programArgs = [...(application.entryClass ? ['--job-classname', application.entryClass] : []), '--jars', resolve(application.jar), '--', ...(application.args ?? [])];
+        launches.push({ name, script: join(flinkHome, 'bin', 'standalone-job.sh'), args: ['start-foreground', ...dynamicProperties(own), ...programArgs], env });
+      } else {
+        launches.push({ name, script: join(flinkHome, 'bin', 'jobmanager.sh'), args: ['start-foreground', ...dynamicProperties(own)], env });
+      }
+    });
+    const tmArgs = ['start-foreground', ...dynamicProperties(configuration)];
+    for (let i = 0; i < taskManagers; i++) launches.push({ name: `taskmanager-${i + 1}`, script: join(flinkHome, 'bin', 'taskmanager.sh'), args: tmArgs, env });
+    if (o.historyServer) {
+      if (!archiveDir) throw new FlinkArgumentError('historyServer', 'needs an archive directory');
+      const hsPort = await freePort();
+      const hsConf = join(workDir, 'conf-historyserver');
+      await rm(hsConf, { recursive: true, force: true });
+      await cp(join(flinkHome, 'conf'), hsConf, { recursive: true });
+      // historyserver.sh passes no dynamic properties: its settings go into its own config.yaml.
+      const shipped = await readFile(join(flinkHome, 'conf', 'config.yaml'), 'utf8').catch(() => '');
+      await writeFile(
+        join(hsConf, 'config.yaml'),
+        flinkConfigYaml(shipped, {
+          'historyserver.web.address': '127.0.0.1',
+          'historyserver.web.port': String(hsPort),
+          'historyserver.archive.fs.dir': pathToFileURL(archiveDir).href,
+          'historyserver.archive.fs.refresh-interval': '1000',
+          'historyserver.web.tmpdir': join(workDir, 'tmp', 'historyserver'),
+          'io.tmp.dirs': join(workDir, 'tmp'),
+        }),
+      );
+      launches.push({ name: 'historyserver', script: join(flinkHome, 'bin', 'historyserver.sh'), args: ['start-foreground'], env: { ...env, FLINK_CONF_DIR: hsConf } });
+      this.#historyServerUrl = `http://127.0.0.1:${hsPort}`;
+    }
 
     live.add(this);
     installExitHook();
     try {
-      this.#start('jobmanager', join(flinkHome, 'bin', 'jobmanager.sh'), args, env, logDir);
-      for (let i = 0; i < taskManagers; i++) this.#start(`taskmanager-${i + 1}`, join(flinkHome, 'bin', 'taskmanager.sh'), args, env, logDir);
+      for (const l of launches) this.#start(l.name, l.script, l.args, l.env, logDir);
       this.#startReaper();
-      this.#restUrl = `http://127.0.0.1:${port}`;
-      const client = new ClusterClient({ maxRetries: 0, ...o.client, url: this.#restUrl });
-      await this.#awaitReady(client, taskManagers * slots, o.startupTimeoutMs ?? 120_000, signal);
+      const scheme = this.#tls ? 'https' : 'http';
+      this.#restUrls = jmPorts.map((p) => `${scheme}://127.0.0.1:${p.rest}`);
+      const tls = this.#tls && { ca: this.#tls.ca, ...(this.#tls.cert ? { cert: this.#tls.cert, key: this.#tls.key } : {}), ...o.client?.tls };
+      const client = new ClusterClient({ maxRetries: 0, ...o.client, ...(tls ? { tls } : {}), url: this.#restUrls.length === 1 ? (this.#restUrls[0] as string) : this.#restUrls });
+      try {
+        await this.#awaitReady(client, taskManagers * slots, o.startupTimeoutMs ?? 120_000, signal);
+      } catch (err) {
+        await client.close();
+        throw err;
+      }
       this.#client = client;
       return client;
     } catch (err) {
       await this.#stopProcesses();
+      this.#restUrls = [];
+      this.#historyServerUrl = undefined;
       throw err;
     }
   }
@@ -307,7 +566,7 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     const fd = openSync(join(logDir, `${name}.out`), 'a');
     let child: ChildProcess;
     try {
-      child = spawn(script, ['start-foreground', ...args], { env, stdio: ['ignore', fd, fd], detached: false });
+      child = spawn(script, args, { env, stdio: ['ignore', fd, fd], detached: false });
     } finally {
       closeSync(fd);
     }
@@ -326,15 +585,19 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     this.#reaper = reaper;
   }
 
-  async #awaitReady(client: ClusterClient, expectedSlots: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  /** Aborts with the process as reason when any process started so far exits. */
+  #exitSignal(): AbortSignal {
     const died = new AbortController();
-    const watchers = this.#processes.map((p) =>
-      p.exited.then(() => {
+    for (const p of this.#processes) {
+      void p.exited.then(() => {
         if (!died.signal.aborted) died.abort(p);
-      }),
-    );
-    void watchers;
-    const signals = [died.signal, signal].filter((s): s is AbortSignal => s !== undefined);
+      });
+    }
+    return died.signal;
+  }
+
+  async #awaitReady(client: ClusterClient, expectedSlots: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    const signals = [this.#exitSignal(), signal].filter((s): s is AbortSignal => s !== undefined);
     try {
       await pollUntil(
         async (s) => {
@@ -342,48 +605,58 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
           return overview['slots-total'] ?? 0;
         },
         (slots) => slots >= expectedSlots,
-        {
-          intervalMs: 200,
-          maxIntervalMs: 500,
-          timeoutMs,
-          signal: AbortSignal.any(signals),
-          target: 'local cluster start-up',
-          tolerate: (err) => err instanceof FlinkConnectionError || err instanceof FlinkServerError || (err instanceof FlinkTimeoutError && err.phase === 'attempt'),
-        },
+        { intervalMs: 200, maxIntervalMs: 500, timeoutMs, signal: AbortSignal.any(signals), target: 'local cluster start-up', tolerate: isStartupNoise },
       );
+      const hs = this.#historyServerUrl;
+      if (hs) {
+        await pollUntil(
+          async (s) => (await fetch(`${hs}/config`, { signal: AbortSignal.any([s, AbortSignal.timeout(5_000)]) })).status,
+          (status) => status === 200,
+          { intervalMs: 200, maxIntervalMs: 500, timeoutMs, signal: AbortSignal.any(signals), target: 'HistoryServer start-up', tolerate: () => true },
+        );
+      }
     } catch (err) {
-      await client.close();
-      if (died.signal.aborted) {
-        const p = died.signal.reason as { name: string; child: ChildProcess };
-        // Give the process's last log lines a moment to reach the disk.
-        await sleep(200);
-        const excerpt = this.#logExcerpt(p.name);
-        const portClash = excerpt.some((l) => /BindException|Address already in use/.test(l));
-        throw new ClusterDeploymentError({
-          reason: portClash ? 'PORT_IN_USE' : 'PROCESS_EXITED',
-          message: `the ${p.name} process exited during start-up (exit code ${p.child.exitCode ?? p.child.signalCode}); logs in ${this.logDir}`,
-          logExcerpt: excerpt,
-          logDir: this.logDir,
-        });
-      }
-      if (err instanceof FlinkTimeoutError) {
-        throw new ClusterDeploymentError({
-          reason: 'STARTUP_TIMEOUT',
-          message: `the cluster did not register ${expectedSlots} slots within ${timeoutMs} ms (last seen: ${String(err.lastValue ?? 'no answer')}); logs in ${this.logDir}`,
-          logExcerpt: this.#logExcerpt('jobmanager'),
-          logDir: this.logDir,
-          cause: err,
-        });
-      }
-      throw err;
+      throw await this.#explainStartupFailure(err, `${expectedSlots} slots to register`);
     }
+  }
+
+  /** Turns a failed start-up wait into a ClusterDeploymentError quoting the right log. */
+  async #explainStartupFailure(err: unknown, waitingFor: string): Promise<unknown> {
+    const dead = this.#processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    if (dead) {
+      // Give the process's last log lines a moment to reach the disk.
+      await sleep(200);
+      const excerpt = this.#logExcerpt(dead.name);
+      const portClash = excerpt.some((l) => /BindException|Address already in use/.test(l));
+      return new ClusterDeploymentError({
+        reason: portClash ? 'PORT_IN_USE' : 'PROCESS_EXITED',
+        message: `the ${dead.name} process exited during start-up (exit code ${dead.child.exitCode ?? dead.child.signalCode}); logs in ${this.logDir}`,
+        logExcerpt: excerpt,
+        logDir: this.logDir,
+      });
+    }
+    if (err instanceof FlinkTimeoutError) {
+      const timeoutMs = this.#options.startupTimeoutMs ?? 120_000;
+      return new ClusterDeploymentError({
+        reason: 'STARTUP_TIMEOUT',
+        message: `the cluster did not get ${waitingFor} within ${timeoutMs} ms (last seen: ${String(err.lastValue ?? 'no answer')}); logs in ${this.logDir}`,
+        logExcerpt: this.#logExcerpt('jobmanager'),
+        logDir: this.logDir,
+        cause: err,
+      });
+    }
+    return err;
   }
 
   /** The lines of a process's logs that explain a failure: errors and exceptions, else the tail. */
   #logExcerpt(name: string): string[] {
     const dir = this.logDir;
     if (!dir || !existsSync(dir)) return [];
-    const service = name === 'jobmanager' ? /standalonesession|jobmanager/ : /taskexecutor|taskmanager/;
+    const service = name.startsWith('jobmanager')
+      ? /standalonesession|standalonejob|jobmanager/
+      : name.startsWith('taskmanager')
+        ? /taskexecutor|taskmanager/
+        : new RegExp(name);
     const files = readdirSync(dir)
       .filter((f) => f.startsWith(name) || (f.startsWith('flink-') && service.test(f)))
       .map((f) => join(dir, f))
@@ -395,17 +668,19 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
 
   async #stopProcesses(): Promise<void> {
     const timeout = this.#options.stopTimeoutMs ?? 10_000;
-    // TaskManagers first: a JobManager stopped first makes them log reconnect noise.
-    const order = [...this.#processes.filter((p) => p.name !== 'jobmanager'), ...this.#processes.filter((p) => p.name === 'jobmanager')];
-    for (const p of order) {
-      if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
+    const stop = async (p: { child: ChildProcess; exited: Promise<void> }): Promise<void> => {
+      if (p.child.exitCode !== null || p.child.signalCode !== null) return;
       p.child.kill('SIGTERM');
       const stopped = await Promise.race([p.exited.then(() => true), sleep(timeout).then(() => false)]);
       if (!stopped) {
         p.child.kill('SIGKILL');
         await p.exited;
       }
-    }
+    };
+    // TaskManagers before JobManagers (a JobManager stopped first makes them log reconnect
+    // noise), ZooKeeper last (JobManagers stopping while it is gone wait on it).
+    const rank = (name: string): number => (name === 'zookeeper' ? 2 : name.startsWith('jobmanager') ? 1 : 0);
+    for (const r of [0, 1, 2]) await Promise.all(this.#processes.filter((p) => rank(p.name) === r).map(stop));
     this.#processes = [];
     if (this.#reaper?.pid) {
       try {
@@ -416,6 +691,28 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     }
     this.#reaper = undefined;
     live.delete(this);
+  }
+}
+
+function isStartupNoise(err: unknown): boolean {
+  return err instanceof FlinkConnectionError || err instanceof FlinkServerError || (err instanceof FlinkTimeoutError && err.phase === 'attempt');
+}
+
+function checkApplication(application: LocalApplicationOptions): void {
+  if (typeof application !== 'object' || application === null) throw new FlinkArgumentError('application', 'expected an object with at least `jar`');
+  if (typeof application.jar !== 'string' || !existsSync(application.jar)) throw new FlinkArgumentError('application.jar', `no such file: ${JSON.stringify(String(application.jar))}`);
+  if (application.entryClass !== undefined && (typeof application.entryClass !== 'string' || !/^[\w$.]+$/.test(application.entryClass))) {
+    throw new FlinkArgumentError('application.entryClass', 'expected a Java class name');
+  }
+  if (application.args !== undefined && (!Array.isArray(application.args) || application.args.some((a) => typeof a !== 'string'))) {
+    throw new FlinkArgumentError('application.args', 'expected an array of strings');
+  }
+  if (application.parallelism !== undefined) positiveInt('application.parallelism', application.parallelism);
+  if (application.savepointPath !== undefined && (typeof application.savepointPath !== 'string' || application.savepointPath.length === 0)) {
+    throw new FlinkArgumentError('application.savepointPath', 'expected a non-empty path or URI');
+  }
+  if (application.config !== undefined && (typeof application.config !== 'object' || application.config === null || Object.values(application.config).some((v) => typeof v !== 'string'))) {
+    throw new FlinkArgumentError('application.config', 'expected an object of string values');
   }
 }
 

@@ -11,11 +11,13 @@ export type DeploymentFailure =
   /** A JobManager or TaskManager process exited during start-up. */
   | 'PROCESS_EXITED'
   /** The cluster did not answer with its slots registered in time. */
-  | 'STARTUP_TIMEOUT';
+  | 'STARTUP_TIMEOUT'
+  /** The TLS material for a `tls` cluster could not be made (openssl or keytool missing or failing). */
+  | 'TLS_SETUP_FAILED';
 
 /**
  * A local cluster could not be started. `code` names the failure (`FLINK_HOME_NOT_FOUND`,
- * `JAVA_NOT_FOUND`, `PORT_IN_USE`, `PROCESS_EXITED`, `STARTUP_TIMEOUT`); `logExcerpt` quotes the
+ * `JAVA_NOT_FOUND`, `PORT_IN_USE`, `PROCESS_EXITED`, `STARTUP_TIMEOUT`, `TLS_SETUP_FAILED`); `logExcerpt` quotes the
  * relevant lines of the JobManager's and TaskManagers' logs, and `logDir` says where the whole
  * logs are. Every process that was started has been stopped by the time this is thrown.
  */

@@ -43,6 +43,7 @@ export const FLINK_ERROR_CODES = [
   'PORT_IN_USE',
   'PROCESS_EXITED',
   'STARTUP_TIMEOUT',
+  'TLS_SETUP_FAILED',
 ] as const;
 
 /** A stable error code: one of {@link FLINK_ERROR_CODES}. */

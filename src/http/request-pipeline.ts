@@ -193,13 +193,6 @@ interface Answer {
   durationMs: number;
 }
 
-/** Whether any byte of the request may have reached the server (set once the answer's headers arrived). */
-interface AttemptProgress {
-  sent: boolean;
-  /** Set once a successful body was handed to `spec.consume`: the attempt cannot be repeated then. */
-  consuming?: boolean;
-}
-
 const ATTEMPT_TIMEOUT = Symbol('attempt timeout');
 /** How much of a body an error keeps, as text. */
 const KEPT_BODY_LIMIT = 4096;
@@ -223,8 +216,14 @@ export class RequestPipeline {
   readonly #secrets = new SecretSet();
   readonly #recentTokens: string[] = [];
   readonly #tokenSource: (() => unknown) | undefined;
-  /** Fires on `close()`: cancels every attempt, retry sleep and wait of the client at once. */
+  /** Fires on `close()`: cancels every retry sleep and wait of the client at once. */
   readonly #closing = new AbortController();
+  /**
+   * The attempts in flight, which `close()` aborts. A Set rather than an `abort` listener per
+   * attempt on `#closing`: EventTarget listeners cost a few µs each to add and remove, and a
+   * thousand calls in flight would mean a thousand listeners on one signal.
+   */
+  readonly #attempts = new Set<AttemptSignal>();
 
   constructor(options: PipelineOptions) {
     this.options = options;
@@ -287,7 +286,10 @@ export class RequestPipeline {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.#closing.abort(new FlinkError('the client is closed', 'FLINK_CLIENT_CLOSED'));
+    const reason = new FlinkError('the client is closed', 'FLINK_CLIENT_CLOSED');
+    this.#closing.abort(reason);
+    for (const attempt of this.#attempts) attempt.abort(reason);
+    this.#attempts.clear();
     if (this.#ownsDispatcher) await this.#dispatcher.destroy();
   }
 
@@ -307,15 +309,18 @@ export class RequestPipeline {
     const call = this.#newCall(spec, options);
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
-    const tried = new Set<number>();
-    const urls: string[] = [];
+    // Which JobManagers this call asked: only needed once an attempt failed, so made only then.
+    let triedSet: Set<number> | undefined;
+    let urlList: string[] | undefined;
     let retries = 0;
     for (let attempt = 1; ; attempt++) {
       const { endpoint, index } = this.endpoints.current();
-      tried.add(index);
-      if (!urls.includes(endpoint.origin + endpoint.root)) urls.push(endpoint.origin + endpoint.root);
       const outcome = await this.#attempt(call, endpoint, attempt);
       if (outcome.ok) return outcome.value;
+      const tried = (triedSet ??= new Set<number>());
+      const urls = (urlList ??= []);
+      tried.add(index);
+      if (!urls.includes(endpoint.origin + endpoint.root)) urls.push(endpoint.origin + endpoint.root);
       const failure = outcome.failure;
       if (attempt > 1 && spec.recoverDuplicate && failure.error instanceof FlinkApiError) {
         const recovered = spec.recoverDuplicate(failure.error);
@@ -437,39 +442,66 @@ export class RequestPipeline {
   async #attempt<T>(call: Call<T>, endpoint: Endpoint, attempt: number): Promise<AttemptOutcome<T>> {
     const attemptSignal = new AttemptSignal();
     const ms = timerMs(call.timeoutMs);
-    const timer = ms === undefined ? undefined : setTimeout(() => attemptSignal.abort(ATTEMPT_TIMEOUT), ms);
+    const timer = ms === undefined ? undefined : setTimeout(abortOnTimeout, ms, attemptSignal);
     const userSignal = call.options.signal;
-    const closing = this.#closing.signal;
-    const onAbort = (): void => attemptSignal.abort(userSignal?.aborted ? userSignal.reason : closing.reason);
+    let onAbort: (() => void) | undefined;
     if (userSignal?.aborted) attemptSignal.abort(userSignal.reason);
-    else userSignal?.addEventListener('abort', onAbort, { once: true });
-    closing.addEventListener('abort', onAbort, { once: true });
-    const progress: AttemptProgress = { sent: false };
+    else if (userSignal) {
+      onAbort = () => attemptSignal.abort(userSignal.reason);
+      userSignal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (this.closed) attemptSignal.abort(this.#closing.signal.reason);
+    else this.#attempts.add(attemptSignal);
+    let sent = false;
+    // Set once a successful body was handed to `spec.consume`: the attempt cannot be repeated then.
+    let consuming = false;
     try {
-      const request = await this.#encode(call, endpoint, attempt, attemptSignal);
-      const answer = await this.#send(request, attemptSignal, progress, call.spec.consume);
-      return this.#classifyAnswer(call, endpoint, attempt, answer);
+      // Each await of an async function costs a promise and a tick, and a thousand calls in flight
+      // keep them alive long enough to be promoted: the common call (no token provider, no stream)
+      // encodes synchronously, and sending and reading happen here rather than in helpers.
+      const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, attemptSignal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call.options.headers), undefined);
+      const response = await this.#send(request, attemptSignal);
+      sent = true;
+      const consume = call.spec.consume;
+      if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+        consuming = true;
+        const value = await consume(response.body, response.headers);
+        return this.#classifyAnswer(call, endpoint, attempt, { consumed: { value }, status: response.statusCode, headers: response.headers, read: { ok: true, text: '' }, durationMs: performance.now() - request.started });
+      }
+      const lengthHeader = response.headers['content-length'];
+      const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
+      const limit = this.options.maxResponseBytes;
+      const body = response.body;
+      // With a Content-Length within the cap (Flink always sends one), undici's own consumer reads it.
+      const read: ReadBodyResult =
+        contentLength !== undefined && contentLength <= limit && typeof body.text === 'function' ? { ok: true, text: await body.text() } : await readBody(body, limit, contentLength);
+      return this.#classifyAnswer(call, endpoint, attempt, { status: response.statusCode, headers: response.headers, read, durationMs: performance.now() - request.started });
     } catch (err) {
-      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, progress.sent, progress.consuming === true) };
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, sent, consuming) };
     } finally {
       if (timer) clearTimeout(timer);
-      userSignal?.removeEventListener('abort', onAbort);
-      closing.removeEventListener('abort', onAbort);
+      if (onAbort) userSignal?.removeEventListener('abort', onAbort);
+      this.#attempts.delete(attemptSignal);
     }
   }
 
   /** Builds the request of one attempt: path and query, headers (with a fresh token), body. */
   async #encode<T>(call: Call<T>, endpoint: Endpoint, attempt: number, signal: AttemptSignal): Promise<EncodedRequest> {
     const { spec, options } = call;
-    const method = spec.method;
     const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(options.headers), signal) : this.#headers(options.headers);
+    return this.#encodeSync(call, endpoint, attempt, headers, spec.stream ? await spec.stream() : undefined);
+  }
+
+  /** The synchronous part of encoding, once the headers (with any token) and a streamed body are at hand. */
+  #encodeSync<T>(call: Call<T>, endpoint: Endpoint, attempt: number, headers: Record<string, string>, stream: StreamBody | undefined): EncodedRequest {
+    const { spec } = call;
+    const method = spec.method;
     headers['x-request-id'] ??= call.requestId;
     let body: string | Readable | undefined;
     if (spec.json !== undefined) {
       body = JSON.stringify(spec.json);
       headers['content-type'] = 'application/json';
-    } else if (spec.stream) {
-      const stream = await spec.stream();
+    } else if (stream) {
       body = stream.body;
       headers['content-type'] = stream.contentType;
       if (stream.contentLength !== undefined) headers['content-length'] = String(stream.contentLength);
@@ -487,9 +519,9 @@ export class RequestPipeline {
     return { origin: endpoint.origin, path: endpoint.root + spec.path + queryString(spec.query), method, headers, body, started: performance.now() };
   }
 
-  /** Sends the request and reads the whole answer, up to the size cap. */
-  async #send(request: EncodedRequest, signal: AttemptSignal, progress: AttemptProgress, consume?: RequestSpec<unknown>['consume']): Promise<Answer> {
-    const response = await this.#dispatcher.request({
+  /** Sends the request; resolves once the answer's headers arrived. */
+  #send(request: EncodedRequest, signal: AttemptSignal): Promise<Dispatcher.ResponseData> {
+    return this.#dispatcher.request({
       origin: request.origin,
       path: request.path,
       method: request.method,
@@ -500,16 +532,6 @@ export class RequestPipeline {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
-    progress.sent = true;
-    if (consume && response.statusCode >= 200 && response.statusCode < 300) {
-      progress.consuming = true;
-      const value = await consume(response.body, response.headers);
-      return { consumed: { value }, status: response.statusCode, headers: response.headers, read: { ok: true, text: '' }, durationMs: performance.now() - request.started };
-    }
-    const lengthHeader = response.headers['content-length'];
-    const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
-    const read = await readBody(response.body, this.options.maxResponseBytes, contentLength);
-    return { status: response.statusCode, headers: response.headers, read, durationMs: performance.now() - request.started };
   }
 
   /** Turns an answer into the parsed value, or into a typed failure saying whether to try again. */
@@ -650,6 +672,10 @@ export class RequestPipeline {
     // the SDK's own (ids, flags), so nothing here needs redaction beyond that.
     return `${endpoint.origin}${endpoint.root}${spec.path}${queryString(spec.query)}`;
   }
+}
+
+function abortOnTimeout(signal: AttemptSignal): void {
+  signal.abort(ATTEMPT_TIMEOUT);
 }
 
 /** Resolves as `promise` does, or rejects as soon as the attempt is aborted. */

@@ -207,3 +207,56 @@ function validateFault(rule: FaultRule): void {
   if (rule.times !== undefined && !(rule.times >= 0)) throw new RangeError('times must be >= 0');
   if (rule.skip !== undefined && !(rule.skip >= 0)) throw new RangeError('skip must be >= 0');
 }
+
+/** Fault injection (`sim.faults`). */
+export interface SimulatorFaults {
+  /** Adds a fault rule; see {@link FaultRule}. */
+  add(rule: FaultRule): FaultHandle;
+  /** Delays matching answers by `ms` real milliseconds. */
+  latency(ms: number, match?: FaultMatch): FaultHandle;
+  /** Answers matching requests with Flink's 503 leader-election body. */
+  leaderElection(match?: FaultMatch): FaultHandle;
+  /** Answers matching requests with an error status (default 500 with Flink's internal-error body). */
+  error(status?: number, match?: FaultMatch & { errors?: string[] }): FaultHandle;
+  /** Resets the connection of matching requests (before processing, or after with `afterProcessing`). */
+  reset(match?: FaultMatch & { afterProcessing?: boolean }): FaultHandle;
+  /** Cuts matching answers mid-body. */
+  truncate(match?: FaultMatch): FaultHandle;
+  /** Answers matching requests with 200 and a body that is not JSON. */
+  malformedJson(match?: FaultMatch): FaultHandle;
+  /** Removes every fault. */
+  clear(): void;
+  /**
+   * Takes the JobManager down for `downMs` real milliseconds (connections refused or reset) and
+   * brings it back, with or without its state. Resolves once it is back up.
+   * @throws Error (rejects) when it is already down or the simulator is closed.
+   */
+  restartJobManager(options?: JobManagerRestartOptions): Promise<void>;
+  /** Whether the JobManager is down right now. */
+  readonly jobManagerDown: boolean;
+}
+
+/** `sim.faults`, over the registry and the simulator's JobManager restart. @internal */
+export function faultsView(faults: FaultRegistry, host: { restart(options?: JobManagerRestartOptions): Promise<void>; isDown(): boolean }): SimulatorFaults {
+  const add = (fault: Fault, match: FaultMatch = {}): FaultHandle => faults.add({ ...match, fault });
+  return {
+    add: (rule) => faults.add(rule),
+    latency: (ms, match) => add({ type: 'latency', ms }, match),
+    leaderElection: (match) => add({ type: 'leader-election' }, match),
+    error: (status, match = {}) => {
+      const { errors, ...rest } = match;
+      return add({ type: 'error', status, errors }, rest);
+    },
+    reset: (match = {}) => {
+      const { afterProcessing, ...rest } = match;
+      return add({ type: 'reset', afterProcessing }, rest);
+    },
+    truncate: (match) => add({ type: 'truncate' }, match),
+    malformedJson: (match) => add({ type: 'malformed-json' }, match),
+    clear: () => faults.clear(),
+    restartJobManager: (opts) => host.restart(opts),
+    get jobManagerDown() {
+      return host.isDown();
+    },
+  };
+}

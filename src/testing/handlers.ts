@@ -2,7 +2,8 @@ import { http, HttpResponse, type RequestHandler } from 'msw';
 import type { FaultRegistry } from './faults.js';
 import { internalServerError, LEADER_ELECTION_BODY } from './java.js';
 import type { ClusterModel } from './model.js';
-import { ROUTES, type RouteContext, type RouteResult, type RouteSettings, unknownRoute } from './routes.js';
+import { type RouteContext, type RouteResult, type RouteSettings, unknownRoute } from './route-kit.js';
+import { ROUTES } from './routes.js';
 import type { SimulatorRequest } from './state.js';
 
 /** What the handlers need from the simulator. @internal */

@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { entryDataStart, LOCAL_HEADER_BYTES, locateCentralDirectory, readCentralDirectory, ZIP_TAIL_BYTES } from './zip.js';
 
 /**
  * Minimal jar (zip) support: build a small valid jar with a manifest, and read the `Main-Class`
@@ -112,34 +113,18 @@ export function readJar(bytes: Uint8Array): JarContents {
   const none: JarContents = { mainClass: undefined, classes: [] };
   try {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let eocd = -1;
-    for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-      if (buf.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) return none;
-    const count = buf.readUInt16LE(eocd + 10);
-    let p = buf.readUInt32LE(eocd + 16);
+    const where = locateCentralDirectory(buf.subarray(Math.max(0, buf.length - ZIP_TAIL_BYTES)));
+    const entries = readCentralDirectory(buf.subarray(where.offset, where.offset + where.size), where.count);
     const classes: string[] = [];
     let mainClass: string | undefined;
-    for (let i = 0; i < count && p + 46 <= buf.length; i++) {
-      if (buf.readUInt32LE(p) !== 0x02014b50) break;
-      const method = buf.readUInt16LE(p + 10);
-      const compressed = buf.readUInt32LE(p + 20);
-      const nameLen = buf.readUInt16LE(p + 28);
-      const extraLen = buf.readUInt16LE(p + 30);
-      const commentLen = buf.readUInt16LE(p + 32);
-      const localOffset = buf.readUInt32LE(p + 42);
-      const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
-      p += 46 + nameLen + extraLen + commentLen;
+    for (const entry of entries) {
+      const name = entry.name;
       if (name.endsWith('.class') && !name.includes('$') && !name.startsWith('META-INF/')) {
         classes.push(name.slice(0, -'.class'.length).replace(/\//g, '.'));
       } else if (name.toUpperCase() === 'META-INF/MANIFEST.MF') {
-        const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
-        const raw = buf.subarray(dataStart, dataStart + compressed);
-        const text = (method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
+        const start = entryDataStart(buf.subarray(entry.localOffset, entry.localOffset + LOCAL_HEADER_BYTES), entry);
+        const raw = buf.subarray(start, start + entry.compressedSize);
+        const text = (entry.method === 8 ? inflateRawSync(raw) : raw).toString('utf8');
         mainClass = manifestAttribute(text, 'Main-Class');
       }
     }

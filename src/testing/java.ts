@@ -185,6 +185,13 @@ export interface FlinkErrorBody {
   errors: string[];
 }
 
+/** An error answer produced by the model (a status and Flink's error body). @internal */
+export interface SimFailure {
+  ok: false;
+  status: number;
+  body: FlinkErrorBody;
+}
+
 /**
  * The body of a `RestHandlerException` (and the other "expected" handler errors): one string, the
  * whole stack trace, starting with `org.apache.flink.runtime.rest.handler.RestHandlerException:`.

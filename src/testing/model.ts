@@ -1,10 +1,10 @@
-import type { SchedulingClock, TimerId } from './clock.js';
+import type { SchedulingClock } from './clock.js';
 import type { IdSource } from './ids.js';
-import { readJar } from './jar-file.js';
+import { JAR_FRAMES, type JarRecord, JarStore } from './jar-store.js';
 import {
   chain,
   type FlinkErrorBody,
-  firstLine,
+  type SimFailure,
   internalServerError,
   type JavaThrowable,
   restHandlerError,
@@ -21,28 +21,16 @@ import {
   type SimulatedJobSpec,
   type SimulatedProgram,
 } from './programs.js';
+import { ApplicationModel, isTerminalApplication } from './application-model.js';
+import { ProgramRunner } from './program-runner.js';
 import type { VersionProfile } from './profiles.js';
+import { normalizeLocation, type SavepointRecord, SavepointStore } from './savepoint-store.js';
+import { OperationStore } from './resources/operations.js';
 import type {
-  SimulatedApplication,
-  SimulatedApplicationStatus,
-  SimulatedJar,
   SimulatedJobStatus,
-  SimulatedOperation,
-  SimulatedSavepoint,
   SimulatorEvents,
 } from './state.js';
 import type { SimulatorTiming } from './timing.js';
-
-/** An error answer produced by the model. @internal */
-export interface SimFailure {
-  ok: false;
-  status: number;
-  body: FlinkErrorBody;
-}
-
-function failure(status: number, body: FlinkErrorBody): SimFailure {
-  return { ok: false, status, body };
-}
 
 /** Everything the model is configured with. @internal */
 export interface ModelConfig {
@@ -66,388 +54,11 @@ export interface ModelConfig {
   emit<K extends keyof SimulatorEvents>(event: K, ...args: SimulatorEvents[K]): void;
 }
 
-/** Every application state, in Flink's order. @internal */
-export const APPLICATION_STATES: readonly SimulatedApplicationStatus[] = ['CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELING', 'CANCELED', 'FINISHED'];
-
-/** Whether an application state is terminal. @internal */
-export function isTerminalApplication(status: SimulatedApplicationStatus): boolean {
-  return status === 'FAILED' || status === 'CANCELED' || status === 'FINISHED';
+function failure(status: number, body: FlinkErrorBody): SimFailure {
+  return { ok: false, status, body };
 }
 
 const TERMINATE_KEY = 'execution.terminate-application-on-any-job-terminated-exceptionally';
-
-/** Normalises a savepoint or checkpoint location the way Flink's `Path` prints it. @internal */
-export function normalizeLocation(location: string): string {
-  let d = location.trim().replace(/\/+$/, '');
-  if (d.startsWith('file:///')) d = `file:/${d.slice('file:///'.length)}`;
-  else if (d.startsWith('/')) d = `file:${d}`;
-  return d;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Jars and savepoints
-
-class JarRecord implements SimulatedJar {
-  constructor(
-    readonly id: string,
-    readonly name: string,
-    readonly uploaded: number,
-    readonly mainClass: string | undefined,
-    readonly classes: readonly string[],
-    readonly size: number,
-  ) {}
-}
-
-class SavepointRecord implements SimulatedSavepoint {
-  disposed = false;
-  constructor(
-    readonly path: string,
-    readonly jobId: string | undefined,
-    readonly checkpointId: number,
-    readonly createdAt: number,
-    readonly format: 'CANONICAL' | 'NATIVE',
-  ) {}
-}
-
-// ---------------------------------------------------------------------------------------------
-// Asynchronous operations
-
-type OperationScope = 'savepoint' | 'checkpoint' | 'disposal';
-
-/** One asynchronous operation. @internal */
-export class OperationModel implements SimulatedOperation {
-  completedAt: number | undefined;
-  result: { location?: string; checkpointId?: number } | undefined;
-  failureCause: JavaThrowable | undefined;
-  triggerCount = 1;
-  timer: TimerId | undefined;
-  readonly #clock: SchedulingClock;
-
-  constructor(
-    clock: SchedulingClock,
-    readonly kind: SimulatedOperation['kind'],
-    readonly triggerId: string,
-    readonly jobId: string | undefined,
-    readonly triggeredAt: number,
-  ) {
-    this.#clock = clock;
-  }
-
-  get status(): 'IN_PROGRESS' | 'COMPLETED' {
-    return this.completedAt !== undefined && this.completedAt <= this.#clock.now() ? 'COMPLETED' : 'IN_PROGRESS';
-  }
-
-  get failure(): string | undefined {
-    return this.failureCause ? firstLine(this.failureCause) : undefined;
-  }
-}
-
-function operationKey(scope: OperationScope, jobId: string | undefined, triggerId: string): string {
-  return `${scope}:${jobId ?? ''}:${triggerId}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Program execution
-
-interface RunnerHooks {
-  /** Submits a job; a failure ends `main()` with that exception. */
-  submit(spec: SimulatedJobSpec, index: number): JobModel | { error: JavaThrowable };
-  onReturn(): void;
-  onThrow(error: JavaThrowable): void;
-  /** `main()` blocks on an attached `execute()` until its job ends. */
-  onBlock?(): void;
-}
-
-/**
- * Runs a program's steps on the simulated clock. Steps advance through timer and job callbacks
- * (not promises), so a virtual clock's `advance()` plays a whole program in order.
- */
-class ProgramRunner {
-  readonly #steps: NormalizedProgram;
-  readonly #hooks: RunnerHooks;
-  readonly #clock: SchedulingClock;
-  #index = 0;
-  #submitted = 0;
-  #timer: TimerId | undefined;
-  #stopped = false;
-  done = false;
-
-  constructor(steps: NormalizedProgram, hooks: RunnerHooks, clock: SchedulingClock) {
-    this.#steps = steps;
-    this.#hooks = hooks;
-    this.#clock = clock;
-  }
-
-  start(): void {
-    this.#next();
-  }
-
-  stop(): void {
-    this.#stopped = true;
-    this.done = true;
-    this.#clock.cancel(this.#timer);
-  }
-
-  #next(): void {
-    while (!this.#stopped) {
-      const step = this.#steps[this.#index++];
-      if (!step) {
-        this.done = true;
-        this.#hooks.onReturn();
-        return;
-      }
-      if (step.type === 'sleep') {
-        this.#timer = this.#clock.schedule(Math.max(0, step.ms), () => this.#next());
-        return;
-      }
-      if (step.type === 'throw') {
-        this.done = true;
-        const ex = toSimulatedException(step.exception, 'java.lang.IllegalArgumentException', 'Simulated main() failure');
-        this.#hooks.onThrow({ className: ex.className, message: ex.message });
-        return;
-      }
-      const job = this.#hooks.submit(step.job, this.#submitted++);
-      if (!(job instanceof JobModel)) {
-        this.done = true;
-        this.#hooks.onThrow(job.error);
-        return;
-      }
-      if (step.wait) {
-        if (!job.isGloballyTerminal) this.#hooks.onBlock?.();
-        job.onTerminal((j) => {
-          if (this.#stopped) return;
-          if (j.status === 'FINISHED') this.#next();
-          else {
-            this.done = true;
-            this.#hooks.onThrow(
-              j.status === 'CANCELED'
-                ? { className: 'org.apache.flink.runtime.client.JobCancellationException', message: 'Job was cancelled.' }
-                : chain({ className: 'org.apache.flink.runtime.client.JobExecutionException', message: 'Job execution failed.' }, j.failureCause ?? { className: 'java.lang.RuntimeException', message: 'job failed' }),
-            );
-          }
-        });
-        return;
-      }
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Applications
-
-interface ApplicationException {
-  exceptionName: string;
-  stacktrace: JavaThrowable;
-  timestamp: number;
-  jobId: string | undefined;
-}
-
-/** A FLIP-549 application (Flink 2.3 profile). @internal */
-export class ApplicationModel implements SimulatedApplication {
-  readonly id: string;
-  readonly name: string;
-  readonly singleJob: boolean;
-  readonly terminateOnJobFailure: boolean;
-  status: SimulatedApplicationStatus = 'CREATED';
-  readonly timestamps: Record<SimulatedApplicationStatus, number>;
-  endTime = -1;
-  readonly jobIdList: string[] = [];
-  readonly exceptions: ApplicationException[] = [];
-  runner: ProgramRunner | undefined;
-  mainDone = false;
-  readonly #cluster: ClusterModel;
-  #reaction: TimerId | undefined;
-  #reacting = false;
-  #statusWaiters: Array<{ wanted: Set<SimulatedApplicationStatus>; resolve: (s: SimulatedApplicationStatus) => void }> = [];
-
-  constructor(cluster: ClusterModel, init: { id: string; name: string; singleJob: boolean; terminateOnJobFailure: boolean }) {
-    this.#cluster = cluster;
-    this.id = init.id;
-    this.name = init.name;
-    this.singleJob = init.singleJob;
-    this.terminateOnJobFailure = init.terminateOnJobFailure;
-    this.timestamps = Object.fromEntries(APPLICATION_STATES.map((s) => [s, 0])) as Record<SimulatedApplicationStatus, number>;
-  }
-
-  get jobIds(): readonly string[] {
-    return [...this.jobIdList];
-  }
-
-  /** CREATED time (the overview's start time). */
-  get createdAt(): number {
-    return this.timestamps.CREATED;
-  }
-
-  /** RUNNING time (the details' start time); the CREATED time while not yet running. */
-  get runningAt(): number {
-    return this.timestamps.RUNNING || this.timestamps.CREATED;
-  }
-
-  cancel(): void {
-    this.requestCancel();
-  }
-
-  waitForStatus(status: SimulatedApplicationStatus | readonly SimulatedApplicationStatus[]): Promise<SimulatedApplicationStatus> {
-    const wanted = new Set<SimulatedApplicationStatus>(typeof status === 'string' ? [status] : status);
-    if (wanted.has(this.status)) return Promise.resolve(this.status);
-    return new Promise((resolve) => this.#statusWaiters.push({ wanted, resolve }));
-  }
-
-  jobs(): JobModel[] {
-    return this.jobIdList.map((id) => this.#cluster.jobs.get(id)).filter((j): j is JobModel => j !== undefined);
-  }
-
-  setStatus(status: SimulatedApplicationStatus): void {
-    if (isTerminalApplication(this.status)) return;
-    const now = this.#cluster.config.clock.now();
-    const previous = this.timestamps.CREATED === 0 ? undefined : this.status;
-    this.status = status;
-    this.timestamps[status] = now;
-    if (isTerminalApplication(status)) {
-      this.endTime = now;
-      this.runner?.stop();
-      this.#cluster.config.clock.cancel(this.#reaction);
-    }
-    this.#cluster.config.emit('applicationStatus', { applicationId: this.id, status, previous, at: now });
-    const waiters = this.#statusWaiters;
-    this.#statusWaiters = [];
-    for (const w of waiters) {
-      if (w.wanted.has(status)) w.resolve(status);
-      else this.#statusWaiters.push(w);
-    }
-  }
-
-  attachJob(job: JobModel): void {
-    job.applicationId = this.id;
-    this.jobIdList.push(job.id);
-    job.onTerminal((j) => this.#onJobTerminal(j));
-  }
-
-  /** Schedules the application's one reaction to its jobs ending (later ones are ignored). */
-  #react(delayMs: number, fn: () => void): void {
-    if (this.#reacting || isTerminalApplication(this.status)) return;
-    this.#reacting = true;
-    this.#reaction = this.#cluster.config.clock.schedule(delayMs, () => {
-      if (!isTerminalApplication(this.status)) fn();
-    });
-  }
-
-  #cancelUnfinishedJobs(): void {
-    for (const j of this.jobs()) if (!j.isGloballyTerminal) j.requestCancel('application');
-  }
-
-  #onJobTerminal(job: JobModel): void {
-    if (isTerminalApplication(this.status)) return;
-    const timing = this.#cluster.config.timing;
-    if (this.singleJob) {
-      if (job.stuckApplication) return;
-      if (job.status === 'FINISHED') this.setStatus('FINISHED');
-      else if (job.status === 'FAILED') {
-        this.exceptions.unshift({ exceptionName: job.failureCause?.className ?? 'org.apache.flink.runtime.JobException', stacktrace: job.failureCause ?? { className: 'org.apache.flink.runtime.JobException' }, timestamp: job.endTime, jobId: job.id });
-        this.setStatus('FAILING');
-        this.setStatus('FAILED');
-      } else {
-        if (this.status !== 'CANCELING') this.setStatus('CANCELING');
-        this.setStatus('CANCELED');
-      }
-      return;
-    }
-    if (this.status === 'CANCELING') {
-      if (this.jobs().every((j) => j.isGloballyTerminal)) this.#react(timing.applicationPollMs, () => this.setStatus('CANCELED'));
-      return;
-    }
-    if (this.terminateOnJobFailure) {
-      if (job.status === 'FAILED') {
-        this.#react(timing.applicationPollMs, () => {
-          const now = this.#cluster.config.clock.now();
-          this.exceptions.unshift({
-            exceptionName: 'org.apache.flink.runtime.client.JobExecutionException',
-            stacktrace: chain({ className: 'org.apache.flink.runtime.client.JobExecutionException', message: 'Job execution failed.' }, job.failureCause ?? { className: 'org.apache.flink.runtime.JobException' }),
-            timestamp: now,
-            jobId: job.id,
-          });
-          this.runner?.stop();
-          this.mainDone = true;
-          this.#cancelUnfinishedJobs();
-          this.setStatus('FAILING');
-          this.setStatus('FAILED');
-        });
-        return;
-      }
-      if (job.status === 'CANCELED' && job.cancelOrigin !== 'application') {
-        this.#react(timing.applicationCancelMs, () => {
-          this.runner?.stop();
-          this.mainDone = true;
-          this.#cancelUnfinishedJobs();
-          this.setStatus('CANCELING');
-          this.setStatus('CANCELED');
-        });
-        return;
-      }
-    }
-    this.#maybeFinish();
-  }
-
-  #maybeFinish(): void {
-    if (!this.mainDone || isTerminalApplication(this.status) || this.status === 'CANCELING' || this.status === 'FAILING') return;
-    const jobs = this.jobs();
-    if (jobs.some((j) => !j.isGloballyTerminal)) return;
-    if (!this.terminateOnJobFailure || jobs.length === 0) {
-      this.setStatus('FINISHED');
-      return;
-    }
-    if (jobs.every((j) => j.status === 'FINISHED')) this.#react(this.#cluster.config.timing.applicationPollMs, () => this.setStatus('FINISHED'));
-  }
-
-  onMainReturn(): void {
-    this.mainDone = true;
-    if (isTerminalApplication(this.status)) return;
-    // With the flag off the application is decoupled from its jobs: main() returned, so it
-    // finishes and cancels what is still running (what Flink 2.3.0 logged and did).
-    if (!this.terminateOnJobFailure) this.#cancelUnfinishedJobs();
-    this.#maybeFinish();
-  }
-
-  onMainThrow(error: JavaThrowable): void {
-    this.mainDone = true;
-    if (isTerminalApplication(this.status)) return;
-    const now = this.#cluster.config.clock.now();
-    this.exceptions.unshift({
-      exceptionName: 'org.apache.flink.client.deployment.application.ApplicationExecutionException',
-      stacktrace: chain(
-        { className: 'org.apache.flink.client.deployment.application.ApplicationExecutionException', message: 'Could not execute application.' },
-        { className: 'org.apache.flink.client.program.ProgramInvocationException', message: `The main method caused an error: ${error.message ?? error.className}` },
-        error,
-      ),
-      timestamp: now,
-      jobId: undefined,
-    });
-    this.#cancelUnfinishedJobs();
-    this.#cluster.config.clock.cancel(this.#reaction);
-    this.setStatus('FAILING');
-    this.#reacting = true;
-    this.#reaction = this.#cluster.config.clock.schedule(Math.max(1, this.#cluster.config.timing.failingMs), () => this.setStatus('FAILED'));
-  }
-
-  /** Cancels the application; false when it is not running (terminal), as Flink answers 404 then. */
-  requestCancel(): boolean {
-    if (isTerminalApplication(this.status)) return false;
-    if (this.status === 'CANCELING') return true;
-    this.runner?.stop();
-    this.mainDone = true;
-    this.#cluster.config.clock.cancel(this.#reaction);
-    this.#reacting = false;
-    this.setStatus('CANCELING');
-    const jobs = this.jobs();
-    this.#cancelUnfinishedJobs();
-    if (this.singleJob) {
-      if (jobs.length === 0 || jobs.every((j) => j.isGloballyTerminal)) this.setStatus('CANCELED');
-      return true;
-    }
-    if (jobs.every((j) => j.isGloballyTerminal)) this.#react(this.#cluster.config.timing.applicationPollMs, () => this.setStatus('CANCELED'));
-    return true;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Requests the model serves
@@ -492,10 +103,9 @@ export class ClusterModel implements JobHost {
   readonly config: ModelConfig;
   readonly jobs = new Map<string, JobModel>();
   readonly applications = new Map<string, ApplicationModel>();
-  readonly jars = new Map<string, JarRecord>();
-  readonly savepoints = new Map<string, SavepointRecord>();
-  readonly operations = new Map<string, OperationModel>();
-  readonly #failNext = new Map<SimulatedOperation['kind'], JavaThrowable[]>();
+  readonly jars: JarStore;
+  readonly savepoints: SavepointStore;
+  readonly operations: OperationStore;
   readonly taskManagerId: string;
   readonly taskManagerEndpoint: string;
   readonly dataPort: number;
@@ -505,6 +115,9 @@ export class ClusterModel implements JobHost {
 
   constructor(config: ModelConfig) {
     this.config = config;
+    this.jars = new JarStore({ clock: config.clock, ids: config.ids, programs: config.programs, uploadDir: config.uploadDir });
+    this.savepoints = new SavepointStore(config.clock);
+    this.operations = new OperationStore({ clock: config.clock, ids: config.ids, storeMs: config.asyncStoreMs, emit: config.emit });
     const port = 40_000 + Number.parseInt(config.ids.hex(2), 16) % 20_000;
     this.taskManagerId = `127.0.0.1:${port}-${config.ids.hex(3)}`;
     this.dataPort = port + 1;
@@ -527,39 +140,10 @@ export class ClusterModel implements JobHost {
     return this.config.profile;
   }
 
-  get webUploadDir(): string {
-    return `${this.config.uploadDir.replace(/\/+$/, '')}/flink-web-upload`;
-  }
-
   onStatus(job: JobModel, previous: SimulatedJobStatus | undefined): void {
     this.config.emit('jobStatus', { jobId: job.id, status: job.status, previous, at: this.clock.now() });
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Jars
-
-  uploadJar(fileName: string, bytes: Uint8Array): JarRecord {
-    const contents = readJar(bytes);
-    const mainClass = contents.mainClass ?? this.config.programs.entryClassForJarName(fileName);
-    const jar = new JarRecord(`${this.config.ids.uuid()}_${fileName}`, fileName, this.clock.now(), mainClass, contents.classes, bytes.byteLength);
-    this.jars.set(jar.id, jar);
-    return jar;
-  }
-
-  jarNotFound(jarId: string): SimFailure {
-    const message = `Jar file ${this.webUploadDir}/${jarId} does not exist`;
-    return failure(
-      500,
-      internalServerError(
-        chain(
-          { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.rest.handler.RestHandlerException: ${message}`, frames: JAR_FRAMES },
-          { className: 'org.apache.flink.runtime.rest.handler.RestHandlerException', message, frames: JAR_FRAMES },
-        ),
-      ),
-    );
-  }
-
-  /** Resolves the program of a run or plan request. */
   resolveProgram(jar: JarRecord, req: Pick<RunRequest, 'entryClass' | 'args' | 'parallelism' | 'configuration' | 'savepointPath'>, submission: 'run' | 'run-application'): ResolvedProgram | SimFailure {
     const entryClass = req.entryClass || jar.mainClass;
     if (!entryClass) {
@@ -631,7 +215,7 @@ export class ClusterModel implements JobHost {
     let restoreInfo: { path: string; checkpointId: number; isSavepoint: boolean } | undefined;
     let restoreFailure: string | undefined;
     if (restore) {
-      const sp = this.savepoints.get(normalizeLocation(restore));
+      const sp = this.savepoints.find(restore);
       if (sp && !sp.disposed) restoreInfo = { path: sp.path, checkpointId: sp.checkpointId, isSavepoint: true };
       else restoreFailure = restore;
     }
@@ -833,215 +417,6 @@ export class ClusterModel implements JobHost {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Jobs
-
-  /** `PATCH /jobs/:id` (cancel): 202, or 404 / 409 as Flink answers. */
-  cancelJob(jobId: string): { ok: true } | SimFailure {
-    const job = this.jobs.get(jobId);
-    if (!job) {
-      return failure(
-        404,
-        restHandlerError('Job could not be found.', { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${jobId})` }),
-      );
-    }
-    if (job.status === 'FINISHED' || job.status === 'FAILED') {
-      return failure(409, restHandlerError(`Job cancellation failed because the job has already reached another terminal state (${job.status}).`));
-    }
-    job.requestCancel('job');
-    return { ok: true };
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Asynchronous operations
-
-  /** Makes the next operation of a kind fail with the given cause. */
-  failNextOperation(kind: SimulatedOperation['kind'], cause: JavaThrowable): void {
-    const queue = this.#failNext.get(kind) ?? [];
-    queue.push(cause);
-    this.#failNext.set(kind, queue);
-  }
-
-  #takeInjectedFailure(kind: SimulatedOperation['kind']): JavaThrowable | undefined {
-    return this.#failNext.get(kind)?.shift();
-  }
-
-  /** An operation by scope and trigger id; expired results are dropped (and answer 404). */
-  getOperation(scope: OperationScope, jobId: string | undefined, triggerId: string): OperationModel | undefined {
-    const key = operationKey(scope, jobId, triggerId);
-    const op = this.operations.get(key);
-    if (op && op.completedAt !== undefined && this.clock.now() - op.completedAt >= this.config.asyncStoreMs) {
-      this.operations.delete(key);
-      return undefined;
-    }
-    return op;
-  }
-
-  /** Every operation still stored. */
-  listOperations(): OperationModel[] {
-    for (const [key, op] of this.operations) {
-      if (op.completedAt !== undefined && this.clock.now() - op.completedAt >= this.config.asyncStoreMs) this.operations.delete(key);
-    }
-    return [...this.operations.values()];
-  }
-
-  #newOperation(scope: OperationScope, kind: SimulatedOperation['kind'], jobId: string | undefined, triggerId: string | undefined): { op: OperationModel; repeated: boolean } {
-    if (triggerId) {
-      const existing = this.getOperation(scope, jobId, triggerId);
-      if (existing) {
-        existing.triggerCount++;
-        return { op: existing, repeated: true };
-      }
-    }
-    const op = new OperationModel(this.clock, kind, triggerId ?? this.config.ids.flinkId(), jobId, this.clock.now());
-    this.operations.set(operationKey(scope, jobId, op.triggerId), op);
-    return { op, repeated: false };
-  }
-
-  #complete(op: OperationModel, outcome: { result?: OperationModel['result']; failure?: JavaThrowable }): void {
-    op.completedAt = this.clock.now();
-    op.result = outcome.result;
-    op.failureCause = outcome.failure;
-    this.config.emit('operationCompleted', { kind: op.kind, triggerId: op.triggerId, jobId: op.jobId, failed: outcome.failure !== undefined, at: op.completedAt });
-  }
-
-  #completeLater(op: OperationModel, delayMs: number, fn: () => { result?: OperationModel['result']; failure?: JavaThrowable }): void {
-    op.timer = this.clock.schedule(delayMs, () => this.#complete(op, fn()));
-  }
-
-  #jobNotRunning(jobId: string, job: JobModel | undefined): JavaThrowable {
-    if (!job || job.isGloballyTerminal) {
-      return chain(
-        { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (${jobId})` },
-        { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${jobId})` },
-      );
-    }
-    // What Flink's CheckpointCoordinator answers while a job is not RUNNING or some of its tasks
-    // are still deploying (seen on real 2.3.0 and 1.20.5 right after a run).
-    const source = job.vertices[0];
-    const msg = `Checkpoint triggering task ${source?.name ?? job.name} (1/${source?.parallelism ?? 1}) of job ${jobId} is not being executed at the moment. Aborting checkpoint. Failure reason: Not all required tasks are currently running.`;
-    return chain(
-      { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${msg}` },
-      { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: msg },
-    );
-  }
-
-  #missingTarget(property: string): SimFailure {
-    return failure(400, restHandlerError(`Config key [execution.checkpointing.savepoint-dir] is not set. Property [${property}] must be provided.`));
-  }
-
-  #savepointLocation(jobId: string, target: string): string {
-    return `${normalizeLocation(target)}/savepoint-${jobId.slice(0, 6)}-${this.config.ids.hex(6)}`;
-  }
-
-  #savepointIoFailure(target: string): JavaThrowable {
-    const msg = 'An Exception occurred while triggering the checkpoint. IO-problem detected.';
-    return chain(
-      { className: 'java.util.concurrent.CompletionException', message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${msg}` },
-      { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: msg },
-      { className: 'java.io.IOException', message: `Failed to create savepoint directory at ${normalizeLocation(target)}`, frames: ['org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.initializeLocationForSavepoint(AbstractFsCheckpointStorageAccess.java:143)'] },
-      { className: 'java.nio.file.FileAlreadyExistsException', message: '/dev/null', frames: ['java.base/sun.nio.fs.UnixException.translateToIOException(UnixException.java:94)'] },
-    );
-  }
-
-  /** `POST /jobs/:id/savepoints` (and `/stop` with `stop: true`). */
-  triggerSavepoint(
-    jobId: string,
-    params: { targetDirectory: string | undefined; cancelJob: boolean; formatType: 'CANONICAL' | 'NATIVE' | undefined; triggerId: string | undefined; stop: boolean; drain: boolean },
-  ): { ok: true; triggerId: string } | SimFailure {
-    const target = params.targetDirectory ?? this.config.savepointDir ?? undefined;
-    if (!target) return this.#missingTarget(params.stop ? 'targetDirectory' : 'target-directory');
-    const { op, repeated } = this.#newOperation('savepoint', params.stop ? 'stop' : 'savepoint', jobId, params.triggerId);
-    if (repeated) return { ok: true, triggerId: op.triggerId };
-    const job = this.jobs.get(jobId);
-    if (!job || !job.allTasksRunning || job.stopping) {
-      this.#completeLater(op, 1, () => ({ failure: this.#jobNotRunning(jobId, job) }));
-      return { ok: true, triggerId: op.triggerId };
-    }
-    const location = this.#savepointLocation(jobId, target);
-    const format = params.formatType ?? 'CANONICAL';
-    const record = job.beginCheckpoint(params.stop ? 'sync-savepoint' : 'savepoint', location, format);
-    const injected = this.#takeInjectedFailure(params.stop ? 'stop' : 'savepoint');
-    if (params.stop) job.stopping = true;
-    this.#completeLater(op, this.timing.savepointMs, () => {
-      const now = this.clock.now();
-      const fail = injected ?? (normalizeLocation(target).startsWith('file:/dev/null') ? this.#savepointIoFailure(target) : undefined);
-      if (fail || (job.status !== 'RUNNING' && !(params.stop && job.stopping))) {
-        job.stopping = false;
-        record.status = 'FAILED';
-        record.ackTimestamp = now;
-        record.failureMessage = fail ? firstLine(fail) : 'Checkpoint was declined (tasks not ready)';
-        return { failure: fail ?? this.#jobNotRunning(jobId, job) };
-      }
-      record.status = 'COMPLETED';
-      record.ackTimestamp = now;
-      this.savepoints.set(location, new SavepointRecord(location, jobId, record.id, now, format));
-      job.savepointPaths.push(location);
-      if (params.stop) {
-        job.stopping = false;
-        job.finishAfterSavepoint();
-      } else if (params.cancelJob) {
-        job.requestCancel('job');
-      }
-      return { result: { location } };
-    });
-    return { ok: true, triggerId: op.triggerId };
-  }
-
-  /** `POST /jobs/:id/checkpoints`. */
-  triggerCheckpoint(jobId: string, params: { triggerId: string | undefined; type: string }): { ok: true; triggerId: string } {
-    const { op, repeated } = this.#newOperation('checkpoint', 'checkpoint', jobId, params.triggerId);
-    if (repeated) return { ok: true, triggerId: op.triggerId };
-    const job = this.jobs.get(jobId);
-    if (!job || !job.allTasksRunning || job.stopping) {
-      this.#completeLater(op, 1, () => ({ failure: this.#jobNotRunning(jobId, job) }));
-      return { ok: true, triggerId: op.triggerId };
-    }
-    const injected = this.#takeInjectedFailure('checkpoint');
-    const record = job.beginCheckpoint('checkpoint', null, null);
-    record.externalPath = `${this.checkpointDir}/${jobId}/chk-${record.id}`;
-    this.#completeLater(op, this.timing.checkpointMs, () => {
-      record.ackTimestamp = this.clock.now();
-      if (injected || job.status !== 'RUNNING') {
-        record.status = 'FAILED';
-        record.failureMessage = injected ? firstLine(injected) : 'Checkpoint was declined (tasks not ready)';
-        return { failure: injected ?? this.#jobNotRunning(jobId, job) };
-      }
-      record.status = 'COMPLETED';
-      return { result: { checkpointId: record.id } };
-    });
-    return { ok: true, triggerId: op.triggerId };
-  }
-
-  /** `POST /savepoint-disposal`. */
-  triggerDisposal(path: string, triggerId: string | undefined): { ok: true; triggerId: string } {
-    const { op, repeated } = this.#newOperation('disposal', 'savepoint-disposal', undefined, triggerId);
-    if (repeated) return { ok: true, triggerId: op.triggerId };
-    const injected = this.#takeInjectedFailure('savepoint-disposal');
-    this.#completeLater(op, this.timing.disposalMs, () => {
-      const sp = this.savepoints.get(normalizeLocation(path));
-      if (injected || !sp || sp.disposed) {
-        return {
-          failure: chain(
-            { className: 'org.apache.flink.util.FlinkException', message: `Could not dispose savepoint ${path}.` },
-            injected ?? { className: 'java.io.FileNotFoundException', message: `Cannot find checkpoint or savepoint file/directory '${path}' on file system 'file'.` },
-          ),
-        };
-      }
-      sp.disposed = true;
-      return { result: {} };
-    });
-    return { ok: true, triggerId: op.triggerId };
-  }
-
-  /** Registers a savepoint the cluster did not write (so runs can restore from it). */
-  addSavepoint(path: string, options: { jobId?: string; checkpointId?: number; format?: 'CANONICAL' | 'NATIVE' } = {}): SavepointRecord {
-    const location = normalizeLocation(path);
-    const record = new SavepointRecord(location, options.jobId, options.checkpointId ?? 1, this.clock.now(), options.format ?? 'CANONICAL');
-    this.savepoints.set(location, record);
-    return record;
-  }
-
-  // ------------------------------------------------------------------------------------------
   // Cluster-wide
 
   /** Slots in use: per running job, its widest vertex (slot sharing). */
@@ -1057,7 +432,6 @@ export class ClusterModel implements JobHost {
   /** The JobManager went away: state is kept (jobs frozen, to be recovered) or lost. */
   crash(keepState: boolean): void {
     // Operation results live in the REST endpoint's memory: they never survive a restart.
-    for (const op of this.operations.values()) this.clock.cancel(op.timer);
     this.operations.clear();
     if (keepState) {
       this.#frozen = [...this.jobs.values()].filter((j) => !j.isGloballyTerminal);
@@ -1118,19 +492,11 @@ function executeFailed(jobName: string): JavaThrowable[] {
   ];
 }
 
-const JAR_FRAMES = [
-  'org.apache.flink.runtime.webmonitor.handlers.utils.JarHandlerUtils$JarHandlerContext.toPackagedProgram(JarHandlerUtils.java:197)',
-  'org.apache.flink.runtime.webmonitor.handlers.utils.JarHandlerUtils$JarHandlerContext.applyToConfiguration(JarHandlerUtils.java:166)',
-  'org.apache.flink.runtime.webmonitor.handlers.JarRunHandler.handleRequest(JarRunHandler.java:100)',
-  'org.apache.flink.runtime.rest.handler.AbstractRestHandler.respondToRequest(AbstractRestHandler.java:83)',
-  'org.apache.flink.runtime.rest.handler.AbstractHandler.respondAsLeader(AbstractHandler.java:196)',
-  'java.base/java.lang.Thread.run(Thread.java:840)',
-];
-
 function exceptionOf(value: string | SimulatedException): JavaThrowable {
   const ex = toSimulatedException(value, 'java.lang.IllegalArgumentException', 'Simulated main() failure');
   return { className: ex.className, message: ex.message };
 }
 
-export type { JarRecord, SavepointRecord };
+export type { JarRecord, SavepointRecord, SimFailure };
+export { normalizeLocation };
 export { isGloballyTerminal };

@@ -1,27 +1,22 @@
 import { EventEmitter } from 'node:events';
 import type { RequestHandler } from 'msw';
 import { RealClock, type SchedulingClock, type SimulatorClock, VirtualClock } from './clock.js';
-import { type Fault, type FaultHandle, type FaultMatch, FaultRegistry, type FaultRule, type JobManagerRestartOptions } from './faults.js';
+import { FaultRegistry, faultsView, type JobManagerRestartOptions, type SimulatorFaults } from './faults.js';
 import { buildHandlers, type HandlerHost } from './handlers.js';
-import { createIdSource, isFlinkId } from './ids.js';
-import { buildJar } from './jar-file.js';
-import { ClusterModel, normalizeLocation } from './model.js';
+import { createIdSource } from './ids.js';
+import { ClusterModel, type ModelConfig, normalizeLocation } from './model.js';
+import { applicationsView, type SimulatedApplications } from './resources/applications.js';
+import { jarsView, type SimulatedJars } from './resources/jars.js';
+import { jobsView, type SimulatedJobs } from './resources/jobs.js';
+import { operationsView, type SimulatedOperations } from './resources/operations.js';
+import { savepointsView, type SimulatedSavepoints } from './resources/savepoints.js';
 import { type SimulatorFlinkVersion, versionProfile } from './profiles.js';
-import { type ProgramDefinition, ProgramRegistry, type ProgramSource, type SimulatedJobSpec } from './programs.js';
-import type { RouteSettings } from './routes.js';
+import { type ProgramDefinition, ProgramRegistry, type ProgramSource } from './programs.js';
+import type { RouteSettings } from './route-kit.js';
 import { HandlerServer } from './server.js';
-import type {
-  SimulatedApplication,
-  SimulatedApplicationStatus,
-  SimulatedJar,
-  SimulatedJob,
-  SimulatedJobStatus,
-  SimulatedOperation,
-  SimulatedSavepoint,
-  SimulatorEvents,
-  SimulatorRequest,
-} from './state.js';
+import type { SimulatorEvents, SimulatorRequest } from './state.js';
 import { resolveTiming, type SimulatorTiming } from './timing.js';
+import { type WaitFor, waitForMatch } from './wait-for.js';
 
 /** Options of {@link createFlinkSimulator}. */
 export interface FlinkSimulatorOptions {
@@ -120,113 +115,7 @@ export interface FlinkSimulatorOptions {
   requestLogSize?: number;
 }
 
-/** The jobs of a simulator (`sim.jobs`). */
-export interface SimulatedJobs {
-  /**
-   * The job with this id.
-   * @throws Error when the simulator knows no such job.
-   */
-  get(jobId: string): SimulatedJob;
-  /** The job with this id, if any. */
-  find(jobId: string): SimulatedJob | undefined;
-  /** Every job, newest first, optionally filtered by name and/or status. */
-  list(filter?: { name?: string; status?: SimulatedJobStatus }): SimulatedJob[];
-  /**
-   * Resolves with the first job (existing or future) that matches: by name/status, or a predicate
-   * re-checked on every job status change.
-   * @throws Error (rejects) after `timeoutMs` real milliseconds (default 10 000).
-   */
-  waitFor(match: { name?: string; status?: SimulatedJobStatus } | ((job: SimulatedJob) => boolean), options?: { timeoutMs?: number }): Promise<SimulatedJob>;
-  /**
-   * Submits a job directly, without a jar (on 2.3 it gets its single-job application), for tests
-   * that need a job in some state quickly.
-   */
-  submit(spec: SimulatedJobSpec, options?: { jobId?: string; parallelism?: number }): SimulatedJob;
-}
-
-/** The applications of a simulator (`sim.applications`, Flink 2.3 profile). */
-export interface SimulatedApplications {
-  /** @throws Error when there is no such application. */
-  get(applicationId: string): SimulatedApplication;
-  /** The application with this id, if any. */
-  find(applicationId: string): SimulatedApplication | undefined;
-  /** Every application, newest first. */
-  list(filter?: { status?: SimulatedApplicationStatus }): SimulatedApplication[];
-  /** Resolves with the first application that matches. @throws Error (rejects) after `timeoutMs`. */
-  waitFor(match: { name?: string; status?: SimulatedApplicationStatus } | ((app: SimulatedApplication) => boolean), options?: { timeoutMs?: number }): Promise<SimulatedApplication>;
-}
-
-/** The uploaded jars (`sim.jars`). */
-export interface SimulatedJars {
-  /** Every jar, newest first. */
-  list(): SimulatedJar[];
-  /** @throws Error when there is no such jar. */
-  get(jarId: string): SimulatedJar;
-  /** The jar with this id, if any. */
-  find(jarId: string): SimulatedJar | undefined;
-  /**
-   * Adds a jar as if it had been uploaded; with `program`, also registers the program for the
-   * jar's main class.
-   */
-  add(jar: { name: string; mainClass?: string; program?: ProgramSource; bytes?: Uint8Array }): SimulatedJar;
-  /** Removes a jar; returns whether it existed. */
-  remove(jarId: string): boolean;
-}
-
-/** The savepoints the simulated cluster knows (`sim.savepoints`). */
-export interface SimulatedSavepoints {
-  /** Every savepoint, oldest first. */
-  list(): SimulatedSavepoint[];
-  /** A savepoint by path (`file:///x` and `file:/x` are the same path). */
-  get(path: string): SimulatedSavepoint | undefined;
-  /** Whether a restorable (not disposed) savepoint exists at the path. */
-  has(path: string): boolean;
-  /** Registers a savepoint the cluster did not write, so runs can restore from it. */
-  add(path: string, options?: { checkpointId?: number; format?: 'CANONICAL' | 'NATIVE' }): SimulatedSavepoint;
-}
-
-/** The asynchronous operations (`sim.operations`). */
-export interface SimulatedOperations {
-  /** Operations whose results are still stored. */
-  list(): SimulatedOperation[];
-  /** An operation by trigger id. */
-  find(triggerId: string): SimulatedOperation | undefined;
-  /**
-   * Makes the next operation of a kind fail (the trigger is accepted; its status poll reports the
-   * failure). Savepoint failures read like Flink's `CheckpointException`.
-   */
-  failNext(kind: SimulatedOperation['kind'], message?: string): void;
-}
-
-/** Fault injection (`sim.faults`). */
-export interface SimulatorFaults {
-  /** Adds a fault rule; see {@link FaultRule}. */
-  add(rule: FaultRule): FaultHandle;
-  /** Delays matching answers by `ms` real milliseconds. */
-  latency(ms: number, match?: FaultMatch): FaultHandle;
-  /** Answers matching requests with Flink's 503 leader-election body. */
-  leaderElection(match?: FaultMatch): FaultHandle;
-  /** Answers matching requests with an error status (default 500 with Flink's internal-error body). */
-  error(status?: number, match?: FaultMatch & { errors?: string[] }): FaultHandle;
-  /** Resets the connection of matching requests (before processing, or after with `afterProcessing`). */
-  reset(match?: FaultMatch & { afterProcessing?: boolean }): FaultHandle;
-  /** Cuts matching answers mid-body. */
-  truncate(match?: FaultMatch): FaultHandle;
-  /** Answers matching requests with 200 and a body that is not JSON. */
-  malformedJson(match?: FaultMatch): FaultHandle;
-  /** Removes every fault. */
-  clear(): void;
-  /**
-   * Takes the JobManager down for `downMs` real milliseconds (connections refused or reset) and
-   * brings it back, with or without its state. Resolves once it is back up.
-   * @throws Error (rejects) when it is already down or the simulator is closed.
-   */
-  restartJobManager(options?: JobManagerRestartOptions): Promise<void>;
-  /** Whether the JobManager is down right now. */
-  readonly jobManagerDown: boolean;
-}
-
-const DEFAULT_WAIT_MS = 10_000;
+export type { SimulatedApplications, SimulatedJars, SimulatedJobs, SimulatedOperations, SimulatedSavepoints, SimulatorFaults };
 
 const handlerHosts = new WeakMap<FlinkSimulator, { host: HandlerHost; defaultBase: () => string }>();
 const starters = new WeakMap<FlinkSimulator, (port: number) => Promise<void>>();
@@ -288,207 +177,36 @@ export class FlinkSimulator {
     if (options.programs) this.programs.registerAll(options.programs);
     this.#requestLogSize = options.requestLogSize ?? 1000;
     this.#baseUrl = (options.baseUrl ?? 'http://flink-simulator.test:8081').replace(/\/+$/, '');
-    const positive = (name: string, value: number | undefined, fallback: number): number => {
-      const v = value ?? fallback;
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer`);
-      return v;
-    };
-    this.#model = new ClusterModel({
-      profile,
-      timing: resolveTiming(options.timing),
-      clock: this.#clock,
-      ids: createIdSource(options.seed),
-      programs: this.programs,
-      defaultProgram: options.defaultProgram,
-      scheduler: options.scheduler ?? 'default',
-      savepointDir: options.savepointDir === undefined ? 'file:///tmp/flink-simulator/savepoints' : options.savepointDir,
-      checkpointDir: normalizeLocation(options.checkpointDir ?? 'file:///tmp/flink-simulator/checkpoints'),
-      uploadDir: options.uploadDir ?? '/tmp/flink-simulator',
-      asyncStoreMs: options.asyncOperationStoreMs ?? 300_000,
-      taskManagers: positive('taskManagers', options.taskManagers, 1),
-      slotsPerTaskManager: positive('slotsPerTaskManager', options.slotsPerTaskManager, 2),
-      defaultParallelism: positive('defaultParallelism', options.defaultParallelism, 1),
-      configuration: { ...(options.configuration ?? {}) },
-      address: () => this.url,
-      emit: (event, ...args) => {
-        if (this.#events.listenerCount(event) > 0) this.#events.emit(event, ...args);
-      },
-    });
+    this.#model = new ClusterModel(
+      modelConfig(options, {
+        profile,
+        clock: this.#clock,
+        programs: this.programs,
+        address: () => this.url,
+        emit: (event, ...args) => {
+          if (this.#events.listenerCount(event) > 0) this.#events.emit(event, ...args);
+        },
+      }),
+    );
     this.#settings = {
       refreshIntervalMs: options.refreshIntervalMs ?? 3000,
       jobDetailsCache: options.jobDetailsCache ?? false,
       realClock: clockKind === 'real',
       jobDetailsCacheStore: new Map(),
       checkpointStatsCacheStore: new Map(),
-      onShutdown: () => {
-        void this.#realDelay(20).then((alive) => {
-          if (!alive) return;
-          this.#gone = true;
-          this.#model.dispose();
-          void this.#server?.stopListening();
-        });
-      },
+      onShutdown: () => this.#shutdown(),
     };
-    this.#server = server ? new HandlerServer(() => this.handlers, options.host ?? '127.0.0.1') : undefined;
+    this.#server = server ? new HandlerServer(() => this.handlers, { host: options.host ?? '127.0.0.1' }) : undefined;
 
-    const model = this.#model;
-    const events = this.#events;
-    const waitFor = <T>(
-      find: () => T | undefined,
-      eventName: 'jobStatus' | 'applicationStatus',
-      timeoutMs: number,
-      what: string,
-    ): Promise<T> => {
-      const found = find();
-      if (found !== undefined) return Promise.resolve(found);
-      return new Promise<T>((resolve, reject) => {
-        const onEvent = (): void => {
-          const hit = find();
-          if (hit === undefined) return;
-          cleanup();
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`flink-client/testing: no ${what} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          events.off(eventName, onEvent);
-        };
-        events.on(eventName, onEvent);
-      });
-    };
+    const waitFor: WaitFor = (find, eventName, timeoutMs, what) => waitForMatch(this.#events, find, eventName, timeoutMs, what);
+    this.jobs = jobsView(this.#model, waitFor);
+    this.applications = applicationsView(this.#model, waitFor);
+    this.jars = jarsView(this.#model, this.programs);
+    this.savepoints = savepointsView(this.#model);
+    this.operations = operationsView(this.#model.operations);
+    this.faults = faultsView(this.#faults, { restart: (opts) => this.#restartJobManager(opts), isDown: () => this.#down });
 
-    this.jobs = {
-      get: (id) => {
-        const job = model.jobs.get(String(id).toLowerCase());
-        if (!job) throw new Error(`flink-client/testing: no job ${id}`);
-        return job;
-      },
-      find: (id) => model.jobs.get(String(id).toLowerCase()),
-      list: (filter = {}) =>
-        [...model.jobs.values()]
-          .reverse()
-          .filter((j) => (filter.name === undefined || j.name === filter.name) && (filter.status === undefined || j.status === filter.status))
-          .sort((a, b) => b.startTime - a.startTime),
-      waitFor: (match, opts = {}) => {
-        const pred = typeof match === 'function' ? match : (j: SimulatedJob) => (match.name === undefined || j.name === match.name) && (match.status === undefined || j.status === match.status);
-        return waitFor(() => [...model.jobs.values()].find(pred), 'jobStatus', opts.timeoutMs ?? DEFAULT_WAIT_MS, 'matching job');
-      },
-      submit: (spec, opts = {}) => {
-        if (opts.jobId !== undefined && !isFlinkId(opts.jobId)) throw new TypeError('jobId must be 32 hex characters');
-        return model.submitJob(spec, opts);
-      },
-    };
-
-    this.applications = {
-      get: (id) => {
-        const app = model.applications.get(String(id).toLowerCase());
-        if (!app) throw new Error(`flink-client/testing: no application ${id}`);
-        return app;
-      },
-      find: (id) => model.applications.get(String(id).toLowerCase()),
-      list: (filter = {}) =>
-        [...model.applications.values()].reverse().filter((a) => filter.status === undefined || a.status === filter.status).sort((a, b) => b.createdAt - a.createdAt),
-      waitFor: (match, opts = {}) => {
-        const pred =
-          typeof match === 'function' ? match : (a: SimulatedApplication) => (match.name === undefined || a.name === match.name) && (match.status === undefined || a.status === match.status);
-        return waitFor(() => [...model.applications.values()].find(pred), 'applicationStatus', opts.timeoutMs ?? DEFAULT_WAIT_MS, 'matching application');
-      },
-    };
-
-    this.jars = {
-      list: () => [...model.jars.values()].sort((a, b) => b.uploaded - a.uploaded),
-      get: (id) => {
-        const jar = model.jars.get(id);
-        if (!jar) throw new Error(`flink-client/testing: no jar ${id}`);
-        return jar;
-      },
-      find: (id) => model.jars.get(id),
-      add: (jar) => {
-        if (!jar || typeof jar.name !== 'string' || !jar.name.toLowerCase().endsWith('.jar')) throw new TypeError('jar.name must end in .jar');
-        if (jar.program) {
-          if (!jar.mainClass) throw new TypeError('jar.program needs jar.mainClass');
-          this.programs.register(jar.mainClass, jar.program);
-        }
-        return model.uploadJar(jar.name, jar.bytes ?? buildJar({ mainClass: jar.mainClass }));
-      },
-      remove: (id) => model.jars.delete(id),
-    };
-
-    this.savepoints = {
-      list: () => [...model.savepoints.values()],
-      get: (path) => model.savepoints.get(normalizeLocation(path)),
-      has: (path) => {
-        const sp = model.savepoints.get(normalizeLocation(path));
-        return sp !== undefined && !sp.disposed;
-      },
-      add: (path, opts = {}) => model.addSavepoint(path, opts),
-    };
-
-    this.operations = {
-      list: () => model.listOperations(),
-      find: (triggerId) => model.listOperations().find((op) => op.triggerId === String(triggerId).toLowerCase()),
-      failNext: (kind, message) => {
-        const text = message ?? (kind === 'savepoint-disposal' ? 'Simulated disposal failure' : 'An Exception occurred while triggering the checkpoint. IO-problem detected.');
-        model.failNextOperation(
-          kind,
-          kind === 'savepoint-disposal'
-            ? { className: 'java.io.IOException', message: text }
-            : {
-                className: 'java.util.concurrent.CompletionException',
-                message: `org.apache.flink.runtime.checkpoint.CheckpointException: ${text}`,
-                cause: { className: 'org.apache.flink.runtime.checkpoint.CheckpointException', message: text },
-              },
-        );
-      },
-    };
-
-    const faults = this.#faults;
-    const add = (fault: Fault, match: FaultMatch = {}): FaultHandle => faults.add({ ...match, fault });
-    const self = this;
-    this.faults = {
-      add: (rule) => faults.add(rule),
-      latency: (ms, match) => add({ type: 'latency', ms }, match),
-      leaderElection: (match) => add({ type: 'leader-election' }, match),
-      error: (status, match = {}) => {
-        const { errors, ...rest } = match;
-        return add({ type: 'error', status, errors }, rest);
-      },
-      reset: (match = {}) => {
-        const { afterProcessing, ...rest } = match;
-        return add({ type: 'reset', afterProcessing }, rest);
-      },
-      truncate: (match) => add({ type: 'truncate' }, match),
-      malformedJson: (match) => add({ type: 'malformed-json' }, match),
-      clear: () => faults.clear(),
-      restartJobManager: (opts) => self.#restartJobManager(opts),
-      get jobManagerDown() {
-        return self.#down;
-      },
-    };
-
-    handlerHosts.set(this, {
-      host: {
-        model: this.#model,
-        faults: this.#faults,
-        settings: this.#settings,
-        isGone: () => this.#closed || this.#gone,
-        isDown: () => this.#down,
-        inLeaderElection: () => Date.now() < this.#leaderElectionUntil,
-        realDelay: (ms) => this.#realDelay(ms),
-        inFlight: (delta) => {
-          this.#inFlight += delta;
-        },
-        log: (entry) => {
-          this.#requests.push(entry);
-          if (this.#requests.length > this.#requestLogSize) this.#requests.splice(0, this.#requests.length - this.#requestLogSize);
-          if (events.listenerCount('request') > 0) events.emit('request', entry);
-        },
-      },
-      defaultBase: () => this.url,
-    });
+    handlerHosts.set(this, { host: this.#handlerHost(), defaultBase: () => this.url });
     starters.set(this, async (port) => {
       await this.#server?.listen(port);
     });
@@ -582,6 +300,37 @@ export class FlinkSimulator {
   /** `await using sim = await createFlinkSimulator()` support. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** What the request handlers see of this simulator. */
+  #handlerHost(): HandlerHost {
+    return {
+      model: this.#model,
+      faults: this.#faults,
+      settings: this.#settings,
+      isGone: () => this.#closed || this.#gone,
+      isDown: () => this.#down,
+      inLeaderElection: () => Date.now() < this.#leaderElectionUntil,
+      realDelay: (ms) => this.#realDelay(ms),
+      inFlight: (delta) => {
+        this.#inFlight += delta;
+      },
+      log: (entry) => {
+        this.#requests.push(entry);
+        if (this.#requests.length > this.#requestLogSize) this.#requests.splice(0, this.#requests.length - this.#requestLogSize);
+        if (this.#events.listenerCount('request') > 0) this.#events.emit('request', entry);
+      },
+    };
+  }
+
+  /** `DELETE /cluster`: the cluster goes away just after answering, as Flink's does. */
+  #shutdown(): void {
+    void this.#realDelay(20).then((alive) => {
+      if (!alive) return;
+      this.#gone = true;
+      this.#model.dispose();
+      void this.#server?.stopListening();
+    });
   }
 
   #realDelay(ms: number): Promise<boolean> {
@@ -698,3 +447,29 @@ export function createFlinkHandlers(sim: FlinkSimulator, options: FlinkHandlersO
   return buildHandlers(entry.host, base);
 }
 
+/** The cluster model's configuration from the simulator's options (validated). */
+function modelConfig(
+  options: FlinkSimulatorOptions,
+  parts: Pick<ModelConfig, 'profile' | 'clock' | 'programs' | 'address' | 'emit'>,
+): ModelConfig {
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer`);
+    return v;
+  };
+  return {
+    ...parts,
+    timing: resolveTiming(options.timing),
+    ids: createIdSource(options.seed),
+    defaultProgram: options.defaultProgram,
+    scheduler: options.scheduler ?? 'default',
+    savepointDir: options.savepointDir === undefined ? 'file:///tmp/flink-simulator/savepoints' : options.savepointDir,
+    checkpointDir: normalizeLocation(options.checkpointDir ?? 'file:///tmp/flink-simulator/checkpoints'),
+    uploadDir: options.uploadDir ?? '/tmp/flink-simulator',
+    asyncStoreMs: options.asyncOperationStoreMs ?? 300_000,
+    taskManagers: positive('taskManagers', options.taskManagers, 1),
+    slotsPerTaskManager: positive('slotsPerTaskManager', options.slotsPerTaskManager, 2),
+    defaultParallelism: positive('defaultParallelism', options.defaultParallelism, 1),
+    configuration: { ...(options.configuration ?? {}) },
+  };
+}

@@ -127,7 +127,7 @@ describe('close()', () => {
     await job.triggerSavepoint();
     s.faults.latency(10_000, { path: '/overview' });
     const hanging = fetch(`${s.url}/v1/overview`).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(s.requestsInFlight).toBeGreaterThan(0));
     expect(s.clock.pendingTimers).toBeGreaterThan(0);
     expect(s.openConnections).toBeGreaterThan(0);
     await cluster.close();
@@ -146,11 +146,10 @@ describe('close()', () => {
 
   it('lets the process exit on its own after close()', async () => {
     const script = fileURLToPath(new URL('./support/exit-check.ts', import.meta.url));
-    const started = performance.now();
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 15_000 });
+    // The kill timeout is below the 60 s savepoint and latency still pending when it closed: a
+    // process kept alive by them is killed and the call rejects.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 45_000 });
     expect(stdout.trim()).toBe('closed reset');
-    // Far less than the 60 s savepoint and latency still pending when it closed.
-    expect(performance.now() - started).toBeLessThan(12_000);
   });
 
   it('supports await using', async () => {

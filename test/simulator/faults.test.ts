@@ -100,15 +100,12 @@ describe('request faults', () => {
 
   it('delays answers (per-route latency) past the SDK\'s attempt timeout', async () => {
     await start();
-    sim.faults.latency(300, { path: '/jobs/overview' });
-    const started = performance.now();
+    // A latency far beyond every timeout below: which call times out shows which route is slowed.
+    sim.faults.latency(600_000, { path: '/jobs/overview' });
     const err = await cluster.listJobs({ timeoutMs: 50, maxRetries: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlinkTimeoutError);
-    expect(performance.now() - started).toBeLessThan(250);
-    // Other routes are not slowed.
-    const t0 = performance.now();
-    await cluster.overview({ timeoutMs: 200 });
-    expect(performance.now() - t0).toBeLessThan(200);
+    // Other routes are not slowed (an answer within this guard is one without the latency).
+    await expect(cluster.overview({ timeoutMs: 30_000, maxRetries: 0 })).resolves.toMatchObject({ taskmanagers: 1 });
   });
 
   it('matches faults by method, path template, skip and times', async () => {
@@ -127,9 +124,13 @@ describe('JobManager restart', () => {
   it('refuses connections while down, then recovers running jobs (keepState) from their latest checkpoint', async () => {
     await start({ timing: { jarRunMs: 5, initializingMs: 5, createdMs: 5, deployMs: 10, checkpointMs: 5, savepointMs: 1_000 } }, { maxRetries: 10, retry: { initialDelayMs: 50, maxDelayMs: 100, jitter: 0 } });
     const job = await cluster.runJar(await upload('streaming'), { args: ['--checkpoint-interval', '50'] });
-    await new Promise((r) => setTimeout(r, 200));
+    // Recovery restores the latest completed checkpoint: wait for one.
+    await vi.waitFor(async () => expect((await job.checkpoints()).counts.completed).toBeGreaterThan(0), { timeout: 10_000 });
     const savepoint = await job.triggerSavepoint();
-    const crashedAt = Date.now();
+    const afterCrash: string[] = [];
+    sim.on('jobStatus', (e) => {
+      if (e.jobId === job.jobId) afterCrash.push(e.status);
+    });
     const restarted = sim.faults.restartJobManager({ downMs: 300, keepState: true });
     expect(sim.faults.jobManagerDown).toBe(true);
     const refused = await fetch(`${sim.url}/v1/overview`).catch((e: unknown) => e);
@@ -144,7 +145,8 @@ describe('JobManager restart', () => {
     const simJob = sim.jobs.get(job.jobId);
     expect(simJob.restoredFrom).toMatch(/\/chk-\d+$/);
     // Recovered: it went through INITIALIZING again when the JobManager came back.
-    expect(simJob.timestamps.INITIALIZING).toBeGreaterThanOrEqual(crashedAt + 290);
+    expect(afterCrash.slice(0, 1)).toEqual(['INITIALIZING']);
+    expect(afterCrash).toContain('RUNNING');
     // Operation results lived in the old JobManager's memory.
     await expect(savepoint.status()).rejects.toBeInstanceOf(OperationNotFoundError);
   });
@@ -180,16 +182,24 @@ describe('JobManager restart', () => {
 
   it('can reset connections instead, and answer 503 during a leader election afterwards', async () => {
     await start();
-    const restarted = sim.faults.restartJobManager({ downMs: 150, mode: 'reset', leaderElectionMs: 150 });
-    await new Promise((r) => setTimeout(r, 20));
-    const reset = await fetch(`${sim.url}/v1/overview`).catch((e: unknown) => e);
-    expect(reset).toBeInstanceOf(TypeError);
-    await restarted;
-    const during = await fetch(`${sim.url}/v1/overview`);
-    expect(during.status).toBe(503);
-    expect(await during.json()).toEqual({ errors: ['Service temporarily unavailable due to an ongoing leader election. Please refresh.'] });
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await fetch(`${sim.url}/v1/overview`)).status).toBe(200);
+    // The election window is measured on Date: fake only Date (timers and sockets stay real), so
+    // the window is open until the test moves the date past it.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // The JobManager is down (connections reset) from the call on, synchronously; downMs only
+      // has to outlast one local fetch.
+      const restarted = sim.faults.restartJobManager({ downMs: 1_000, mode: 'reset', leaderElectionMs: 60_000 });
+      const reset = await fetch(`${sim.url}/v1/overview`).catch((e: unknown) => e);
+      expect(reset).toBeInstanceOf(TypeError);
+      await restarted;
+      const during = await fetch(`${sim.url}/v1/overview`);
+      expect(during.status).toBe(503);
+      expect(await during.json()).toEqual({ errors: ['Service temporarily unavailable due to an ongoing leader election. Please refresh.'] });
+      vi.setSystemTime(Date.now() + 60_000);
+      expect((await fetch(`${sim.url}/v1/overview`)).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
     await expect(sim.faults.restartJobManager({ downMs: 10 })).resolves.toBeUndefined();
   });
 
@@ -203,7 +213,7 @@ describe('JobManager restart', () => {
   it('shuts the cluster down on DELETE /cluster', async () => {
     await start();
     await cluster.shutDownCluster();
-    await new Promise((r) => setTimeout(r, 50));
-    await expect(cluster.overview({ maxRetries: 0 })).rejects.toBeInstanceOf(FlinkConnectionError);
+    // The cluster goes away just after answering.
+    await vi.waitFor(() => expect(cluster.overview({ maxRetries: 0 })).rejects.toBeInstanceOf(FlinkConnectionError), { timeout: 10_000 });
   });
 });

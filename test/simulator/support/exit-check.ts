@@ -10,7 +10,8 @@ const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar
 await job.triggerSavepoint();
 sim.faults.latency(60_000, { path: '/overview' });
 const hanging = fetch(`${sim.url}/v1/overview`).catch(() => 'reset');
-await new Promise((resolve) => setTimeout(resolve, 50));
+// Close only once the request is being handled (the parent's kill timeout guards this loop).
+while (sim.requestsInFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 await cluster.close();
 await sim.close();
 console.log(`closed ${await hanging}`);

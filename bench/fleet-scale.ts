@@ -1,0 +1,116 @@
+/**
+ * Platform scale: one Node process watching `--clusters` clusters × `--jobs` jobs each, with one
+ * ClusterClient per cluster (each with its own connection, `connections: 1`) and one
+ * `cluster.watch({ jobs: 'all' })` on each, against loopback JobManagers in a child process (so
+ * the CPU figures are the client's alone).
+ *
+ *   npx tsx bench/fleet-scale.ts [--clusters 1000] [--jobs 20] [--interval 3000] [--cycles 5] [--changes 20]
+ *
+ * Prints CPU as % of one core (target ≤ 5 %), heap after a full GC (target ≤ 64 MB), open
+ * sockets and connections made (target 1 per cluster), overview requests per cluster per
+ * interval (target 1), and the time from a server-side status change to the watcher's event.
+ */
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ClusterClient } from '../src/index.js';
+import type { FleetCommand, FleetReply } from './support/fleet-stub.js';
+import { benchJobId } from './support/jobs.js';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CLUSTERS = arg('clusters', 1_000);
+const JOBS = arg('jobs', 20);
+const INTERVAL = arg('interval', 3_000);
+const CYCLES = arg('cycles', 5);
+const CHANGES = arg('changes', 20);
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = (): number => performance.timeOrigin + performance.now();
+
+const stub = fork(fileURLToPath(new URL('./support/fleet-stub.ts', import.meta.url)), [String(CLUSTERS), String(JOBS)], { execArgv: ['--import', 'tsx'] });
+const waiting = new Map<string, (m: FleetReply) => void>();
+stub.on('message', (m: FleetReply) => {
+  const key = m.type === 'applied' ? `applied:${m.tag}` : m.type;
+  waiting.get(key)?.(m);
+  waiting.delete(key);
+});
+const ask = <T extends FleetReply>(key: string, command?: FleetCommand): Promise<T> =>
+  new Promise((resolve) => {
+    waiting.set(key, resolve as (m: FleetReply) => void);
+    if (command) stub.send(command);
+  });
+const { urls } = await ask<Extract<FleetReply, { type: 'ready' }>>('ready');
+const counts = () => ask<Extract<FleetReply, { type: 'counts' }>>('counts', { type: 'counts' });
+
+console.log(`Node ${process.version}; ${CLUSTERS} clusters × ${JOBS} jobs; interval ${INTERVAL} ms; ${CYCLES} measured intervals; ${CHANGES} timed changes`);
+const heap0 = heapMb();
+const clients = urls.map((url) => new ClusterClient({ url, connections: 1 }));
+const pending = new Map<string, (at: number) => void>();
+let initial = 0;
+let errors = 0;
+const watchers = clients.map((client) =>
+  client
+    .watch({ jobs: 'all', pollIntervalMs: INTERVAL })
+    .on('added', () => initial++)
+    .on('status', (change) => {
+      if (change.resource === 'job') pending.get(`${change.jobId}:${change.status}`)?.(now());
+    })
+    .on('error', (e: { error: Error }) => {
+      if (errors++ === 0) console.warn('first watch error:', e.error.message);
+    })
+    .start(),
+);
+// Let every watcher report its initial jobs and settle into its pace.
+while (initial < CLUSTERS * JOBS) await sleep(50);
+await sleep(INTERVAL * 2);
+
+const c0 = await counts();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await sleep(INTERVAL * CYCLES);
+const cpu = process.cpuUsage(cpu0);
+const elapsed = performance.now() - t0;
+const c1 = await counts();
+const heap = heapMb();
+const perCluster = c1.overview.map((n, i) => (n - (c0.overview[i] ?? 0)) / (elapsed / INTERVAL));
+const sorted = [...perCluster].sort((a, b) => a - b);
+const cpuPct = ((cpu.user + cpu.system) / 1000 / elapsed) * 100;
+console.log(`watch errors: ${errors}`);
+console.log(`CPU: ${cpuPct.toFixed(2)} % of one core over ${(elapsed / 1000).toFixed(1)} s (target ≤ 5 %)`);
+console.log(`heap after full GC: ${heap.toFixed(1)} MB with ${CLUSTERS} clients and watchers (${(heap - heap0).toFixed(1)} MB above the empty process; target ≤ 64 MB)`);
+console.log(`sockets: ${c1.openSockets} open, ${c1.connections} connections made in all, for ${CLUSTERS} clusters (target 1 per cluster); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+console.log(
+  `overview requests per cluster per interval: median ${(sorted[sorted.length >> 1] as number).toFixed(2)}, min ${(sorted[0] as number).toFixed(2)}, max ${(sorted[sorted.length - 1] as number).toFixed(2)} (target 1); other requests ${c1.other - c0.other}`,
+);
+
+const latencies: number[] = [];
+for (let i = 0; i < CHANGES; i++) {
+  const cluster = Math.floor(Math.random() * CLUSTERS);
+  const job = Math.floor(Math.random() * JOBS);
+  const state = i % 2 === 0 ? 'RESTARTING' : 'FAILING';
+  const seen = new Promise<number>((resolve) => pending.set(`${benchJobId(cluster * JOBS + job)}:${state}`, resolve));
+  const applied = await ask<Extract<FleetReply, { type: 'applied' }>>(`applied:${i}`, { type: 'set', cluster, job, state, tag: i });
+  latencies.push((await seen) - applied.at);
+  await sleep(Math.random() * INTERVAL * 0.5);
+}
+latencies.sort((a, b) => a - b);
+const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+console.log(
+  `server change → watcher event, ${CHANGES} changes: mean ${mean.toFixed(0)} ms, p50 ${(latencies[latencies.length >> 1] as number).toFixed(0)} ms, max ${(latencies[latencies.length - 1] as number).toFixed(0)} ms = ${((latencies[latencies.length - 1] as number) / INTERVAL).toFixed(2)} interval`,
+);
+
+for (const w of watchers) w.stop();
+await Promise.all(clients.map((c) => c.close()));
+stub.disconnect();

@@ -1,0 +1,240 @@
+import { restHandlerError, serializedAccumulator, serializedThrowable } from '../java.js';
+import type { JobModel } from '../job-model.js';
+import type { ClusterModel, SimFailure } from '../model.js';
+import { defineRoute, fail, isResult, ok, param, type Route } from '../route-kit.js';
+import { renderClusterConfiguration } from './cluster.js';
+import { executionGraph, executionGraphRoute, limitExceptions } from './execution-graph.js';
+import { duration, jobNotFound500, jobOf, type Json, sortNewestFirst } from './shared.js';
+import { isFlinkId } from '../ids.js';
+import type { SimulatedJobSpec } from '../programs.js';
+import type { SimulatedJob, SimulatedJobStatus } from '../state.js';
+import { DEFAULT_WAIT_MS, type WaitFor } from '../wait-for.js';
+
+/**
+ * Jobs: the job list and overview, one job's execution graph (details, accumulators, exceptions,
+ * config, plan), its status and execution result, cancellation (`PATCH /jobs/:id`), and the
+ * rescaling route Flink keeps disabled.
+ */
+
+function taskCounts(job: JobModel): Record<string, number> {
+  const counts: Record<string, number> = { running: 0, canceling: 0, canceled: 0, total: 0, created: 0, scheduled: 0, deploying: 0, reconciling: 0, finished: 0, initializing: 0, failed: 0 };
+  job.vertices.forEach((v, i) => {
+    const state = job.vertexState(i).toLowerCase();
+    counts[state] = (counts[state] ?? 0) + v.parallelism;
+    counts.total = (counts.total ?? 0) + v.parallelism;
+  });
+  return counts;
+}
+
+/** One entry of `GET /jobs/overview` (and of an application's `jobs`). @internal */
+export function renderJobOverview(model: ClusterModel, job: JobModel): Json {
+  const now = model.clock.now();
+  const v2 = model.profile.jobFields2x;
+  return {
+    jid: job.id,
+    name: job.name,
+    ...(v2 ? { jobType: job.jobType, schedulerType: job.restoreFailure !== undefined ? null : job.adaptive ? 'Adaptive' : 'Default' } : {}),
+    'start-time': job.startTime,
+    'end-time': job.endTime,
+    duration: duration(job.startTime, job.endTime, now),
+    state: job.status,
+    'last-modification': job.lastModification,
+    tasks: taskCounts(job),
+    ...(v2 ? { 'pending-operators': 0 } : {}),
+  };
+}
+
+/** `GET /jobs/overview`. @internal */
+export function renderJobsOverview(model: ClusterModel): Json {
+  return { jobs: sortNewestFirst(model.jobs.values()).map((j) => renderJobOverview(model, j)) };
+}
+
+/** `GET /jobs`. @internal */
+export function renderJobIds(model: ClusterModel): Json {
+  return { jobs: sortNewestFirst(model.jobs.values()).map((j) => ({ id: j.id, status: j.status })) };
+}
+
+/** `GET /jobs/:id/execution-result`. @internal */
+export function renderExecutionResult(model: ClusterModel, job: JobModel): Json {
+  if (!job.isGloballyTerminal) return { status: { id: 'IN_PROGRESS' } };
+  const outcome = job.status === 'FINISHED' ? 'SUCCEEDED' : job.status;
+  const accumulators = job.status === 'FINISHED' ? Object.fromEntries([...job.accumulatorValues].map(([k, v]) => [k, serializedAccumulator(v.type, v.value)])) : {};
+  const v23 = model.profile.resultFields23;
+  return {
+    status: { id: 'COMPLETED' },
+    'job-execution-result': {
+      id: job.id,
+      ...(v23 ? { name: job.name } : {}),
+      'application-status': outcome,
+      'accumulator-results': accumulators,
+      'net-runtime': job.endTime - job.startTime,
+      ...(job.status === 'FAILED' && job.failureCause ? { 'failure-cause': serializedThrowable(job.failureCause) } : {}),
+      ...(v23 && job.applicationId ? { 'application-id': job.applicationId } : {}),
+      ...(v23 ? { 'start-time': job.startTime, 'end-time': job.endTime } : {}),
+    },
+  };
+}
+
+
+/** `PATCH /jobs/:id` (cancel): 202, or 404 / 409 as Flink answers. @internal */
+export function cancelJob(model: ClusterModel, jobId: string): { ok: true } | SimFailure {
+  const job = model.jobs.get(jobId);
+  if (!job) {
+    const body = restHandlerError('Job could not be found.', { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${jobId})` });
+    return { ok: false, status: 404, body };
+  }
+  if (job.status === 'FINISHED' || job.status === 'FAILED') {
+    return { ok: false, status: 409, body: restHandlerError(`Job cancellation failed because the job has already reached another terminal state (${job.status}).`) };
+  }
+  job.requestCancel('job');
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+const jobid = { jobid: param.flinkId };
+
+/** The job routes. More specific paths come before the parameterised ones they overlap with. @internal */
+export const jobRoutes: readonly Route[] = [
+  defineRoute({ method: 'GET', path: '/jobs', params: {}, handle: ({ model }) => ok(renderJobIds(model)) }),
+  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => ok(renderJobsOverview(model)) }),
+  executionGraphRoute('/jobs/:jobid', 'details'),
+  defineRoute({
+    method: 'PATCH',
+    path: '/jobs/:jobid',
+    params: jobid,
+    handle: ({ model, query, params }) => {
+      const mode = query.get('mode') ?? 'cancel';
+      if (mode === 'stop') {
+        return fail({
+          status: 308,
+          body: restHandlerError(
+            'The termination mode "stop" has been removed. For an ungraceful shutdown, please use "cancel" instead. For a graceful shutdown, please use "jobs/:jobId/stop" instead.',
+          ),
+        });
+      }
+      if (mode !== 'cancel') {
+        const detail = `Cannot resolve query parameter (mode) from value "${mode}".`;
+        return fail({ status: 400, body: restHandlerError(`Bad request, could not parse parameters: ${detail}`, { className: 'org.apache.flink.runtime.rest.handler.HandlerRequestException', message: detail }) });
+      }
+      const result = cancelJob(model, params.jobid);
+      return result.ok ? ok({}, 202) : fail(result);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/jobs/:jobid/status',
+    params: jobid,
+    handle: ({ model, params }) => {
+      // Real 2.3.0 and 1.20.5 answer an unknown job here with a 500, not the 404 of /jobs/:id.
+      const job = model.jobs.get(params.jobid);
+      return job ? ok({ status: job.status }) : jobNotFound500(params.jobid);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/jobs/:jobid/execution-result',
+    params: jobid,
+    handle: ({ model, params: { jobid: id } }) => {
+      const job = model.jobs.get(id);
+      if (!job) {
+        const notFound = { className: 'org.apache.flink.runtime.messages.FlinkJobNotFoundException', message: `Could not find Flink job (${id})` };
+        return fail({
+          status: 404,
+          body: restHandlerError(`${notFound.className}: ${notFound.message}`, { className: 'java.util.concurrent.CompletionException', message: `${notFound.className}: ${notFound.message}` }, notFound),
+        });
+      }
+      return ok(renderExecutionResult(model, job));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/jobs/:jobid/accumulators',
+    params: jobid,
+    handle: ({ model, settings, query, params }) => {
+      const job = jobOf(model, params.jobid);
+      return isResult(job) ? job : ok(executionGraph(model, settings, job, query.get('includeSerializedValue') === 'true' ? 'accumulatorsSerialized' : 'accumulators'));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/jobs/:jobid/exceptions',
+    params: jobid,
+    handle: ({ model, settings, query, params }) => {
+      const job = jobOf(model, params.jobid);
+      if (isResult(job)) return job;
+      const raw = query.get('maxExceptions');
+      const max = raw !== null && /^\d+$/.test(raw) ? Number(raw) : 20;
+      return ok(limitExceptions(executionGraph(model, settings, job, 'exceptions'), max));
+    },
+  }),
+  executionGraphRoute('/jobs/:jobid/config', 'config'),
+  executionGraphRoute('/jobs/:jobid/plan', 'plan'),
+  defineRoute({
+    method: 'GET',
+    path: '/jobs/:jobid/jobmanager/config',
+    params: jobid,
+    // Real 2.3.0 and 1.20.5 answer with the JobManager's configuration for any well-formed id,
+    // known or not; a run's flinkConfiguration does not show here.
+    handle: ({ model }) => ok(renderClusterConfiguration(model)),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/jobs/:jobid/rescaling',
+    params: jobid,
+    handle: () => fail({ status: 503, body: restHandlerError('Rescaling is temporarily disabled. See FLINK-12312.') }),
+  }),
+];
+
+// ---------------------------------------------------------------------------------------------
+// The test-facing view
+
+/** The jobs of a simulator (`sim.jobs`). */
+export interface SimulatedJobs {
+  /**
+   * The job with this id.
+   * @throws Error when the simulator knows no such job.
+   */
+  get(jobId: string): SimulatedJob;
+  /** The job with this id, if any. */
+  find(jobId: string): SimulatedJob | undefined;
+  /** Every job, newest first, optionally filtered by name and/or status. */
+  list(filter?: { name?: string; status?: SimulatedJobStatus }): SimulatedJob[];
+  /**
+   * Resolves with the first job (existing or future) that matches: by name/status, or a predicate
+   * re-checked on every job status change.
+   * @throws Error (rejects) after `timeoutMs` real milliseconds (default 10 000).
+   */
+  waitFor(match: { name?: string; status?: SimulatedJobStatus } | ((job: SimulatedJob) => boolean), options?: { timeoutMs?: number }): Promise<SimulatedJob>;
+  /**
+   * Submits a job directly, without a jar (on 2.3 it gets its single-job application), for tests
+   * that need a job in some state quickly.
+   */
+  submit(spec: SimulatedJobSpec, options?: { jobId?: string; parallelism?: number }): SimulatedJob;
+}
+
+/** `sim.jobs`. @internal */
+export function jobsView(model: ClusterModel, waitFor: WaitFor): SimulatedJobs {
+  return {
+    get: (id) => {
+      const job = model.jobs.get(String(id).toLowerCase());
+      if (!job) throw new Error(`flink-client/testing: no job ${id}`);
+      return job;
+    },
+    find: (id) => model.jobs.get(String(id).toLowerCase()),
+    list: (filter = {}) =>
+      [...model.jobs.values()]
+        .reverse()
+        .filter((j) => (filter.name === undefined || j.name === filter.name) && (filter.status === undefined || j.status === filter.status))
+        .sort((a, b) => b.startTime - a.startTime),
+    waitFor: (match, opts = {}) => {
+      const pred = typeof match === 'function' ? match : (j: SimulatedJob) => (match.name === undefined || j.name === match.name) && (match.status === undefined || j.status === match.status);
+      return waitFor(() => [...model.jobs.values()].find(pred), 'jobStatus', opts.timeoutMs ?? DEFAULT_WAIT_MS, 'matching job');
+    },
+    submit: (spec, opts = {}) => {
+      if (opts.jobId !== undefined && !isFlinkId(opts.jobId)) throw new TypeError('jobId must be 32 hex characters');
+      return model.submitJob(spec, opts);
+    },
+  };
+}

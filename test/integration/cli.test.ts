@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Child, spawnCli } from '../cli/support.js';
+import { localPath, realClusters, savepointDirs } from './support.js';
+
+// The CLI as a process against the shared real clusters: deploy → savepoint → stop with a
+// savepoint → deploy again from it, every step's JSON parsed; on 1.20 `apps list` shows the
+// job as an emulated single-job application.
+
+const done = async (child: Child): Promise<{ code: number; stdout: string; stderr: string }> => ({ code: await child.exited, stdout: child.stdout(), stderr: child.stderr() });
+
+describe.each(realClusters())('flink-client CLI against real Flink $version', (flink) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flink-cli-it-'));
+  const target = `file://${dir}`;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = async (...args: string[]) => {
+    const r = await done(spawnCli(['--url', flink.url, '-o', 'json', '--timeout', '3m', ...args]));
+    expect(r.code, `flink-client ${args.join(' ')}\n${r.stderr}`).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  };
+
+  it('deploy → savepoint → stop → deploy from the savepoint', async () => {
+    const deployed = await run('deploy', flink.jars.streaming, '-p', '2', '-a', '--rate', '-a', '20');
+    const jobId = deployed.jobId as string;
+    expect(deployed.jarDeleted).toBe(true);
+    const jars = (await run('jars', 'list')) as unknown as Array<{ name: string }>;
+    expect(jars.filter((j) => j.name.endsWith('streaming-counter.jar'))).toHaveLength(0);
+
+    const savepoint = await run('jobs', 'savepoint', jobId, '--dir', target);
+    expect(savepoint.location).toMatch(/savepoint-/);
+    expect(await savepointDirs(dir)).toContain(localPath(savepoint.location as string).split('/').at(-1));
+
+    const stopped = await run('jobs', 'stop', jobId, '--dir', target);
+    const details = await run('jobs', 'describe', jobId);
+    expect(details.state).toBe('FINISHED');
+
+    const resumed = await run('deploy', flink.jars.streaming, '-s', stopped.location as string, '--claim-mode', 'NO_CLAIM');
+    const checkpoints = await run('jobs', 'checkpoints', resumed.jobId as string);
+    expect((checkpoints.latest as { restored: { external_path: string } | null }).restored?.external_path).toBe(stopped.location);
+    const apps = (await run('apps', 'list')) as unknown as Array<{ applicationId: string; emulated: boolean }>;
+    expect(apps.find((a) => a.applicationId === resumed.jobId)?.emulated).toBe(flink.version.startsWith('1.'));
+    expect((await run('jobs', 'cancel', resumed.jobId as string, '--wait')).state).toBe('CANCELED');
+
+    const gone = await done(spawnCli(['--url', flink.url, 'jobs', 'savepoint', resumed.jobId as string, '--dir', target]));
+    expect(gone.code).toBe(4);
+  });
+});
