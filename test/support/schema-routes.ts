@@ -123,6 +123,14 @@ export const SCHEMA_BY_ROUTE: Record<string, DualSchema<unknown>> = {
   'GET /jobs/:jobid/vertices/:vertexid/watermarks': MetricCollectionSchema,
 };
 
+/**
+ * Routes of issue 12 the simulator does not serve yet (its follow-up: vertices, TaskManagers,
+ * checkpoint and rescale details, log URLs). The wire-format scenario skips them; the simulator's
+ * issue-12 routes (JobManager, aggregated metrics) are checked in test/simulator/sdk-rest-api.test.ts.
+ */
+export const NOT_YET_SIMULATED: ReadonlySet<string> = new Set(
+  Object.keys(SCHEMA_BY_ROUTE).slice(Object.keys(SCHEMA_BY_ROUTE).indexOf('GET /jobmanager/environment')),
+);
 
 const templates = Object.keys(SCHEMA_BY_ROUTE).map((key) => {
   const [method, template] = key.split(' ') as [string, string];
