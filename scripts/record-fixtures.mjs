@@ -2,7 +2,7 @@
 // Start a real Flink session cluster, drive the REST endpoints the SDK covers with fetch, and save
 // the real responses as fixtures:
 //
-//   node --import tsx scripts/record-fixtures.mjs [--version 2.3.0 | --all] [--out DIR] [--keep] [--skip-adaptive]
+//   node --import tsx scripts/record-fixtures.mjs [--version 2.3.0 | --all] [--out DIR] [--keep] [--skip-adaptive] [--only rest]
 //
 // Output (default test/fixtures/recorded/<version>/):
 //   <name>.json      one exchange: { request: { method, path, body? }, status, headers: { content-type }, body }
@@ -853,6 +853,190 @@ async function runAdaptiveScenarios({ r, cluster, jars, version, hasApps, note }
   await waitJob(r, id, (b) => b.state === 'CANCELED');
 }
 
+
+/**
+ * The rest of the REST API (issue 12) on one adaptive-scheduler cluster with rescale history,
+ * flame graphs and profiling on: metrics at every level, vertices and subtasks, backpressure
+ * sampling, watermarks, checkpoint details, rescale details, JobManager and TaskManager
+ * environment, thread dumps, log lists and log files (recorded as their first bytes), log URLs,
+ * datasets and the client heartbeat. Recordings are named `rest-*`.
+ */
+async function runRestScenarios({ r, jars, version, note }) {
+  const has23 = versionAtLeast(version, '2.3.0');
+  const jarId = await upload(r, 'rest-jars-upload-streaming', jars.streaming);
+  const id = hex32();
+  await r.rec('rest-jars-run-streaming', 'POST', `/v1/jars/${jarId}/run`, { body: { jobId: id, parallelism: 2, programArgsList: ['--rate', '200'] } });
+  const details = await allRunning(r, id);
+  const vertices = details.vertices.map((v) => v.id);
+  const [source, counter] = vertices;
+  // cluster level
+  await r.rec('rest-jobmanager-environment', 'GET', '/v1/jobmanager/environment');
+  const jmLogs = await r.rec('rest-jobmanager-logs', 'GET', '/v1/jobmanager/logs');
+  await r.rec('rest-jobmanager-thread-dump', 'GET', '/v1/jobmanager/thread-dump');
+  const jmMetrics = await r.rec('rest-jobmanager-metrics-names', 'GET', '/v1/jobmanager/metrics');
+  const jmNames = (jmMetrics.body ?? []).map((m) => m.id).slice(0, 3);
+  await r.rec('rest-jobmanager-metrics-values', 'GET', `/v1/jobmanager/metrics?get=${jmNames.join(',')}`);
+  await r.rec('rest-jobmanager-metrics-unknown', 'GET', '/v1/jobmanager/metrics?get=no.such.metric');
+  const tms = (await r.get('/v1/taskmanagers')).body.taskmanagers;
+  const tm = tms[0].id;
+  await r.rec('rest-taskmanager-details', 'GET', `/v1/taskmanagers/${encodeURIComponent(tm)}`);
+  await r.rec('rest-taskmanager-unknown', 'GET', `/v1/taskmanagers/no-such-tm`);
+  const tmLogs = await r.rec('rest-taskmanager-logs', 'GET', `/v1/taskmanagers/${encodeURIComponent(tm)}/logs`);
+  await r.rec('rest-taskmanager-thread-dump', 'GET', `/v1/taskmanagers/${encodeURIComponent(tm)}/thread-dump`);
+  const tmMetrics = await r.rec('rest-taskmanager-metrics-names', 'GET', `/v1/taskmanagers/${encodeURIComponent(tm)}/metrics`);
+  const tmNames = (tmMetrics.body ?? []).map((m) => m.id).filter((n) => /Heap|CPU|Threads/.test(n)).slice(0, 3);
+  await r.rec('rest-taskmanager-metrics-values', 'GET', `/v1/taskmanagers/${encodeURIComponent(tm)}/metrics?get=${tmNames.join(',')}`);
+  await r.rec('rest-taskmanagers-metrics-names', 'GET', '/v1/taskmanagers/metrics');
+  await r.rec('rest-taskmanagers-metrics-agg', 'GET', `/v1/taskmanagers/metrics?get=${tmNames.join(',')}&agg=min,max,avg,sum,skew&taskmanagers=${encodeURIComponent(tm)}`);
+  await r.rec('rest-jobs-metrics-names', 'GET', '/v1/jobs/metrics');
+  // job level; the metric fetcher refreshes every 10 s (metrics.fetcher.update-interval), so wait for names
+  const jobNames = await waitFor('job metrics', async () => {
+    const res = await r.get(`/v1/jobs/${id}/metrics`);
+    return res.status === 200 && res.body.length > 0 ? res.body.map((m) => m.id) : null;
+  }, { timeoutMs: 30_000, intervalMs: 500 });
+  await r.rec('rest-job-metrics-names', 'GET', `/v1/jobs/${id}/metrics`);
+  const jobPick = jobNames.filter((n) => /uptime|numRestarts|lastCheckpointDuration|numberOfCompletedCheckpoints/.test(n)).slice(0, 3);
+  await r.rec('rest-job-metrics-values', 'GET', `/v1/jobs/${id}/metrics?get=${jobPick.join(',')}`);
+  await r.rec('rest-jobs-metrics-agg', 'GET', `/v1/jobs/metrics?get=${jobPick.join(',')}&agg=min,max,avg,sum,skew&jobs=${id}`);
+  await r.rec('rest-job-jobmanager-environment', 'GET', `/v1/jobs/${id}/jobmanager/environment`);
+  await r.rec('rest-job-jobmanager-log-url', 'GET', `/v1/jobs/${id}/jobmanager/log-url`);
+  await r.rec('rest-job-taskmanager-log-url', 'GET', `/v1/jobs/${id}/taskmanagers/${encodeURIComponent(tm)}/log-url`);
+  await r.rec('rest-job-client-heartbeat', 'PATCH', `/v1/jobs/${id}/clientHeartbeat`, { body: { expiredTimestamp: Date.now() + 60_000 } });
+  await r.rec('rest-datasets', 'GET', '/v1/datasets');
+  await r.rec('rest-datasets-delete-status-unknown', 'GET', `/v1/datasets/delete/${hex32()}`);
+  // vertices
+  for (const [label, v] of [['source', source], ['counter', counter]]) {
+    const p = `/v1/jobs/${id}/vertices/${v}`;
+    await r.rec(`rest-vertex-${label}`, 'GET', p);
+    await r.rec(`rest-vertex-${label}-accumulators`, 'GET', `${p}/accumulators`);
+    await r.rec(`rest-vertex-${label}-subtasks-accumulators`, 'GET', `${p}/subtasks/accumulators`);
+    await r.rec(`rest-vertex-${label}-subtask-0`, 'GET', `${p}/subtasks/0`);
+    await r.rec(`rest-vertex-${label}-subtask-0-attempt-0`, 'GET', `${p}/subtasks/0/attempts/0`);
+    await r.rec(`rest-vertex-${label}-subtask-0-attempt-0-accumulators`, 'GET', `${p}/subtasks/0/attempts/0/accumulators`);
+    await r.rec(`rest-vertex-${label}-subtasktimes`, 'GET', `${p}/subtasktimes`);
+    await r.rec(`rest-vertex-${label}-taskmanagers`, 'GET', `${p}/taskmanagers`);
+    await r.rec(`rest-vertex-${label}-watermarks`, 'GET', `${p}/watermarks`);
+    await r.rec(`rest-vertex-${label}-jm-operator-metrics`, 'GET', `${p}/jm-operator-metrics`);
+    const names = await waitFor(`vertex ${label} metrics`, async () => {
+      const res = await r.get(`${p}/metrics`);
+      return res.status === 200 && res.body.length > 0 ? res.body.map((m) => m.id) : null;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    await r.rec(`rest-vertex-${label}-metrics-names`, 'GET', `${p}/metrics`);
+    const pick = names.filter((n) => /^0\.(numRecordsOut|numRecordsIn|busyTimeMsPerSecond|backPressuredTimeMsPerSecond|currentOutputWatermark)$/.test(n)).slice(0, 4);
+    await r.rec(`rest-vertex-${label}-metrics-values`, 'GET', `${p}/metrics?get=${pick.join(',')}`);
+    await r.rec(`rest-vertex-${label}-subtasks-metrics-names`, 'GET', `${p}/subtasks/metrics`);
+    const plain = ['numRecordsOut', 'numRecordsIn', 'busyTimeMsPerSecond', 'backPressuredTimeMsPerSecond', 'idleTimeMsPerSecond'];
+    await r.rec(`rest-vertex-${label}-subtasks-metrics-agg`, 'GET', `${p}/subtasks/metrics?get=${plain.join(',')}&agg=min,max,avg,sum,skew&subtasks=0,1`);
+    await r.rec(`rest-vertex-${label}-subtask-0-metrics`, 'GET', `${p}/subtasks/0/metrics?get=${plain.join(',')}`);
+    const bp0 = await r.rec(`rest-vertex-${label}-backpressure-first`, 'GET', `${p}/backpressure`);
+    const bp = await waitFor('backpressure sample', async () => {
+      const res = await r.get(`${p}/backpressure`);
+      return res.body?.status === 'ok' ? res : null;
+    }, { timeoutMs: 30_000, intervalMs: 250 });
+    note(`restBackpressure_${label}`, { first: bp0.body?.status, later: bp.body?.status });
+    await r.rec(`rest-vertex-${label}-backpressure-ok`, 'GET', `${p}/backpressure`);
+    await r.rec(`rest-vertex-${label}-flamegraph-first`, 'GET', `${p}/flamegraph?type=FULL`);
+    await waitFor('flame graph', async () => {
+      const res = await r.get(`${p}/flamegraph?type=FULL`);
+      return res.status === 200 && res.body?.data ? res : null;
+    }, { timeoutMs: 30_000, intervalMs: 500 }).catch((e) => note(`restFlamegraph_${label}`, String(e)));
+    await r.rec(`rest-vertex-${label}-flamegraph`, 'GET', `${p}/flamegraph?type=FULL`);
+  }
+  await r.rec('rest-vertex-unknown', 'GET', `/v1/jobs/${id}/vertices/${hex32()}`);
+  await r.rec('rest-vertex-subtask-out-of-range', 'GET', `/v1/jobs/${id}/vertices/${source}/subtasks/99`);
+  // checkpoints
+  const cp = await waitFor('a completed checkpoint', async () => {
+    const res = await r.get(`/v1/jobs/${id}/checkpoints`);
+    return res.body?.latest?.completed ? res.body.latest.completed : null;
+  }, { timeoutMs: 30_000, intervalMs: 250 });
+  await r.rec('rest-checkpoint-details', 'GET', `/v1/jobs/${id}/checkpoints/details/${cp.id}`);
+  await r.rec('rest-checkpoint-subtasks', 'GET', `/v1/jobs/${id}/checkpoints/details/${cp.id}/subtasks/${counter}`);
+  await r.rec('rest-checkpoint-details-unknown', 'GET', `/v1/jobs/${id}/checkpoints/details/999999`);
+  // rescale once, for rescale details
+  if (has23) {
+    const rr = (await r.get(`/v1/jobs/${id}/resource-requirements`)).body;
+    const body = Object.fromEntries(Object.keys(rr).map((k) => [k, { parallelism: { lowerBound: 1, upperBound: 1 } }]));
+    await r.call('PUT', `/v1/jobs/${id}/resource-requirements`, { body });
+    await waitJob(r, id, (b) => b.state === 'RUNNING' && b.vertices.every((v) => v.parallelism === 1 && v.status === 'RUNNING'));
+    const hist = await waitFor('rescale history', async () => {
+      const res = await r.get(`/v1/jobs/${id}/rescales/history`);
+      return Array.isArray(res.body) && res.body.length > 0 ? res.body : null;
+    }, { timeoutMs: 30_000, intervalMs: 500 }).catch(() => []);
+    await r.rec('rest-rescales-config', 'GET', `/v1/jobs/${id}/rescales/config`);
+    await r.rec('rest-rescales-overview', 'GET', `/v1/jobs/${id}/rescales/overview`);
+    await r.rec('rest-rescales-history', 'GET', `/v1/jobs/${id}/rescales/history`);
+    await r.rec('rest-rescales-summary', 'GET', `/v1/jobs/${id}/rescales/summary`);
+    const uuid = hist[0]?.rescaleUuid ?? hist[0]?.uuid ?? Object.values(hist[0] ?? {}).find((x) => typeof x === 'string');
+    if (uuid) await r.rec('rest-rescales-details', 'GET', `/v1/jobs/${id}/rescales/details/${uuid}`);
+    await r.rec('rest-rescales-details-unknown', 'GET', `/v1/jobs/${id}/rescales/details/${hex32()}`);
+  }
+  await r.rec('rest-rescaling-trigger', 'PATCH', `/v1/jobs/${id}/rescaling?parallelism=1`);
+  await r.rec('rest-rescaling-status-unknown', 'GET', `/v1/jobs/${id}/rescaling/${hex32()}`);
+  // log files: not JSON; record the status, content type and the first bytes
+  const text = async (name, path) => {
+    const t = await fetch(r.base + path, { headers: { range: 'bytes=0-99' } });
+    const full = await t.text();
+    const doc = { request: { method: 'GET', path }, status: t.status, headers: { 'content-type': t.headers.get('content-type'), 'content-length': t.headers.get('content-length'), 'accept-ranges': t.headers.get('accept-ranges'), 'content-range': t.headers.get('content-range') }, text: full.slice(0, 400), textLength: full.length };
+    await writeFile(join(r.outDir, `${name}.json`), JSON.stringify(doc, null, 2) + '\n');
+    r.index.push({ name, method: 'GET', path, status: t.status });
+    log(`${t.status} GET ${path} -> ${name}.json (text, ${full.length} chars, asked bytes=0-99)`);
+  };
+  const jmLog = (jmLogs.body?.logs ?? []).find((l) => l.name.endsWith('.log'))?.name;
+  if (jmLog) await text('rest-jobmanager-log-file', `/v1/jobmanager/logs/${encodeURIComponent(jmLog)}`);
+  await text('rest-jobmanager-log', '/v1/jobmanager/log');
+  await text('rest-jobmanager-stdout', '/v1/jobmanager/stdout');
+  await text('rest-jobmanager-log-file-unknown', '/v1/jobmanager/logs/no-such.log');
+  const tmLog = (tmLogs.body?.logs ?? []).find((l) => l.name.endsWith('.log'))?.name;
+  if (tmLog) await text('rest-taskmanager-log-file', `/v1/taskmanagers/${encodeURIComponent(tm)}/logs/${encodeURIComponent(tmLog)}`);
+  await text('rest-taskmanager-log', `/v1/taskmanagers/${encodeURIComponent(tm)}/log`);
+  await text('rest-taskmanager-stdout', `/v1/taskmanagers/${encodeURIComponent(tm)}/stdout`);
+  // profiler (not in the spec; rest.profiling.enabled)
+  await r.rec('rest-jobmanager-profiler-list', 'GET', '/v1/jobmanager/profiler');
+  await r.rec('rest-taskmanager-profiler-list', 'GET', `/v1/taskmanagers/${encodeURIComponent(tm)}/profiler`);
+  await r.rec('rest-jobs-metrics-route', 'GET', '/v1/jobs/metrics?get=numRestarts');
+  await r.call('PATCH', `/v1/jobs/${id}?mode=cancel`);
+  await waitJob(r, id, (b) => b.state === 'CANCELED');
+  await r.rec('rest-vertex-source-after-cancel', 'GET', `/v1/jobs/${id}/vertices/${source}`);
+  await r.rec('rest-vertex-source-backpressure-after-cancel', 'GET', `/v1/jobs/${id}/vertices/${source}/backpressure`);
+  await r.rec('rest-job-metrics-after-cancel', 'GET', `/v1/jobs/${id}/metrics`);
+}
+
+/** `--only rest`: record the rest-* exchanges into an existing recording directory, keeping the others. */
+async function recordRestOnly({ version, outDir, keep }) {
+  const { flinkHome } = await provisionFlink({ version, log });
+  const { jars } = await buildFixtures({ flinkHome, log });
+  await mkdir(outDir, { recursive: true });
+  for (const f of await readdir(outDir)) if (f.startsWith('rest-')) await rm(join(outDir, f));
+  const indexPath = join(outDir, 'index.json');
+  const index = existsSync(indexPath) ? JSON.parse(await readFile(indexPath, 'utf8')).filter((e) => !e.name.startsWith('rest-')) : [];
+  const workRoot = join(REPO_ROOT, '.tmp', `record-rest-${version}-${process.pid}`);
+  const scenarios = {};
+  const cluster = await startCluster({
+    flinkHome,
+    version,
+    workDir: join(workRoot, 'rest'),
+    settings: { 'jobmanager.scheduler': 'adaptive', 'web.adaptive-scheduler.rescale-history.size': '4', 'rest.flamegraph.enabled': 'true', 'rest.profiling.enabled': 'true' },
+    watch503: false,
+  });
+  const r = new Recorder(cluster.base, outDir);
+  try {
+    await runRestScenarios({ r, jars, version, note: (k, v) => (scenarios[k] = v) });
+  } catch (e) {
+    scenarios.ERROR_rest = String(e.stack || e);
+    log(`ERROR (rest): ${e.stack || e}`);
+  } finally {
+    await stopCluster(cluster);
+  }
+  const all = [...index, ...r.index].sort((a, b) => a.name.localeCompare(b.name));
+  await writeFile(indexPath, JSON.stringify(all, null, 2) + '\n');
+  const scenPath = join(outDir, 'scenarios.json');
+  const old = existsSync(scenPath) ? JSON.parse(await readFile(scenPath, 'utf8')) : {};
+  for (const k of Object.keys(old)) if (k.startsWith('rest') || k === 'ERROR_rest') delete old[k];
+  await writeFile(scenPath, JSON.stringify({ ...old, ...scenarios }, null, 2) + '\n');
+  if (!keep) await rm(workRoot, { recursive: true, force: true });
+  return { outDir, errors: Object.keys(scenarios).filter((k) => k.startsWith('ERROR')) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // CLI
 
@@ -862,6 +1046,7 @@ async function main() {
   let out;
   let keep = false;
   let skipAdaptive = false;
+  let only;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--version') versions = [argv[++i]];
@@ -869,6 +1054,7 @@ async function main() {
     else if (a === '--out') out = argv[++i];
     else if (a === '--keep') keep = true;
     else if (a === '--skip-adaptive') skipAdaptive = true;
+    else if (a === '--only') only = argv[++i];
     else {
       process.stderr.write(`record-fixtures: unknown argument "${a}"\n`);
       process.exit(2);
@@ -877,7 +1063,8 @@ async function main() {
   let failed = false;
   for (const version of versions) {
     const outDir = resolve(out && versions.length === 1 ? out : join(REPO_ROOT, 'test', 'fixtures', 'recorded', version));
-    const res = await recordVersion({ version, outDir, keep, skipAdaptive });
+    const res = only === 'rest' ? await recordRestOnly({ version, outDir, keep }) : await recordVersion({ version, outDir, keep, skipAdaptive });
+    if (only !== 'rest') res.errors.push(...(await recordRestOnly({ version, outDir, keep })).errors);
     if (res.errors.length) {
       failed = true;
       log(`Flink ${version}: scenario errors: ${res.errors.join(', ')} (see scenarios.json)`);

@@ -33,11 +33,16 @@ export {
   type RunJarParams,
   type UploadedJar,
   type UploadJarOptions,
+  type ClusterRequest,
+  type AggregatedMetricsParams,
 } from './cluster/cluster-client.js';
 export type { UploadProgress } from './http/multipart.js';
+export type { HttpMethod } from './http/request-pipeline.js';
 
 // Handles (cheap, no I/O when created; their types are interfaces)
 export type { ApplicationClient, JobClient } from './context/handles.js';
+export type { JobManagerClient, LogFile, LogReadOptions, TaskManagerClient } from './context/manager-types.js';
+export type { FlameGraphParams, JobVertexMetrics, SubtaskMetricsParams, SubtaskWatermark, VertexClient, VertexMetricsParams } from './context/vertex-types.js';
 export type { ApplicationDescription, ApplicationStatusTarget } from './context/application-types.js';
 export type {
   JobResult,
@@ -102,6 +107,8 @@ export { JobNotFoundError } from './errors/job-not-found-error.js';
 export { ApplicationNotFoundError } from './errors/application-not-found-error.js';
 export { OperationNotFoundError } from './errors/operation-not-found-error.js';
 export { JarNotFoundError } from './errors/jar-not-found-error.js';
+export { TaskManagerNotFoundError } from './errors/task-manager-not-found-error.js';
+export { FeatureDisabledError } from './errors/feature-disabled-error.js';
 export { FlinkConflictError } from './errors/flink-conflict-error.js';
 export { FlinkServerError } from './errors/flink-server-error.js';
 export { FlinkConnectionError, type FlinkConnectionErrorInit } from './errors/flink-connection-error.js';
@@ -149,6 +156,7 @@ export {
   type JobExceptions,
   type JobExecutionConfig,
   type JobOverview,
+  type JobIdWithStatus,
   type JobPlan,
   type JobPlanGraph,
   type JobPlanInput,
@@ -186,7 +194,73 @@ export {
   type RestoredCheckpointStatistics,
   type StatsSummary,
   type TaskCheckpointStatistics,
+  type TaskCheckpointDetails,
+  type TaskCheckpointSummary,
+  type SubtaskCheckpointStatistics,
+  type CheckpointParts,
+  type CheckpointAlignment,
 } from './schemas/checkpoints.js';
+export type {
+  AllocatedSlot,
+  ClusterDataSet,
+  ClusterDataSets,
+  EnvironmentInfo,
+  GarbageCollectorInfo,
+  LogFileInfo,
+  LogList,
+  LogUrl,
+  TaskManagerDetails,
+  TaskManagerMetrics,
+  ThreadDump,
+  ThreadInfo,
+} from './schemas/managers.js';
+export {
+  type AggregatedMetric,
+  type AggregatedMetricCollection,
+  type AggregatedMetricEntry,
+  type AggregatedMetrics,
+  METRIC_AGGREGATIONS,
+  type MetricAggregation,
+  type MetricCollection,
+  type MetricEntry,
+  type MetricValue,
+  type MetricValues,
+} from './schemas/metrics.js';
+export {
+  KNOWN_RESCALE_TERMINAL_STATES,
+  KNOWN_RESCALE_TERMINATED_REASONS,
+  KNOWN_RESCALE_TRIGGER_CAUSES,
+  type LatestRescales,
+  type RescaleConfig,
+  type RescaleCounts,
+  type RescaleDetails,
+  type RescalesOverview,
+  type RescaleSummary,
+  type SchedulerStateSpan,
+  type SlotRescale,
+  type VertexRescale,
+} from './schemas/rescales.js';
+export {
+  type AttemptAccumulators,
+  type BackpressureLevel,
+  type FlameGraphNode,
+  KNOWN_BACKPRESSURE_LEVELS,
+  type SubtaskAccumulators,
+  type SubtaskAggregate,
+  type SubtaskAggregates,
+  type SubtaskAttemptDetails,
+  type SubtaskBackpressure,
+  type SubtasksAccumulators,
+  type SubtaskTimes,
+  type UserAccumulator,
+  type VertexAccumulators,
+  type VertexBackpressure,
+  type VertexDetails,
+  type VertexFlameGraph,
+  type VertexSubtaskTimes,
+  type VertexTaskManager,
+  type VertexTaskManagers,
+} from './schemas/vertices.js';
 export type { JarEntryInfo, JarFileInfo, JarList } from './schemas/jars.js';
 
 export { VERSION } from './version.js';

@@ -30,6 +30,17 @@ import { ApplicationRunResponseSchema, type JarList, JarListSchema, type JarRunR
 import { type JobOverview, JobsOverviewSchema, type JobPlan, JobPlanSchema } from '../schemas/jobs.js';
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
 import { VERSION } from '../version.js';
+import type { z } from 'zod';
+import type { JobManagerClient, TaskManagerClient } from '../context/manager-types.js';
+import { readAggregatedMetrics, readMetricNames } from '../job/metric-reader.js';
+import { dataSetDeletionDriver } from '../operations/operation-drivers.js';
+import { type ClusterDataSets, ClusterDataSetsSchema } from '../schemas/managers.js';
+import type { AggregatedMetrics, MetricAggregation } from '../schemas/metrics.js';
+import { type JobIdWithStatus, JobIdsWithStatusSchema } from '../schemas/jobs.js';
+import type { DualSchema } from '../schemas/schema-kit.js';
+import type { HttpMethod } from '../http/request-pipeline.js';
+import { checkTaskManagerId } from '../internal/ids.js';
+import { JobManagerHandle, TaskManagerHandle } from './manager-handles.js';
 import { ClusterWatcherHandle } from '../watch/cluster-watcher-handle.js';
 import type { ClusterWatcher } from '../watch/cluster-watcher.js';
 import { WatchRegistry } from '../watch/watch-registry.js';
@@ -92,6 +103,31 @@ export interface UploadJarOptions extends RequestOptions {
   size?: number;
   /** Called as the file streams out. */
   onProgress?: (progress: UploadProgress) => void;
+}
+
+/** Parameters of {@link ClusterClient.request}. */
+export interface ClusterRequest<T = unknown> {
+  /** The HTTP method. */
+  method: HttpMethod;
+  /** The path below the REST root (`/v1`), starting with `/`, such as `/jobs/overview`. */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON body. */
+  body?: unknown;
+  /** A zod schema to validate the answer with; without one the parsed JSON is returned as `unknown`. */
+  schema?: z.ZodType<T>;
+  /**
+   * Whether repeating the request is harmless, so it may be retried.
+   * @default true for every method but POST
+   */
+  idempotent?: boolean;
+}
+
+/** Parameters of the aggregated metric methods of {@link ClusterClient}. */
+export interface AggregatedMetricsParams {
+  /** The aggregations to compute. @default all five (`min`, `max`, `avg`, `sum`, `skew`) */
+  agg?: readonly MetricAggregation[];
 }
 
 /** An uploaded jar. */
@@ -483,6 +519,117 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     await this.#pipeline.request({ method: 'DELETE', path: '/cluster', schema: EmptyResponseSchema, idempotent: false }, options);
   }
 
+  /** A handle on the cluster's JobManager: environment, metrics, thread dump, logs. Sends nothing. */
+  jobManager(): JobManagerClient {
+    return new JobManagerHandle(this.#context);
+  }
+
+  /**
+   * A handle on one TaskManager, by the id `listTaskManagers()` reports. Sends nothing.
+   *
+   * @throws FlinkArgumentError for an id with characters a TaskManager id never has.
+   */
+  taskManager(taskManagerId: string): TaskManagerClient {
+    return new TaskManagerHandle(this.#context, taskManagerId);
+  }
+
+  /** Every job's id and status (`GET /jobs`): the lightest listing. */
+  async listJobIds(options?: RequestOptions): Promise<JobIdWithStatus[]> {
+    return (await this.#pipeline.request({ method: 'GET', path: '/jobs', schema: JobIdsWithStatusSchema }, options)).jobs;
+  }
+
+  /** The names of the metrics the jobs have (`GET /jobs/metrics`). */
+  jobMetricNames(options?: RequestOptions): Promise<string[]> {
+    return readMetricNames({ pipeline: this.#pipeline, path: '/jobs/metrics' }, true, options);
+  }
+
+  /**
+   * Named job metrics aggregated over jobs (`GET /jobs/metrics?get=&agg=&jobs=`), such as the
+   * total of `numRestarts`: numbers. Names no job has are left out.
+   *
+   * @param params.jobs only these job ids (every job by default)
+   * @throws FlinkArgumentError for an empty list, a name with a comma or an invalid id.
+   * @example
+   * ```ts
+   * const { numRestarts } = await cluster.aggregatedJobMetrics(['numRestarts'], { agg: ['sum'] });
+   * ```
+   */
+  async aggregatedJobMetrics(names: readonly string[], params: AggregatedMetricsParams & { jobs?: readonly string[] } = {}, options?: RequestOptions): Promise<AggregatedMetrics> {
+    const jobs = params.jobs === undefined ? undefined : nonEmptyList('params.jobs', params.jobs).map((id) => checkId('params.jobs', id)).join(',');
+    return readAggregatedMetrics({ pipeline: this.#pipeline, path: '/jobs/metrics', query: { jobs } }, names, params.agg, options);
+  }
+
+  /** The names of the metrics the TaskManagers have (`GET /taskmanagers/metrics`). */
+  taskManagerMetricNames(options?: RequestOptions): Promise<string[]> {
+    return readMetricNames({ pipeline: this.#pipeline, path: '/taskmanagers/metrics' }, true, options);
+  }
+
+  /**
+   * Named TaskManager metrics aggregated over TaskManagers (`GET /taskmanagers/metrics?get=&agg=&taskmanagers=`).
+   *
+   * @param params.taskManagers only these TaskManager ids (every one by default)
+   * @throws FlinkArgumentError for an empty list, a name with a comma or an invalid id.
+   * @example
+   * ```ts
+   * const heap = await cluster.aggregatedTaskManagerMetrics(['Status.JVM.Memory.Heap.Used'], { agg: ['max', 'sum'] });
+   * ```
+   */
+  async aggregatedTaskManagerMetrics(names: readonly string[], params: AggregatedMetricsParams & { taskManagers?: readonly string[] } = {}, options?: RequestOptions): Promise<AggregatedMetrics> {
+    const tms = params.taskManagers === undefined ? undefined : nonEmptyList('params.taskManagers', params.taskManagers).map((id) => checkTaskManagerId(id)).join(',');
+    return readAggregatedMetrics({ pipeline: this.#pipeline, path: '/taskmanagers/metrics', query: { taskmanagers: tms } }, names, params.agg, options);
+  }
+
+  /** The cluster's data sets (`GET /datasets`): intermediate results kept across jobs. */
+  async listDataSets(options?: RequestOptions): Promise<ClusterDataSets['dataSets']> {
+    return (await this.#pipeline.request({ method: 'GET', path: '/datasets', schema: ClusterDataSetsSchema }, options)).dataSets;
+  }
+
+  /**
+   * Deletes a cluster data set (`DELETE /datasets/:id`) and returns a handle on the deletion;
+   * await its `result()` to know it is gone. Flink picks the trigger id here, so the call is not
+   * retried once sent.
+   *
+   * @throws FlinkArgumentError when the id is not 32 hex characters.
+   */
+  async deleteDataSet(dataSetId: string, options?: RequestOptions): Promise<AsyncOperation<void>> {
+    const id = checkId('dataSetId', dataSetId);
+    const body = await this.#pipeline.request({ method: 'DELETE', path: `/datasets/${id}`, schema: TriggerResponseSchema, alwaysValidate: true, idempotent: false }, options);
+    return this.#context.handles.operation(dataSetDeletionDriver(this.#pipeline, body['request-id']));
+  }
+
+  /** A handle on a data set deletion triggered earlier, by its trigger id. Sends nothing. */
+  dataSetDeletionOperation(triggerId: string): AsyncOperation<void> {
+    return this.#context.handles.operation(dataSetDeletionDriver(this.#pipeline, checkId('triggerId', triggerId)));
+  }
+
+  /**
+   * Any REST call, through the same pipeline as every method (auth, retries, HA failover, events,
+   * size cap, typed errors): for routes the SDK has no method for, or new ones. With a zod schema
+   * the answer is validated (FlinkValidationError otherwise); without one the parsed JSON comes
+   * back as `unknown`.
+   *
+   * @throws FlinkArgumentError for a path that does not start with `/`, or has `..`, a query or
+   *   control characters in it (pass the query as `query`).
+   * @example
+   * ```ts
+   * import { z } from 'zod';
+   * const body = await cluster.request({ method: 'GET', path: '/jobs/overview', schema: z.object({ jobs: z.array(z.unknown()) }) });
+   * ```
+   */
+  async request<T = unknown>(params: ClusterRequest<T>, options?: RequestOptions): Promise<T> {
+    if (typeof params !== 'object' || params === null) throw new FlinkArgumentError('params', 'expected an object');
+    const { method, path, query, body, schema, idempotent } = params;
+    if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw new FlinkArgumentError('params.method', 'expected GET, POST, PUT, PATCH or DELETE');
+    if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[?#\x00-\x20\x7f\\]/.test(path) || path.split('/').some((s) => s === '..' || s === '.')) {
+      throw new FlinkArgumentError('params.path', `expected a path below the REST root such as "/jobs/overview" (no query, "..", spaces or control characters), got ${JSON.stringify(String(path).slice(0, 80))}`);
+    }
+    if (schema !== undefined && typeof (schema as { safeParse?: unknown }).safeParse !== 'function') throw new FlinkArgumentError('params.schema', 'expected a zod schema');
+    const dual: DualSchema<T> = schema
+      ? { for: () => schema, validate: (_mode, value) => schema.safeParse(value) as ReturnType<DualSchema<T>['validate']> }
+      : { for: () => undefined as never, validate: (_mode, value) => ({ success: true, data: value as T }) };
+    return this.#pipeline.request({ method, path, query, json: body, schema: dual, alwaysValidate: true, idempotent }, options);
+  }
+
   /**
    * Watches jobs and applications of the cluster: every one (`'all'`) or chosen ids, reporting
    * only what changes. Returns a {@link ClusterWatcher}: an event emitter (`added`, `status`,
@@ -557,4 +704,9 @@ function isDuplicateSubmission(error: FlinkError): boolean {
 
 function isByteSource(source: unknown): boolean {
   return typeof source === 'object' && source !== null && typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+function nonEmptyList(name: string, list: unknown): unknown[] {
+  if (!Array.isArray(list) || list.length === 0) throw new FlinkArgumentError(name, 'expected a non-empty array');
+  return list;
 }

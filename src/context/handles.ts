@@ -7,6 +7,11 @@ import type { JobStatus } from '../schemas/job-status.js';
 import type { JobAccumulators, JobConfig, JobDetails, JobExceptions, JobPlan, ResourceRequirements } from '../schemas/jobs.js';
 import type { ApplicationChange, ApplicationWatchOptions, JobChange, JobWatchOptions } from '../watch/watch-types.js';
 import type { ApplicationDescription, ApplicationStatusTarget } from './application-types.js';
+import type { CheckpointStatistics } from '../schemas/checkpoints.js';
+import type { EnvironmentInfo, LogUrl } from '../schemas/managers.js';
+import type { MetricValues } from '../schemas/metrics.js';
+import type { RescaleConfig, RescaleDetails, RescalesOverview, RescaleSummary } from '../schemas/rescales.js';
+import type { JobVertexMetrics, VertexClient, VertexMetricsParams } from './vertex-types.js';
 import type { JobResult, JobStatusTarget, RescaleTarget, StopWithSavepointParams, TriggerCheckpointParams, TriggerSavepointParams } from './job-types.js';
 
 // The two handle interfaces refer to each other (a job's application, an application's jobs), so
@@ -265,6 +270,110 @@ export interface JobClient {
    * ```
    */
   rescale(target: RescaleTarget, options?: RequestOptions): Promise<void>;
+
+  /**
+   * A handle on one of the job's vertices (ids from `describe().vertices`). Sends nothing.
+   *
+   * @throws FlinkArgumentError when the id is not 32 hex characters.
+   */
+  vertex(vertexId: string): VertexClient;
+
+  /**
+   * A set of metrics for every vertex of the job (or the vertices given), each aggregated over the
+   * vertex's subtasks: one request per vertex (Flink has no route across vertices), sent in
+   * parallel, plus one to list the vertices when they are not given. What an autoscaler reads.
+   *
+   * @throws FlinkArgumentError for an empty list or a name with a comma.
+   * @throws JobNotFoundError when the cluster does not know the job.
+   * @example
+   * ```ts
+   * for (const v of await job.vertexMetrics(['busyTimeMsPerSecond', 'numRecordsInPerSecond'], { agg: ['max', 'sum'] })) {
+   *   console.log(v.name, v.metrics.busyTimeMsPerSecond?.max);
+   * }
+   * ```
+   */
+  vertexMetrics(names: readonly string[], params?: VertexMetricsParams, options?: RequestOptions): Promise<JobVertexMetrics[]>;
+
+  /** The names of the job's metrics (`GET /jobs/:id/metrics`). */
+  metricNames(options?: RequestOptions): Promise<string[]>;
+
+  /**
+   * Values of named job metrics (`GET /jobs/:id/metrics?get=`), such as `numRestarts` or
+   * `lastCheckpointDuration`: numbers where Flink sends numbers in strings; unknown names left out.
+   *
+   * @throws FlinkArgumentError for an empty list or a name with a comma.
+   */
+  metrics(names: readonly string[], options?: RequestOptions): Promise<MetricValues>;
+
+  /**
+   * One checkpoint with per-vertex statistics (`GET /jobs/:id/checkpoints/details/:checkpointid`);
+   * per-subtask details are on `job.vertex(id).checkpointDetails(checkpointId)`.
+   *
+   * @throws FlinkNotFoundError when the job's statistics no longer hold the checkpoint.
+   */
+  checkpointDetails(checkpointId: number, options?: RequestOptions): Promise<CheckpointStatistics>;
+
+  /** The configuration of the JobManager running the job (`GET /jobs/:id/jobmanager/config`). */
+  jobManagerConfig(options?: RequestOptions): Promise<ConfigEntries>;
+
+  /** The environment of the JobManager running the job (`GET /jobs/:id/jobmanager/environment`). */
+  jobManagerEnvironment(options?: RequestOptions): Promise<EnvironmentInfo>;
+
+  /** The web UI URL of the JobManager's logs for this job (`GET /jobs/:id/jobmanager/log-url`). */
+  jobManagerLogUrl(options?: RequestOptions): Promise<LogUrl>;
+
+  /** The web UI URL of a TaskManager's logs for this job (`GET /jobs/:id/taskmanagers/:tm/log-url`). */
+  taskManagerLogUrl(taskManagerId: string, options?: RequestOptions): Promise<LogUrl>;
+
+  /**
+   * Reports that a client still follows the job (`PATCH /jobs/:id/clientHeartbeat`), for jobs
+   * submitted with `execution.attached` and `client.heartbeat.timeout`: Flink cancels such a job
+   * when heartbeats stop. `expiresAt` is when this heartbeat expires, ms since the epoch.
+   *
+   * @throws FlinkArgumentError for an `expiresAt` that is not a positive integer.
+   */
+  heartbeat(expiresAt: number, options?: RequestOptions): Promise<void>;
+
+  /**
+   * The adaptive scheduler's rescale settings for the job (`GET /jobs/:id/rescales/config`, 2.3+).
+   * Every rescale method needs a job of the adaptive scheduler.
+   *
+   * @throws UnsupportedFeatureError before Flink 2.3, before sending.
+   * @throws FeatureDisabledError when the job runs on another scheduler (Flink answers 404
+   *   "AdaptiveScheduler is not enabled for this job").
+   */
+  rescaleConfig(options?: RequestOptions): Promise<RescaleConfig>;
+
+  /**
+   * Rescale counts and the latest rescale of each outcome (`GET /jobs/:id/rescales/overview`,
+   * 2.3+). Rescales are recorded only with `web.adaptive-scheduler.rescale-history.size` > 0.
+   *
+   * @throws UnsupportedFeatureError before Flink 2.3, before sending.
+   */
+  rescalesOverview(options?: RequestOptions): Promise<RescalesOverview>;
+
+  /**
+   * The recent rescales, newest first (`GET /jobs/:id/rescales/history`, 2.3+); empty unless
+   * `web.adaptive-scheduler.rescale-history.size` > 0.
+   *
+   * @throws UnsupportedFeatureError before Flink 2.3, before sending.
+   */
+  rescaleHistory(options?: RequestOptions): Promise<RescaleDetails[]>;
+
+  /**
+   * Rescale counts and durations (`GET /jobs/:id/rescales/summary`, 2.3+).
+   *
+   * @throws UnsupportedFeatureError before Flink 2.3, before sending.
+   */
+  rescaleSummary(options?: RequestOptions): Promise<RescaleSummary>;
+
+  /**
+   * One rescale with its vertices, slots and scheduler states (`GET /jobs/:id/rescales/details/:uuid`, 2.3+).
+   *
+   * @throws UnsupportedFeatureError before Flink 2.3, before sending.
+   * @throws FlinkNotFoundError when the history no longer holds it.
+   */
+  rescaleDetails(rescaleUuid: string, options?: RequestOptions): Promise<RescaleDetails>;
 }
 
 /**

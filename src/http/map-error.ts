@@ -8,10 +8,12 @@ import { FlinkServerError } from '../errors/flink-server-error.js';
 import { JarNotFoundError } from '../errors/jar-not-found-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { OperationNotFoundError } from '../errors/operation-not-found-error.js';
+import { TaskManagerNotFoundError } from '../errors/task-manager-not-found-error.js';
 
 /** What a request is about, so its failures can name it. */
 export type ResourceRef =
-  | { kind: 'job'; jobId: string }
+  | { kind: 'job'; jobId: string; /** A part of the job (vertex, checkpoint, rescale): a 404 means the job only when its text says so. */ part?: boolean }
+  | { kind: 'taskmanager'; taskManagerId: string }
   | { kind: 'application'; applicationId: string }
   | { kind: 'operation'; operation: string; triggerId: string; jobId?: string }
   | { kind: 'jar'; jarId: string };
@@ -38,6 +40,7 @@ const NOT_FOUND_TEXT: Record<ResourceRef['kind'], RegExp | undefined> = {
   jar: /Jar file .{0,300} does not exist|File .{0,300} does not exist in /,
   job: /FlinkJobNotFoundException|Could not find Flink job/,
   operation: undefined,
+  taskmanager: /UnknownTaskExecutorException|No TaskExecutor registered/,
 };
 
 function namesMissingResource(resource: ResourceRef, errors: readonly string[]): boolean {
@@ -50,7 +53,8 @@ export function mapHttpError(init: FlinkApiErrorInit & { resource: ResourceRef |
   const { resource, ...base } = init;
   const status = base.status;
   // A 404 without Flink's errors array is a proxy's or a wrong path prefix's, not Flink naming a resource.
-  const missing = resource !== undefined && ((status === 404 && base.errors.length > 0 && !isUnknownRoute(base.errors)) || ((status === 500 || status === 400) && namesMissingResource(resource, base.errors)));
+  const partOnly = resource?.kind === 'job' && resource.part === true;
+  const missing = resource !== undefined && ((status === 404 && base.errors.length > 0 && !isUnknownRoute(base.errors) && (!partOnly || namesMissingResource(resource, base.errors))) || ((status === 500 || status === 400) && namesMissingResource(resource, base.errors)));
   if (missing) {
     switch (resource.kind) {
       case 'job':
@@ -61,6 +65,8 @@ export function mapHttpError(init: FlinkApiErrorInit & { resource: ResourceRef |
         return new OperationNotFoundError({ ...base, triggerId: resource.triggerId, operation: resource.operation, jobId: resource.jobId });
       case 'jar':
         return new JarNotFoundError({ ...base, jarId: resource.jarId });
+      case 'taskmanager':
+        return new TaskManagerNotFoundError({ ...base, taskManagerId: resource.taskManagerId });
     }
   }
   if (status === 400) return new FlinkBadRequestError(base);

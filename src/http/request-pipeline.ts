@@ -85,6 +85,13 @@ export interface RequestSpec<T> {
    * that failure into the success it stands for.
    */
   recoverDuplicate?: (error: FlinkError) => T | undefined;
+  /**
+   * Reads a successful answer's body itself instead of parsing it as JSON (log files, which can
+   * be large and are text): called with the body stream and the headers inside the attempt, so
+   * the attempt deadline, the caller's signal and `close()` cover the whole read. Error statuses
+   * are read and mapped as usual. An attempt whose body was handed over is never repeated.
+   */
+  consume?: (body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown }, headers: Record<string, string | string[] | undefined>) => Promise<T>;
 }
 
 /** Options of the pipeline, as the ClusterClient resolved them. */
@@ -189,6 +196,8 @@ interface EncodedRequest {
 
 /** One attempt's answer, read. */
 interface Answer {
+  /** What `spec.consume` made of a successful body, when the spec has one. */
+  consumed?: { value: unknown };
   status: number;
   headers: Record<string, string | string[] | undefined>;
   read: ReadBodyResult;
@@ -465,6 +474,8 @@ export class RequestPipeline {
     if (this.closed) attemptSignal.abort(this.#closing.signal.reason);
     else this.#attempts.add(attemptSignal);
     let sent = false;
+    // Set once a successful body was handed to `spec.consume`: the attempt cannot be repeated then.
+    let consuming = false;
     try {
       // Each await of an async function costs a promise and a tick, and a thousand calls in flight
       // keep them alive long enough to be promoted: the common call (no token provider, no stream)
@@ -474,6 +485,12 @@ export class RequestPipeline {
       // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
       const response = await (call.span.recording ? call.span.run(() => this.#send(request, attemptSignal)) : this.#send(request, attemptSignal));
       sent = true;
+      const consume = call.spec.consume;
+      if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+        consuming = true;
+        const value = await consume(response.body, response.headers);
+        return this.#classifyAnswer(call, endpoint, attempt, { consumed: { value }, status: response.statusCode, headers: response.headers, read: { ok: true, text: '' }, durationMs: performance.now() - request.started });
+      }
       const lengthHeader = response.headers['content-length'];
       const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
       const limit = this.options.maxResponseBytes;
@@ -483,7 +500,7 @@ export class RequestPipeline {
         contentLength !== undefined && contentLength <= limit && typeof body.text === 'function' ? { ok: true, text: await body.text() } : await readBody(body, limit, contentLength);
       return this.#classifyAnswer(call, endpoint, attempt, { status: response.statusCode, headers: response.headers, read, durationMs: performance.now() - request.started });
     } catch (err) {
-      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, sent) };
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, sent, consuming) };
     } finally {
       if (timer) clearTimeout(timer);
       if (onAbort) userSignal?.removeEventListener('abort', onAbort);
@@ -552,6 +569,7 @@ export class RequestPipeline {
       emitter.emit('response', { requestId: call.requestId, method, url, path: spec.path, attempt, status, durationMs: answer.durationMs });
       logger?.debug('flink-client response', { requestId: call.requestId, method, url, attempt, status, durationMs: Math.round(answer.durationMs) });
     }
+    if (answer.consumed) return { ok: true, value: answer.consumed.value as T };
     if (!read.ok) {
       return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
     }
@@ -581,7 +599,7 @@ export class RequestPipeline {
   }
 
   /** Turns what an attempt threw (abort, deadline, close, transport failure) into a typed failure. */
-  #classifyThrown<T>(call: Call<T>, endpoint: Endpoint, err: unknown, attemptSignal: AttemptSignal, sent: boolean): AttemptFailure {
+  #classifyThrown<T>(call: Call<T>, endpoint: Endpoint, err: unknown, attemptSignal: AttemptSignal, sent: boolean, consuming: boolean): AttemptFailure {
     const { spec } = call;
     const method = spec.method;
     const signal = call.options.signal;
@@ -590,10 +608,14 @@ export class RequestPipeline {
     if (attemptSignal.reason === ATTEMPT_TIMEOUT) {
       const error = new FlinkTimeoutError({ phase: 'attempt', timeoutMs: call.timeoutMs, target: `${method} ${spec.path}` });
       // A timed-out attempt may still be processed by Flink: only repeat what is safe to repeat.
-      return { error, retry: 'idempotent', failover: true };
+      return { error, retry: consuming ? 'never' : 'idempotent', failover: !consuming };
     }
     if (err instanceof FlinkError) return { error: err, retry: 'never', failover: false };
     const url = this.#displayUrl(endpoint, spec);
+    if (consuming) {
+      // The body was being handed out: a repeat would hand out its start again.
+      return { error: new FlinkConnectionError({ method, url, path: spec.path, cause: scrubError(err, call.secrets), diagnosis: diagnoseTransportError(err, endpoint.origin) }), retry: 'never', failover: false };
+    }
     const cause = scrubError(err, call.secrets);
     const error = new FlinkConnectionError({ method, url, path: spec.path, cause, diagnosis: diagnoseTransportError(err, endpoint.origin) });
     const notSent = !sent && isNotSent(err);

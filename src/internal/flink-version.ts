@@ -16,3 +16,6 @@ export function versionAtLeast(version: string, minimum: string): boolean {
 
 /** The first Flink version with the application endpoints (FLIP-549). */
 export const APPLICATIONS_SINCE = '2.3';
+
+/** The first Flink version with the rescale history endpoints (FLIP-495). */
+export const RESCALES_SINCE = '2.3';

@@ -41,3 +41,17 @@ function describe(value: unknown): string {
   const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
   return JSON.stringify(shown);
 }
+
+/** A TaskManager resource id as Flink makes them (`127.0.0.1:42125-67e5ae`, a pod name, a container id). */
+const TASK_MANAGER_ID = /^[A-Za-z0-9._:@-]{1,256}$/;
+
+/**
+ * Checks a TaskManager id before it goes into a path: letters, digits and `._:@-` only, so it
+ * stays one path segment whatever a caller passes.
+ */
+export function checkTaskManagerId(id: unknown): string {
+  if (typeof id !== 'string' || !TASK_MANAGER_ID.test(id)) {
+    throw new FlinkArgumentError('taskManagerId', `expected a TaskManager id such as "127.0.0.1:42125-67e5ae" (from listTaskManagers()), got ${describe(id)}`);
+  }
+  return id;
+}

@@ -8,7 +8,7 @@ import type { JobResult, RescaleTarget, StopWithSavepointParams, TriggerCheckpoi
 import { checkId, newId } from '../internal/ids.js';
 import { summarizeThrowable } from '../internal/throwable.js';
 import { traced } from '../internal/telemetry.js';
-import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
+import { APPLICATIONS_SINCE, RESCALES_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import type { AsyncOperation } from '../operations/async-operation.js';
 import { checkpointDriver, savepointDriver } from '../operations/operation-drivers.js';
 import type { OperationDriver, Retrigger } from '../operations/operation-handle.js';
@@ -38,6 +38,30 @@ import {
 } from '../schemas/jobs.js';
 import { EmptyResponseSchema, TriggerResponseSchema } from '../schemas/operations.js';
 import { watchOne } from '../watch/watch-one.js';
+import type { JobVertexMetrics, VertexClient, VertexMetricsParams } from '../context/vertex-types.js';
+import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
+import { FeatureDisabledError } from '../errors/feature-disabled-error.js';
+import { FlinkApiError } from '../errors/flink-api-error.js';
+import { FlinkArgumentError } from '../errors/flink-argument-error.js';
+import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
+import { type CheckpointStatistics, CheckpointDetailsSchema } from '../schemas/checkpoints.js';
+import { type EnvironmentInfo, EnvironmentInfoSchema, type LogUrl, LogUrlSchema } from '../schemas/managers.js';
+import type { MetricValues } from '../schemas/metrics.js';
+import {
+  type RescaleConfig,
+  RescaleConfigSchema,
+  type RescaleDetails,
+  RescaleDetailsSchema,
+  RescaleHistorySchema,
+  type RescalesOverview,
+  RescalesOverviewSchema,
+  type RescaleSummary,
+  RescaleSummarySchema,
+} from '../schemas/rescales.js';
+import type { DualSchema } from '../schemas/schema-kit.js';
+import { checkTaskManagerId } from '../internal/ids.js';
+import { checkMetricNames, readAggregatedMetrics, readMetricNames, readMetrics } from './metric-reader.js';
+import { checkIndex, VertexHandle } from './vertex-handle.js';
 import type { JobChange, JobWatchOptions } from '../watch/watch-types.js';
 
 /** How long result() waits for Flink's per-job REST cache (3 s by default) to show final accumulators. */
@@ -479,6 +503,114 @@ export class JobHandle implements JobClient {
       { method: 'PUT', path: `/jobs/${this.jobId}/resource-requirements`, json: requirements, schema: EmptyResponseSchema, resource: this.#resource },
       options,
     );
+  }
+
+  vertex(vertexId: string): VertexClient {
+    return new VertexHandle(this.#context, this.jobId, vertexId);
+  }
+
+  async vertexMetrics(names: readonly string[], params: VertexMetricsParams = {}, options?: RequestOptions): Promise<JobVertexMetrics[]> {
+    checkMetricNames(names);
+    if (typeof params !== 'object' || params === null) throw new FlinkArgumentError('params', 'expected an object');
+    let vertices: { id: string; name?: string }[];
+    if (params.vertices !== undefined) {
+      if (!Array.isArray(params.vertices) || params.vertices.length === 0) throw new FlinkArgumentError('params.vertices', 'expected a non-empty array of vertex ids');
+      vertices = params.vertices.map((id) => ({ id: checkId('params.vertices', id) }));
+    } else {
+      vertices = (await this.describe(options)).vertices.map((v) => ({ id: v.id, name: v.name }));
+    }
+    return Promise.all(
+      vertices.map(async (v) => {
+        const metrics = await readAggregatedMetrics(
+          { pipeline: this.#context.pipeline, path: `/jobs/${this.jobId}/vertices/${v.id}/subtasks/metrics`, resource: { kind: 'job', jobId: this.jobId, part: true } },
+          names,
+          params.agg,
+          options,
+        );
+        return v.name === undefined ? { vertexId: v.id, metrics } : { vertexId: v.id, name: v.name, metrics };
+      }),
+    );
+  }
+
+  metricNames(options?: RequestOptions): Promise<string[]> {
+    return readMetricNames({ pipeline: this.#context.pipeline, path: `/jobs/${this.jobId}/metrics`, resource: this.#resource }, false, options);
+  }
+
+  async metrics(names: readonly string[], options?: RequestOptions): Promise<MetricValues> {
+    return readMetrics({ pipeline: this.#context.pipeline, path: `/jobs/${this.jobId}/metrics`, resource: this.#resource }, names, options);
+  }
+
+  async checkpointDetails(checkpointId: number, options?: RequestOptions): Promise<CheckpointStatistics> {
+    const id = checkIndex('checkpointId', checkpointId);
+    return this.#context.pipeline.request(
+      { method: 'GET', path: `/jobs/${this.jobId}/checkpoints/details/${id}`, schema: CheckpointDetailsSchema, resource: { kind: 'job', jobId: this.jobId, part: true } },
+      options,
+    );
+  }
+
+  jobManagerConfig(options?: RequestOptions): Promise<ConfigEntries> {
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/jobmanager/config`, schema: ConfigEntriesSchema, resource: this.#resource }, options);
+  }
+
+  jobManagerEnvironment(options?: RequestOptions): Promise<EnvironmentInfo> {
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/jobmanager/environment`, schema: EnvironmentInfoSchema, resource: this.#resource }, options);
+  }
+
+  jobManagerLogUrl(options?: RequestOptions): Promise<LogUrl> {
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/jobmanager/log-url`, schema: LogUrlSchema, resource: this.#resource }, options);
+  }
+
+  async taskManagerLogUrl(taskManagerId: string, options?: RequestOptions): Promise<LogUrl> {
+    const tm = encodeURIComponent(checkTaskManagerId(taskManagerId));
+    return this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/taskmanagers/${tm}/log-url`, schema: LogUrlSchema, resource: this.#resource }, options);
+  }
+
+  async heartbeat(expiresAt: number, options?: RequestOptions): Promise<void> {
+    if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt) || expiresAt <= 0) throw new FlinkArgumentError('expiresAt', 'expected a positive integer (ms since the epoch)');
+    await this.#context.pipeline.request(
+      { method: 'PATCH', path: `/jobs/${this.jobId}/clientHeartbeat`, json: { expiredTimestamp: expiresAt }, schema: EmptyResponseSchema, resource: this.#resource },
+      options,
+    );
+  }
+
+  /** A rescale route: Flink 2.3+, refused before sending on older clusters. */
+  async #rescales<T>(feature: string, suffix: string, schema: DualSchema<T>, options?: RequestOptions): Promise<T> {
+    const version = await this.#context.flinkVersion(options);
+    if (!versionAtLeast(version, RESCALES_SINCE)) throw new UnsupportedFeatureError({ feature, clusterVersion: version, minimumVersion: `${RESCALES_SINCE}.0` });
+    try {
+      return await this.#context.pipeline.request({ method: 'GET', path: `/jobs/${this.jobId}/rescales/${suffix}`, schema, resource: { kind: 'job', jobId: this.jobId, part: true } }, options);
+    } catch (err) {
+      // Flink 2.3 answers 404 for a job of the default scheduler: rescales are the adaptive scheduler's.
+      // The history, overview, summary and details also need records kept (RescalesUnavailableException).
+      if (err instanceof FlinkApiError && err.errors.some((e) => /RescalesUnavailableException/.test(e))) {
+        throw new FeatureDisabledError({ feature: `${feature} (rescale records)`, setting: 'jobmanager.scheduler: adaptive and web.adaptive-scheduler.rescale-history.size > 0' });
+      }
+      if (err instanceof FlinkApiError && err.errors.some((e) => /AdaptiveScheduler is not enabled/.test(e))) {
+        throw new FeatureDisabledError({ feature: `${feature} (rescale records)`, setting: 'jobmanager.scheduler: adaptive' });
+      }
+      throw err;
+    }
+  }
+
+  rescaleConfig(options?: RequestOptions): Promise<RescaleConfig> {
+    return this.#rescales('rescaleConfig()', 'config', RescaleConfigSchema, options);
+  }
+
+  rescalesOverview(options?: RequestOptions): Promise<RescalesOverview> {
+    return this.#rescales('rescalesOverview()', 'overview', RescalesOverviewSchema, options);
+  }
+
+  rescaleHistory(options?: RequestOptions): Promise<RescaleDetails[]> {
+    return this.#rescales('rescaleHistory()', 'history', RescaleHistorySchema, options);
+  }
+
+  rescaleSummary(options?: RequestOptions): Promise<RescaleSummary> {
+    return this.#rescales('rescaleSummary()', 'summary', RescaleSummarySchema, options);
+  }
+
+  async rescaleDetails(rescaleUuid: string, options?: RequestOptions): Promise<RescaleDetails> {
+    const uuid = checkId('rescaleUuid', rescaleUuid);
+    return this.#rescales('rescaleDetails()', `details/${uuid}`, RescaleDetailsSchema, options);
   }
 }
 

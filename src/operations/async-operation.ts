@@ -2,7 +2,7 @@ import type { OperationFailedError } from '../errors/operation-failed-error.js';
 import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 
 /** The kinds of asynchronous operation Flink runs behind a trigger id. */
-export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal';
+export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal' | 'dataset-deletion';
 
 /**
  * The state of an asynchronous operation: still running, done with a result, or done with a

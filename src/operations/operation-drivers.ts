@@ -111,3 +111,17 @@ export function disposalDriver(pipeline: RequestPipeline, triggerId: string): Op
     outcome: ({ operation }): Outcome<void> => (operation?.['failure-cause'] ? { failure: operation['failure-cause'] } : { result: undefined }),
   });
 }
+
+/** Polls the deletion of a cluster data set; it succeeds unless the payload names a failure cause. */
+export function dataSetDeletionDriver(pipeline: RequestPipeline, triggerId: string): OperationDriver<void> {
+  return driver({
+    pipeline,
+    retrigger: undefined,
+    kind: 'dataset-deletion',
+    jobId: undefined,
+    triggerId,
+    path: `/datasets/delete/${triggerId}`,
+    schema: AsynchronousOperationStatusSchema,
+    outcome: ({ operation }): Outcome<void> => (operation?.['failure-cause'] ? { failure: operation['failure-cause'] } : { result: undefined }),
+  });
+}

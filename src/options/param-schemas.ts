@@ -94,3 +94,8 @@ export const statusTarget = z.union([nonEmpty('a status'), z.array(nonEmpty('a s
   error: 'expected a status, an array of statuses, or a predicate',
 });
 
+
+export const logReadOptions = requestOptions.extend({
+  maxBytes: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
+  tailLines: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
+});

@@ -44,7 +44,7 @@ export interface StatsSummary {
  * Min/max/average and percentiles of a checkpoint metric. The percentiles are doubles that Flink
  * writes as the string `"NaN"` while no checkpoint has completed.
  */
-function statsSummary(k: SchemaKit) {
+export function statsSummary(k: SchemaKit) {
   return k.object({
     min: z.number(),
     max: z.number(),
@@ -90,7 +90,7 @@ export interface CheckpointMetrics {
 }
 
 /** The fields of {@link CheckpointMetrics}. */
-function checkpointMetricsShape(k: SchemaKit) {
+export function checkpointMetricsShape(k: SchemaKit) {
   return {
     id: z.number(),
     status: k.openEnum(KNOWN_CHECKPOINT_STATUSES),
@@ -163,7 +163,7 @@ export interface CheckpointStatistics extends CheckpointStatisticsBase {
  * subtype fields as optional: `external_path`, `discarded` (completed), `failure_timestamp`,
  * `failure_message` (failed).
  */
-function checkpointStatistics(k: SchemaKit) {
+export function checkpointStatistics(k: SchemaKit) {
   return k.object({
     ...checkpointStatisticsShape(k),
     external_path: z.string().nullable().optional(),
@@ -395,5 +395,118 @@ export const CheckpointConfigSchema = typedSchema<CheckpointConfig>()(defineSche
     state_changelog_enabled: z.boolean(),
     changelog_periodic_materialization_interval: z.number(),
     changelog_storage: z.string().nullable(),
+  }),
+));
+
+/**
+ * Validates `GET /jobs/:id/checkpoints/details/:checkpointid`: one checkpoint of any `className`,
+ * with `tasks` filled per job vertex (unlike the history of `GET /jobs/:id/checkpoints`).
+ */
+export const CheckpointDetailsSchema = typedSchema<CheckpointStatistics>()(defineSchema(checkpointStatistics));
+
+/** A checkpoint's synchronous and asynchronous parts (ms, or their statistics). */
+export interface CheckpointParts<T> {
+  /** The synchronous part (the snapshot taken in the task thread). */
+  sync: T;
+  /** The asynchronous part (the upload). */
+  async: T;
+}
+
+/** Alignment figures of a checkpoint (bytes and ms, or their statistics). */
+export interface CheckpointAlignment<T> {
+  /** Bytes buffered during alignment; always 0 since Flink 1.11. */
+  buffered: T;
+  /** Bytes processed during alignment. */
+  processed: T;
+  /** Bytes of in-flight data persisted (unaligned checkpoints). */
+  persisted: T;
+  /** ms the alignment took. */
+  duration: T;
+}
+
+/** One subtask's part in one checkpoint (`SubtaskCheckpointStatistics`). */
+export interface SubtaskCheckpointStatistics {
+  /** `completed`, or `pending` for a subtask that has not acknowledged (or failed). */
+  className: 'completed' | 'pending' | (string & {});
+  /** The subtask index. */
+  index: number;
+  /** `completed` or `pending_or_failed`. */
+  status: string;
+  /** When the subtask acknowledged, ms since the epoch (completed only, as are the fields below). */
+  ack_timestamp?: number;
+  /** ms from the trigger to its acknowledgement. */
+  end_to_end_duration?: number;
+  /** Bytes it persisted this time. */
+  checkpointed_size?: number;
+  /** Its full state size, bytes. */
+  state_size?: number;
+  /** ms of its synchronous and asynchronous parts. */
+  checkpoint?: CheckpointParts<number>;
+  /** Alignment: bytes buffered (always 0), processed and persisted, and ms it took. */
+  alignment?: CheckpointAlignment<number>;
+  /** ms from the trigger until the barrier reached the subtask. */
+  start_delay?: number;
+  /** Whether it took an unaligned checkpoint. */
+  unaligned_checkpoint?: boolean;
+  /** Whether it aborted the checkpoint. */
+  aborted?: boolean;
+}
+
+/** Summaries over a vertex's subtasks for one checkpoint. */
+export interface TaskCheckpointSummary {
+  /** Bytes persisted. */
+  checkpointed_size: StatsSummary;
+  /** Full state size. */
+  state_size: StatsSummary;
+  /** ms from trigger to acknowledgement. */
+  end_to_end_duration: StatsSummary;
+  /** ms of the synchronous and asynchronous parts. */
+  checkpoint_duration: CheckpointParts<StatsSummary>;
+  /** Alignment bytes and ms. */
+  alignment: CheckpointAlignment<StatsSummary>;
+  /** ms until the barrier arrived. */
+  start_delay: StatsSummary;
+}
+
+/**
+ * The body of `GET /jobs/:id/checkpoints/details/:checkpointid/subtasks/:vertexid`
+ * (`TaskCheckpointStatisticsWithSubtaskDetails`): one vertex's part in one checkpoint, summarised
+ * and per subtask.
+ */
+export interface TaskCheckpointDetails extends TaskCheckpointStatistics {
+  /** Summaries over the subtasks. */
+  summary: TaskCheckpointSummary;
+  /** Per subtask. */
+  subtasks: SubtaskCheckpointStatistics[];
+}
+
+/** Validates `GET /jobs/:id/checkpoints/details/:checkpointid/subtasks/:vertexid`. */
+export const TaskCheckpointDetailsSchema = typedSchema<TaskCheckpointDetails>()(defineSchema((k) =>
+  k.object({
+    ...checkpointMetricsShape(k),
+    summary: k.object({
+      checkpointed_size: statsSummary(k),
+      state_size: statsSummary(k),
+      end_to_end_duration: statsSummary(k),
+      checkpoint_duration: k.object({ sync: statsSummary(k), async: statsSummary(k) }),
+      alignment: k.object({ buffered: statsSummary(k), processed: statsSummary(k), persisted: statsSummary(k), duration: statsSummary(k) }),
+      start_delay: statsSummary(k),
+    }),
+    subtasks: z.array(
+      k.object({
+        className: k.openEnum(['completed', 'pending']),
+        index: z.number(),
+        status: z.string(),
+        ack_timestamp: z.number().optional(),
+        end_to_end_duration: z.number().optional(),
+        checkpointed_size: z.number().optional(),
+        state_size: z.number().optional(),
+        checkpoint: k.object({ sync: z.number(), async: z.number() }).optional(),
+        alignment: k.object({ buffered: z.number(), processed: z.number(), persisted: z.number(), duration: z.number() }).optional(),
+        start_delay: z.number().optional(),
+        unaligned_checkpoint: z.boolean().optional(),
+        aborted: z.boolean().optional(),
+      }),
+    ),
   }),
 ));

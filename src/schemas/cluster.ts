@@ -136,7 +136,7 @@ export interface ResourceProfile {
 }
 
 /** A resource profile (`ResourceProfileInfo`): CPU cores and memory sizes in MiB. */
-function resourceProfile(k: SchemaKit) {
+export function resourceProfile(k: SchemaKit) {
   return k.object({
     cpuCores: flinkDouble(),
     taskHeapMemory: z.number(),
@@ -217,7 +217,7 @@ export interface TaskManagerInfo {
 }
 
 /** One task manager in `GET /taskmanagers` (`TaskManagerInfo`). */
-function taskManagerInfo(k: SchemaKit) {
+export function taskManagerInfo(k: SchemaKit) {
   return k.object({
     // A resource id such as `127.0.0.1:42441-749754`, not a hex id.
     id: z.string(),

@@ -125,6 +125,23 @@ function compile(schema: z.ZodType): FastCheck {
     }
     case 'object':
       return compileObject(def);
+    case 'lazy': {
+      // A recursive schema (a flame graph's frames): compiled on first use, once per lazy schema.
+      const lazy = schema as unknown as { _zod: { def: { getter: () => z.ZodType } } };
+      return (v) => {
+        let inner = LAZY_CHECKS.get(lazy);
+        if (!inner) {
+          try {
+            inner = compile(lazy._zod.def.getter());
+          } catch {
+            // Not checkable in place: answering false hands the body to zod.
+            inner = () => false;
+          }
+          LAZY_CHECKS.set(lazy, inner);
+        }
+        return inner(v);
+      };
+    }
     default:
       throw UNSUPPORTED;
   }
@@ -161,6 +178,9 @@ function inlineTest(schema: z.ZodType, v: string): string | undefined {
  * zod itself does): one property read and one inline type test per primitive field, a call into
  * a compiled sub-checker for the rest.
  */
+/** Compiled checks of lazy (recursive) schemas, by schema. */
+const LAZY_CHECKS = new WeakMap<object, FastCheck>();
+
 function compileObject(def: Def): FastCheck {
   const shape = def.shape ?? {};
   const keys = Object.keys(shape);

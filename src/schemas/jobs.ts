@@ -257,7 +257,7 @@ export interface IOMetrics {
 }
 
 /** I/O metrics of a job vertex (`IOMetricsInfo`). */
-function ioMetrics(k: SchemaKit) {
+export function ioMetrics(k: SchemaKit) {
   return k.object({
     'read-bytes': z.number(),
     'read-bytes-complete': z.boolean(),

@@ -3,6 +3,7 @@ import { applicationRoutes } from './resources/applications.js';
 import { checkpointRoutes } from './resources/checkpoints.js';
 import { clusterRoutes } from './resources/cluster.js';
 import { jarRoutes } from './resources/jars.js';
+import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
@@ -14,6 +15,8 @@ import { savepointRoutes } from './resources/savepoints.js';
  */
 export const ROUTES: readonly Route[] = [
   ...clusterRoutes,
+  // Before the job routes: `/jobs/metrics` is a metrics route, not a job id.
+  ...jobManagerRoutes,
   ...jarRoutes,
   ...jobRoutes,
   ...checkpointRoutes,

@@ -26,6 +26,21 @@ import {
   TriggerResponseSchema,
 } from '../../src/schemas/operations.js';
 import type { DualSchema } from '../../src/schemas/schema-kit.js';
+import { CheckpointDetailsSchema, TaskCheckpointDetailsSchema } from '../../src/schemas/checkpoints.js';
+import { ClusterDataSetsSchema, EnvironmentInfoSchema, LogListSchema, LogUrlSchema, TaskManagerDetailsSchema, ThreadDumpSchema } from '../../src/schemas/managers.js';
+import { AggregatedMetricCollectionSchema, MetricCollectionSchema } from '../../src/schemas/metrics.js';
+import { RescaleConfigSchema, RescaleDetailsSchema, RescaleHistorySchema, RescalesOverviewSchema, RescaleSummarySchema } from '../../src/schemas/rescales.js';
+import {
+  AttemptAccumulatorsSchema,
+  SubtaskAttemptDetailsSchema,
+  SubtasksAccumulatorsSchema,
+  VertexAccumulatorsSchema,
+  VertexBackpressureSchema,
+  VertexDetailsSchema,
+  VertexFlameGraphSchema,
+  VertexSubtaskTimesSchema,
+  VertexTaskManagersSchema,
+} from '../../src/schemas/vertices.js';
 
 export const SCHEMA_BY_ROUTE: Record<string, DualSchema<unknown>> = {
   'GET /config': DashboardConfigSchema,
@@ -67,8 +82,55 @@ export const SCHEMA_BY_ROUTE: Record<string, DualSchema<unknown>> = {
   'POST /applications/:applicationid/cancel': EmptyResponseSchema,
   'GET /applications/:applicationid/exceptions': ApplicationExceptionsSchema,
   'GET /applications/:applicationid/jobmanager/config': ConfigEntriesSchema,
+  // The rest of the REST API (issue 12).
+  'GET /jobmanager/environment': EnvironmentInfoSchema,
+  'GET /jobmanager/logs': LogListSchema,
+  'GET /jobmanager/metrics': MetricCollectionSchema,
+  'GET /jobmanager/thread-dump': ThreadDumpSchema,
+  'GET /taskmanagers/metrics': AggregatedMetricCollectionSchema,
+  'GET /taskmanagers/:taskmanagerid': TaskManagerDetailsSchema,
+  'GET /taskmanagers/:taskmanagerid/logs': LogListSchema,
+  'GET /taskmanagers/:taskmanagerid/metrics': MetricCollectionSchema,
+  'GET /taskmanagers/:taskmanagerid/thread-dump': ThreadDumpSchema,
+  'GET /jobs/metrics': AggregatedMetricCollectionSchema,
+  'GET /jobs/:jobid/metrics': MetricCollectionSchema,
+  'GET /jobs/:jobid/jobmanager/environment': EnvironmentInfoSchema,
+  'GET /jobs/:jobid/jobmanager/log-url': LogUrlSchema,
+  'GET /jobs/:jobid/taskmanagers/:taskmanagerid/log-url': LogUrlSchema,
+  'PATCH /jobs/:jobid/clientHeartbeat': EmptyResponseSchema,
+  'GET /datasets': ClusterDataSetsSchema,
+  'GET /jobs/:jobid/checkpoints/details/:checkpointid': CheckpointDetailsSchema,
+  'GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid': TaskCheckpointDetailsSchema,
+  'GET /jobs/:jobid/rescales/config': RescaleConfigSchema,
+  'GET /jobs/:jobid/rescales/overview': RescalesOverviewSchema,
+  'GET /jobs/:jobid/rescales/history': RescaleHistorySchema,
+  'GET /jobs/:jobid/rescales/summary': RescaleSummarySchema,
+  'GET /jobs/:jobid/rescales/details/:rescaleuuid': RescaleDetailsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid': VertexDetailsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/accumulators': VertexAccumulatorsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/backpressure': VertexBackpressureSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/flamegraph': VertexFlameGraphSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics': MetricCollectionSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/metrics': MetricCollectionSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/accumulators': SubtasksAccumulatorsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics': AggregatedMetricCollectionSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex': SubtaskAttemptDetailsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/attempts/:attempt': SubtaskAttemptDetailsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/attempts/:attempt/accumulators': AttemptAccumulatorsSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics': MetricCollectionSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/subtasktimes': VertexSubtaskTimesSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/taskmanagers': VertexTaskManagersSchema,
+  'GET /jobs/:jobid/vertices/:vertexid/watermarks': MetricCollectionSchema,
 };
 
+/**
+ * Routes of issue 12 the simulator does not serve yet (its follow-up: vertices, TaskManagers,
+ * checkpoint and rescale details, log URLs). The wire-format scenario skips them; the simulator's
+ * issue-12 routes (JobManager, aggregated metrics) are checked in test/simulator/sdk-rest-api.test.ts.
+ */
+export const NOT_YET_SIMULATED: ReadonlySet<string> = new Set(
+  Object.keys(SCHEMA_BY_ROUTE).slice(Object.keys(SCHEMA_BY_ROUTE).indexOf('GET /jobmanager/environment')),
+);
 
 const templates = Object.keys(SCHEMA_BY_ROUTE).map((key) => {
   const [method, template] = key.split(' ') as [string, string];
