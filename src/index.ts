@@ -89,6 +89,7 @@ export type {
 } from './watch/watch-types.js';
 
 // Options and events
+export { HistoryServerClient, type HistoryServerClientOptions } from './history/history-server-client.js';
 export type { AuthOptions, ClusterClientOptions, Logger, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
 export type { RequestOptions, WaitOptions } from './options/request-options.js';
 export type { ClusterClientEvents, FailureEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
@@ -109,6 +110,7 @@ export { OperationNotFoundError } from './errors/operation-not-found-error.js';
 export { JarNotFoundError } from './errors/jar-not-found-error.js';
 export { TaskManagerNotFoundError } from './errors/task-manager-not-found-error.js';
 export { FeatureDisabledError } from './errors/feature-disabled-error.js';
+export { ArchiveReadOnlyError } from './errors/archive-read-only-error.js';
 export { FlinkConflictError } from './errors/flink-conflict-error.js';
 export { FlinkServerError } from './errors/flink-server-error.js';
 export { FlinkConnectionError, type FlinkConnectionErrorInit } from './errors/flink-connection-error.js';

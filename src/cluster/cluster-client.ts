@@ -8,6 +8,7 @@ import { FlinkError } from '../errors/flink-error.js';
 import type { ClusterClientEvents } from '../events.js';
 import { multipartFileBody, type UploadProgress } from '../http/multipart.js';
 import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipeline.js';
+import { ArchiveFallbackPipeline, ArchivePipeline } from '../http/archive-pipeline.js';
 import { ApplicationHandle } from '../application/application-handle.js';
 import type { ClientContext } from '../context/client-context.js';
 import type { ApplicationClient, JobClient } from '../context/handles.js';
@@ -168,7 +169,12 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    */
   constructor(options: ClusterClientOptions) {
     super();
-    this.#pipeline = new RequestPipeline(resolvePipelineOptions(options, this, `flink-client/${VERSION} node/${process.versions.node}`));
+    const userAgent = `flink-client/${VERSION} node/${process.versions.node}`;
+    const resolved = resolvePipelineOptions(options, this, userAgent);
+    const { historyServer } = options;
+    this.#pipeline = historyServer === undefined
+      ? new RequestPipeline(resolved)
+      : new ArchiveFallbackPipeline(resolved, new ArchivePipeline(resolvePipelineOptions(archiveOptions(options, historyServer), this, userAgent)));
     const waits: WaitDefaults = {
       timeoutMs: options.waitTimeoutMs ?? 600_000,
       unreachableTimeoutMs: options.unreachableTimeoutMs ?? 90_000,
@@ -709,4 +715,11 @@ function isByteSource(source: unknown): boolean {
 function nonEmptyList(name: string, list: unknown): unknown[] {
   if (!Array.isArray(list) || list.length === 0) throw new FlinkArgumentError(name, 'expected a non-empty array');
   return list;
+}
+
+/** The options of a HistoryServer beside a cluster: the cluster's, at the HistoryServer's URL (TLS settings only for an https one). */
+function archiveOptions(options: ClusterClientOptions, historyServer: string | URL): ClusterClientOptions {
+  const { historyServer: _cluster, tls, ...rest } = options;
+  const secure = String(historyServer).startsWith('https:');
+  return { ...rest, ...(secure && tls ? { tls } : {}), url: historyServer };
 }

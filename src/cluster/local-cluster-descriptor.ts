@@ -97,7 +97,9 @@ export interface LocalClusterOptions {
   /**
    * Start a HistoryServer over the cluster's archive directory: the JobManagers archive every
    * job (and, on Flink 2.3, every application) that ends into `archiveDir`, the HistoryServer
-   * serves them at {@link LocalClusterDescriptor.historyServerUrl}.
+   * serves them at {@link LocalClusterDescriptor.historyServerUrl}. The client `deploy()` and
+   * `deployApplication()` return gets it as its `historyServer`, so it reads the archive once the
+   * cluster is gone (an application cluster that exited by itself).
    * @default false
    */
   historyServer?: boolean;
@@ -545,7 +547,8 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
       const scheme = this.#tls ? 'https' : 'http';
       this.#restUrls = jmPorts.map((p) => `${scheme}://127.0.0.1:${p.rest}`);
       const tls = this.#tls && { ca: this.#tls.ca, ...(this.#tls.cert ? { cert: this.#tls.cert, key: this.#tls.key } : {}), ...o.client?.tls };
-      const client = new ClusterClient({ maxRetries: 0, ...o.client, ...(tls ? { tls } : {}), url: this.#restUrls.length === 1 ? (this.#restUrls[0] as string) : this.#restUrls });
+      // With a HistoryServer the client follows an application cluster into the archive once it exits.
+      const client = new ClusterClient({ maxRetries: 0, ...(this.#historyServerUrl ? { historyServer: this.#historyServerUrl } : {}), ...o.client, ...(tls ? { tls } : {}), url: this.#restUrls.length === 1 ? (this.#restUrls[0] as string) : this.#restUrls });
       try {
         await this.#awaitReady(client, taskManagers * slots, o.startupTimeoutMs ?? 120_000, signal);
       } catch (err) {

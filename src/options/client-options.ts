@@ -171,4 +171,13 @@ export interface ClusterClientOptions {
    * `FLINK_CLIENT_LOG=debug|info|warn|error` logs to the console from that level up.
    */
   logger?: Logger;
+  /**
+   * The HistoryServer that archives this cluster's jobs and applications, such as
+   * `http://localhost:8082`. The cluster's own answers are preferred while it is up; once it is
+   * gone (an application cluster exits when its application ends), reads fall back to the
+   * archive, so `result()`, `describe()`, `status()` and `watch()` still tell the end. Sent with
+   * the same credentials, headers and TLS settings as the cluster's requests.
+   * @default none: reads of a cluster that is gone fail with FlinkConnectionError
+   */
+  historyServer?: string | URL;
 }

@@ -108,6 +108,7 @@ export const clusterClientOptions = z.strictObject(
     maxResponseBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     connections: z.number().int().positive().max(65_536).optional(),
     logger: logger.optional(),
+    historyServer: urlItem.optional(),
   },
   { error: 'expected an options object with a url' },
 );
