@@ -1,0 +1,89 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ArchiveReadOnlyError, type ApplicationChange, HistoryServerClient, LocalClusterDescriptor } from 'flink-client';
+import { atLeast } from './support.js';
+
+// An application cluster that exits by itself when its application ends
+// (execution.shutdown-on-application-finish: true), followed to its end through the HistoryServer
+// archive; then the archive read directly with HistoryServerClient. One cluster and HistoryServer
+// (the descriptor sets historyserver.archive.fs.refresh-interval to 1 s). Flink 2.3 archives
+// applications; older HistoryServers archive jobs only, so this runs on 2.3+.
+const provided = inject('flink');
+const versions = Object.keys(provided.homes).filter((v) => atLeast(v, '2.3.0'));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.each(versions)('the HistoryServer on real Flink %s', (version) => {
+  const flinkHome = provided.homes[version] as string;
+  const jars = provided.jars[version] as Record<string, string>;
+  const local = new LocalClusterDescriptor({ flinkHome, slots: 1, historyServer: true });
+  afterAll(() => local.shutdown());
+
+  it('gives the result and end state of an application cluster that exited by itself, then serves its archive', async () => {
+    const started = performance.now();
+    const app = await local.deployApplication({
+      jar: jars.bounded as string,
+      args: ['--job-name', 'archived-app'],
+      config: { 'execution.shutdown-on-application-finish': 'true' },
+    });
+    const jobManager = local.processes.find((p) => p.name === 'jobmanager');
+    const changes: ApplicationChange[] = [];
+    const watching = (async () => {
+      for await (const change of app.watch({ pollIntervalMs: 500 })) changes.push(change);
+    })();
+
+    // The cluster exits ~250 ms after the application ends; the result comes from the archive.
+    const result = await app.result({ timeoutMs: 120_000 });
+    const resultAt = performance.now();
+    expect(result.status).toBe('FINISHED');
+    expect(result.jobs.map((j) => [j.name, j.state])).toEqual([['archived-app', 'FINISHED']]);
+    expect(alive(jobManager?.pid ?? -1)).toBe(false);
+    await watching;
+    expect(changes.at(-1)?.status).toBe('FINISHED');
+    expect(changes.map((c) => c.status)).not.toContain('FAILED');
+    const [job] = await app.jobs();
+    expect((await job?.result({ timeoutMs: 30_000 }))?.accumulators).toMatchObject({ records: { value: '1000' }, sum: { value: '500500' } });
+
+    // The archive, read directly.
+    const history = new HistoryServerClient({ url: local.historyServerUrl as string });
+    try {
+      expect((await history.config()).features['web-history']).toBe(true);
+      expect(await history.flinkVersion()).toBe(version);
+      expect((await history.listApplications()).map((a) => [a.applicationId, a.status])).toEqual([[app.applicationId, 'FINISHED']]);
+      const archivedApp = history.application(app.applicationId);
+      expect((await archivedApp.describe()).timestamps.FINISHED).toBeGreaterThan(0);
+      expect((await archivedApp.exceptions()).exceptionHistory.entries).toEqual([]);
+      expect((await archivedApp.jobManagerConfig()).some((e) => e.key === 'execution.shutdown-on-application-finish')).toBe(true);
+
+      const jobs = await history.listJobs();
+      expect(jobs.map((j) => [j.jid, j.state])).toEqual([[job?.jobId, 'FINISHED']]);
+      const archived = history.job(job?.jobId as string);
+      const details = await archived.describe();
+      expect(details['application-id']).toBe(app.applicationId);
+      expect(await archived.status()).toBe('FINISHED');
+      expect((await archived.config()).name).toBe('archived-app');
+      expect((await archived.exceptions()).exceptionHistory.entries).toEqual([]);
+      expect((await archived.accumulators())['user-task-accumulators'].map((a) => a.name).sort()).toEqual(['records', 'sum']);
+      expect((await archived.plan()).plan.nodes.length).toBe(details.vertices.length);
+      expect((await archived.checkpoints()).counts.completed).toBe(0);
+      expect(typeof (await archived.checkpointConfig()).mode).toBe('string');
+      expect((await archived.jobManagerConfig()).length).toBeGreaterThan(0);
+      const vertex = details.vertices[0];
+      expect((await archived.vertex(vertex?.id as string).describe()).id).toBe(vertex?.id);
+      expect((await archived.result({ timeoutMs: 10_000 })).status).toBe('FINISHED');
+      await expect(archived.cancel()).rejects.toBeInstanceOf(ArchiveReadOnlyError);
+      await expect(archived.triggerSavepoint({ targetDirectory: '/tmp/never' })).rejects.toBeInstanceOf(ArchiveReadOnlyError);
+    } finally {
+      await history.close();
+    }
+    process.stderr.write(
+      `[history-server] application cluster to its archived result: ${((resultAt - started) / 1000).toFixed(1)} s; whole test ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  });
+});
