@@ -9,6 +9,7 @@ import { type MswServer, startMswServer } from '../support/msw-server.js';
 
 const APP = 'd2d9010363a82b9557f5831a4d4512f4';
 const JOB = 'e351a549412216d130c1c222e09c41c4';
+const OTHER_APP = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
 const FAILED_JOB = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const tasks = { running: 0, canceling: 0, canceled: 0, total: 1, created: 0, scheduled: 0, deploying: 0, reconciling: 0, finished: 1, initializing: 0, failed: 0 };
 const jobOverview = (jid: string, state: string) => ({ jid, name: 'explore', jobType: 'STREAMING', 'start-time': 1000, 'end-time': 12034, duration: 11034, state, 'last-modification': 12034, tasks });
@@ -142,12 +143,17 @@ describe('ClusterClient with historyServer', () => {
     const cluster = await startMswServer([
       http.get('*/v1/config', () => HttpResponse.json(dashboard(3000, false))),
       http.get(`*/v1/applications/${APP}`, () => (up ? HttpResponse.json(appDetails('RUNNING')) : HttpResponse.error())),
-      http.get('*/v1/applications/overview', () => (up ? HttpResponse.json(appOverview('RUNNING')) : HttpResponse.error())),
+      http.get('*/v1/applications/overview', () => {
+        if (!up) return HttpResponse.error();
+        const running = appOverview('RUNNING').applications;
+        return HttpResponse.json({ applications: [...running, { ...running[0], id: OTHER_APP }] });
+      }),
     ]);
     const client = new ClusterClient({ url: cluster.url, historyServer: hs.url, maxRetries: 0 });
     try {
       const app = client.application(APP);
       expect(await app.status()).toBe('RUNNING');
+      expect((await client.listApplications()).map((a) => a.status)).toEqual(['RUNNING', 'RUNNING']);
       expect(hs.requests).toEqual([]);
       up = false;
       expect(await app.status()).toBe('FINISHED');
@@ -155,6 +161,11 @@ describe('ClusterClient with historyServer', () => {
       const seen: string[] = [];
       for await (const change of app.watch({ pollIntervalMs: 10 })) seen.push(change.status);
       expect(seen.at(-1)).toBe('FINISHED');
+      // The archive's list over the cluster's last one: an application it does not have yet keeps its last state.
+      expect((await client.listApplications()).map((a) => [a.applicationId, a.status])).toEqual([
+        [APP, 'FINISHED'],
+        [OTHER_APP, 'RUNNING'],
+      ]);
     } finally {
       await client.close();
       await cluster.close();
