@@ -185,19 +185,27 @@ function installExitHook(): void {
 
 /**
  * A small detached watchdog that stops the cluster's JVMs when the Node process that started them
- * dies without running its exit hooks (SIGKILL, a crashed test worker). It exits by itself once
- * the JVMs are gone.
+ * dies without running its exit hooks (SIGKILL, a crashed test worker), and then removes the
+ * cluster's temporary working directory. It exits by itself once the JVMs are gone.
  */
 const REAPER = `
-const [parent, ...pids] = process.argv.slice(1).map(Number);
+const [parentArg, workDir, ...pidArgs] = process.argv.slice(1);
+const parent = Number(parentArg);
+const pids = pidArgs.map(Number);
 const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
+const done = () => {
+  // Only after the deployer died: a live deployer removes its own directory in shutdown().
+  if (workDir && !alive(parent)) { try { require('node:fs').rmSync(workDir, { recursive: true, force: true }); } catch {} }
+  process.exit(0);
+};
 const tick = setInterval(() => {
   const left = pids.filter(alive);
-  if (left.length === 0) process.exit(0);
+  if (left.length === 0) done();
   if (alive(parent)) return;
   clearInterval(tick);
   for (const p of left) { try { process.kill(p, 'SIGTERM'); } catch {} }
-  setTimeout(() => { for (const p of pids.filter(alive)) { try { process.kill(p, 'SIGKILL'); } catch {} } process.exit(0); }, 10000);
+  const last = setInterval(() => { if (pids.filter(alive).length === 0) done(); }, 250);
+  setTimeout(() => { clearInterval(last); for (const p of pids.filter(alive)) { try { process.kill(p, 'SIGKILL'); } catch {} } setTimeout(done, 500); }, 10000);
 }, 500);
 `;
 
@@ -411,9 +419,7 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     this.#restUrls = [];
     this.#historyServerUrl = undefined;
     this.#tls = undefined;
-    if (this.#ownsWorkDir && this.#workDir && !this.#options.keepWorkDir) {
-      await rm(this.#workDir, { recursive: true, force: true });
-    }
+    await this.#removeWorkDir();
   }
 
   /**
@@ -432,6 +438,23 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   }
 
   async #deploy(signal: AbortSignal | undefined, application: LocalApplicationOptions | undefined): Promise<ClusterClient> {
+    try {
+      return await this.#deployProcesses(signal, application);
+    } catch (err) {
+      // A failed deploy leaves nothing behind either: the error already quotes the log lines that matter.
+      await this.#removeWorkDir();
+      throw err;
+    }
+  }
+
+  /** Removes the working directory when the descriptor made it (a temp dir) and `keepWorkDir` is off. */
+  async #removeWorkDir(): Promise<void> {
+    if (this.#ownsWorkDir && this.#workDir && !this.#options.keepWorkDir) {
+      await rm(this.#workDir, { recursive: true, force: true });
+    }
+  }
+
+  async #deployProcesses(signal: AbortSignal | undefined, application: LocalApplicationOptions | undefined): Promise<ClusterClient> {
     const o = this.#options;
     const flinkHome = checkFlinkHome(o.flinkHome ?? process.env.FLINK_HOME);
     const javaHome = o.javaHome ?? process.env.JAVA_HOME;
@@ -582,7 +605,8 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
 
   #startReaper(): void {
     const pids = this.#processes.map((p) => p.child.pid).filter((p): p is number => typeof p === 'number');
-    const reaper = spawn(process.execPath, ['-e', REAPER, String(process.pid), ...pids.map(String)], { detached: true, stdio: 'ignore' });
+    const workDir = this.#ownsWorkDir && this.#workDir && !this.#options.keepWorkDir ? this.#workDir : '';
+    const reaper = spawn(process.execPath, ['-e', REAPER, String(process.pid), workDir, ...pids.map(String)], { detached: true, stdio: 'ignore' });
     reaper.on('error', () => undefined);
     reaper.unref();
     this.#reaper = reaper;

@@ -33,22 +33,24 @@ export type MetricAggregation = (typeof METRIC_AGGREGATIONS)[number];
 
 /**
  * One metric aggregated over task managers, jobs or subtasks (`AggregatedMetric`): the
- * aggregations asked for (all five by default), as JSON numbers. Only metrics whose values are
- * numbers take part; a component that lacks the metric is left out.
+ * aggregations asked for (all five by default), as JSON numbers, except that Jackson writes a
+ * non-finite double as a string (`"NaN"`, `"Infinity"`: seen for `max` on a real 2.3.0 cluster
+ * while a vertex had no records yet). Only metrics whose values are numbers take part; a
+ * component that lacks the metric is left out.
  */
 export interface AggregatedMetricEntry {
   /** The metric name, without a subtask prefix (`numRecordsOut`). */
   id: string;
   /** The smallest value. */
-  min?: number;
+  min?: number | string;
   /** The largest value. */
-  max?: number;
+  max?: number | string;
   /** The mean. */
-  avg?: number;
+  avg?: number | string;
   /** The sum. */
-  sum?: number;
+  sum?: number | string;
   /** The skew: `(max − avg) / max × 100`, 0 when all are equal; how unevenly the load is spread. */
-  skew?: number;
+  skew?: number | string;
 }
 
 /** The body of the aggregated metric routes (`AggregatedMetricsResponseBody`): a JSON array. */
@@ -62,11 +64,11 @@ export const AggregatedMetricCollectionSchema = typedSchema<AggregatedMetricColl
   z.array(
     k.object({
       id: z.string(),
-      min: z.number().optional(),
-      max: z.number().optional(),
-      avg: z.number().optional(),
-      sum: z.number().optional(),
-      skew: z.number().optional(),
+      min: z.union([z.number(), z.string()]).optional(),
+      max: z.union([z.number(), z.string()]).optional(),
+      avg: z.union([z.number(), z.string()]).optional(),
+      sum: z.union([z.number(), z.string()]).optional(),
+      skew: z.union([z.number(), z.string()]).optional(),
     }),
   ),
 ));
@@ -111,7 +113,11 @@ export function aggregatedMetrics(entries: AggregatedMetricCollection): Aggregat
   const out: AggregatedMetrics = {};
   for (const { id, ...aggs } of entries) {
     const m: AggregatedMetric = {};
-    for (const a of METRIC_AGGREGATIONS) if (typeof aggs[a] === 'number') m[a] = aggs[a];
+    for (const a of METRIC_AGGREGATIONS) {
+      const v = aggs[a];
+      const n = typeof v === 'string' ? metricValue(v) : v;
+      if (typeof n === 'number') m[a] = n;
+    }
     out[id] = m;
   }
   return out;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
@@ -107,6 +108,8 @@ describe('LocalClusterDescriptor', () => {
     expect(err.logExcerpt.length).toBeGreaterThan(0);
     expect(err.logExcerpt.join('\n')).toMatch(/memory|Exception|ERROR/i);
     expect(descriptor.processes).toHaveLength(0);
+    // A failed deploy removes its temporary working directory too.
+    expect(descriptor.workDir === undefined || !existsSync(descriptor.workDir)).toBe(true);
   });
 
   it('rejects bad sizes before starting anything', async () => {
@@ -124,13 +127,16 @@ describe('LocalClusterDescriptor', () => {
         out += d.toString();
       });
       const line = await eventually(() => out, (o) => o.includes('\n'), 120_000, 'child deployed');
-      const { pids } = JSON.parse(line.split('\n')[0] as string) as { pids: number[] };
+      const { pids, workDir } = JSON.parse(line.split('\n')[0] as string) as { pids: number[]; workDir: string };
+      expect(existsSync(workDir)).toBe(true);
       expect(pids.length).toBe(2);
       expect(pids.every(alive)).toBe(true);
       // An exiting process stops its JVMs in its exit hook; a killed one is covered by the watchdog.
       if (mode === 'hang') child.kill('SIGKILL');
       await exited;
       await eventually(() => pids.filter(alive), (left) => left.length === 0, 30_000, 'JVMs gone');
+      // The watchdog also removes the temporary working directory once the JVMs are gone.
+      await eventually(() => existsSync(workDir), (exists) => !exists, 30_000, 'work directory removed');
     });
   });
 });
