@@ -116,6 +116,9 @@ describe('HistoryServerClient', () => {
     await expect(job.stopWithSavepoint({ targetDirectory: '/tmp/x' })).rejects.toBeInstanceOf(ArchiveReadOnlyError);
     await expect(job.rescale({ parallelism: 2 } as never)).rejects.toBeInstanceOf(ArchiveReadOnlyError);
     await expect(history.application(APP).cancel()).rejects.toBeInstanceOf(ArchiveReadOnlyError);
+    // Reads a JobManager never archives are refused too, not answered with a misleading 404.
+    await expect(job.metrics(['numRestarts'])).rejects.toBeInstanceOf(ArchiveReadOnlyError);
+    await expect(job.resourceRequirements()).rejects.toBeInstanceOf(ArchiveReadOnlyError);
     const err = await job.cancel().catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'FLINK_ARCHIVE_READ_ONLY' });
     expect(hs.requests.filter((r) => r.method !== 'GET')).toEqual([]);
