@@ -76,7 +76,7 @@ export function sqlCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       examples(
-        'FLINK_SQL_GATEWAY_URL=http://localhost:8083 flink-client sql -e "SELECT 1 AS one" --set execution.runtime-mode=batch',
+        'FLINK_SQL_GATEWAY_URL=http://localhost:8083 flink-client sql -e "SELECT 1 AS n" --set execution.runtime-mode=batch',
         'flink-client sql --gateway http://gw:8083 -f setup.sql',
         "flink-client sql -o ndjson -e \"SELECT * FROM clicks\"   # a continuous query: one row per line until Ctrl-C",
         '# Ctrl-C cancels the running statement and closes the session (exit code 130).',
