@@ -7,7 +7,9 @@ import { clusterCommand } from './commands/cluster.js';
 import { deployCommand } from './commands/deploy.js';
 import { jarsCommand } from './commands/jars.js';
 import { jobsCommand } from './commands/jobs.js';
+import { logsCommand } from './commands/logs.js';
 import { simulateCommand } from './commands/simulate.js';
+import { sqlCommand } from './commands/sql.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { createStyle } from './style.js';
@@ -67,6 +69,8 @@ export function buildProgram(io: CliIo): Command {
   appsCommand(program, io);
   jarsCommand(program, io);
   deployCommand(program, io);
+  logsCommand(program, io);
+  sqlCommand(program, io);
   simulateCommand(program, io);
   // Usage errors and help go through io, and end the run with a code instead of process.exit().
   const configure = (cmd: Command): void => {

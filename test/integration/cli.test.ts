@@ -47,4 +47,32 @@ describe.each(realClusters())('flink-client CLI against real Flink $version', (f
     const gone = await done(spawnCli(['--url', flink.url, 'jobs', 'savepoint', resumed.jobId as string, '--dir', target]));
     expect(gone.code).toBe(4);
   });
+  it('jobs metrics of a running job, and the JobManager log (tail, list, follow until SIGINT)', async () => {
+    const { jobId } = (await run('deploy', flink.jars.streaming, '-p', '1')) as { jobId: string };
+    try {
+      const names = (await run('jobs', 'metrics', jobId)) as unknown as string[];
+      expect(names).toContain('numRestarts');
+      expect(await run('jobs', 'metrics', jobId, '--get', 'numRestarts')).toEqual({ numRestarts: 0 });
+      const perVertex = (await run('jobs', 'metrics', jobId, '--vertex', 'all', '--get', 'numRecordsOut', '--agg', 'sum')) as unknown as Array<{ vertexId: string; metrics: Record<string, { sum?: number }> }>;
+      // Task metrics reach the REST API with the JobManager's metric fetcher (every 10 s by default),
+      // so right after the start a vertex may report none yet: only the shape is certain.
+      expect(perVertex.length).toBeGreaterThan(0);
+      for (const v of perVertex) {
+        expect(v.vertexId).toMatch(/^[0-9a-f]{32}$/);
+        if (v.metrics.numRecordsOut) expect(typeof v.metrics.numRecordsOut.sum).toBe('number');
+      }
+    } finally {
+      await run('jobs', 'cancel', jobId, '--wait');
+    }
+
+    const list = (await run('logs', '--list')) as unknown as Array<{ name: string; size: number }>;
+    expect(list.some((f) => f.name.endsWith('.log'))).toBe(true);
+    const tail = await done(spawnCli(['--url', flink.url, 'logs', '--tail', '5']));
+    expect(tail.code, tail.stderr).toBe(0);
+    expect(tail.stdout.split('\n').slice(0, -1).length).toBeLessThanOrEqual(5);
+    const follow = spawnCli(['--url', flink.url, 'logs', '-f', '--tail', '1', '--interval', '200']);
+    await follow.line(/./);
+    follow.process.kill('SIGINT');
+    expect(await follow.exited).toBe(0);
+  }, 300_000);
 });

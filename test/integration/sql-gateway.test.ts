@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionSqlGateway } from '../../scripts/provision-flink.mjs';
 import { ClusterClient, LocalSqlGatewayDescriptor, type SqlGatewayClient, SqlStatementError, type SqlRow, UnsupportedFeatureError, isFlinkError } from '../../src/index.js';
 import { realClusters } from './support.js';
+import { spawnCli } from '../cli/support.js';
 
 // One gateway per Flink version, next to the version's shared session cluster. A version for which
 // Maven Central publishes no flink-sql-gateway jar (1.20.5) gets no gateway tests: there is nothing
@@ -240,4 +241,20 @@ describe.each(targets)('SQL Gateway on Flink $version', (target) => {
     await expect(session.deployScript({ script: 'SELECT 1;' })).rejects.toSatisfy((e) => isFlinkError(e));
     await session.close();
   });
+  it('flink-client sql: a bounded query as JSON; a continuous one as NDJSON until Ctrl-C cancels its job', async () => {
+    const bounded = spawnCli(['-o', 'json', 'sql', '--gateway', local.url as string, '--set', 'execution.runtime-mode=batch', '-e', "SELECT 1 AS n, 'x' AS s"]);
+    expect(await bounded.exited, bounded.stderr()).toBe(0);
+    expect(JSON.parse(bounded.stdout())).toMatchObject({ columns: ['n', 's'], rows: [{ kind: 'INSERT', values: { n: 1, s: 'x' } }] });
+
+    const script = join(dir, 'cli.sql');
+    await writeFile(script, "CREATE TABLE cli_gen (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');\nSELECT k FROM cli_gen;\n");
+    const streaming = spawnCli(['-o', 'ndjson', 'sql', '--gateway', local.url as string, '--set', 'pipeline.name=cli-ctrl-c', '-f', script]);
+    await streaming.line(/"kind":"INSERT","values":\{"k":/, 120_000);
+    streaming.process.kill('SIGINT');
+    expect(await streaming.exited, streaming.stderr()).toBe(130);
+    expect(streaming.stderr()).toMatch(/statement canceled/);
+    const job = (await cluster.listJobs()).find((j) => j.name === 'cli-ctrl-c');
+    expect(job, 'the query job').toBeDefined();
+    await cluster.job(job!.jid).waitFor('CANCELED', { timeoutMs: 60_000 });
+  }, 240_000);
 });

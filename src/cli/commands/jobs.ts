@@ -1,10 +1,27 @@
-import { type Command, Option } from 'commander';
-import type { JobChange, JobOverview, SavepointFormat } from 'flink-client';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { AggregatedMetrics, JobChange, JobOverview, MetricAggregation, SavepointFormat } from 'flink-client';
 import { action, collect, examples, positiveInt } from '../action.js';
 import type { CliContext } from '../cli-context.js';
 import { formatDuration, formatTime, formatTasks } from '../format.js';
+import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { waitForOperation } from './waits.js';
+
+const AGGREGATIONS: readonly MetricAggregation[] = ['min', 'max', 'avg', 'sum', 'skew'];
+
+/** Parses `--agg min,max`: each one of Flink's five aggregations. */
+function parseAggregations(value: string): MetricAggregation[] {
+  const list = value.split(',').map((a) => a.trim().toLowerCase()).filter((a) => a !== '');
+  const bad = list.filter((a) => !(AGGREGATIONS as readonly string[]).includes(a));
+  if (list.length === 0 || bad.length > 0) throw new InvalidArgumentError(`--agg takes ${AGGREGATIONS.join(', ')} (comma-separated), got ${JSON.stringify(value)}`);
+  return [...new Set(list)] as MetricAggregation[];
+}
+
+/** A metric number for a table: integers as they are, fractions to 3 places; `-` when absent. */
+function formatNumber(n: number | undefined): string {
+  if (n === undefined) return '-';
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
+}
 
 const formatOption = (): Option => new Option('--format <type>', 'savepoint format').choices(['CANONICAL', 'NATIVE']);
 
@@ -20,7 +37,7 @@ export function changeLine(ctx: CliContext, c: JobChange): string {
   return `${formatTime(c.timestamp)}  ${c.jobId}  ${c.details.name}  ${from}${ctx.out.state(c.status)}  tasks ${formatTasks(c.details.tasks)}${c.type === 'removed' ? '  (removed)' : ''}`;
 }
 
-/** `jobs list | describe | watch | savepoint | stop | cancel | rescale | exceptions | checkpoints`. */
+/** `jobs list | describe | watch | savepoint | stop | cancel | rescale | exceptions | checkpoints | metrics`. */
 export function jobsCommand(program: Command, io: CliIo): void {
   const jobs = program.command('jobs').alias('job').description('jobs: list, inspect, watch, savepoint, stop, cancel, rescale');
 
@@ -191,6 +208,67 @@ export function jobsCommand(program: Command, io: CliIo): void {
             entries.map((e) => [formatTime(e.timestamp), e.exceptionName, (e.stacktrace.split('\n')[0] ?? '').replace(/^[\w.$]+(: )?/, '')]),
           );
         });
+      }),
+    );
+
+  jobs
+    .command('metrics <job-id>')
+    .description('job metrics, or a vertex\'s metrics aggregated over its subtasks; without --get, the names there are')
+    .option('--vertex <id>', "a vertex id (from 'jobs describe'), or 'all' for every vertex")
+    .option('--get <names>', 'comma-separated metric names to read (repeat for more)', collect)
+    .option('--agg <list>', `aggregations over the subtasks, comma-separated: ${AGGREGATIONS.join(',')} (default: all)`, parseAggregations)
+    .addHelpText(
+      'after',
+      examples(
+        'flink-client jobs metrics <job-id>',
+        'flink-client jobs metrics <job-id> --get numRestarts,uptime -o json',
+        'flink-client jobs metrics <job-id> --vertex <vertex-id>',
+        'flink-client jobs metrics <job-id> --vertex all --get busyTimeMsPerSecond,numRecordsInPerSecond --agg max,avg',
+      ),
+    )
+    .action(
+      action(io, async (ctx, [jobId]: [string], o: { vertex?: string; get?: string[]; agg?: MetricAggregation[] }) => {
+        const names = o.get?.flatMap((g) => g.split(',')).map((n) => n.trim()).filter((n) => n !== '');
+        if (o.get && names?.length === 0) throw new UsageError('--get needs at least one metric name');
+        const job = ctx.client().job(jobId);
+        if (o.vertex === undefined) {
+          if (o.agg) throw new UsageError("--agg needs --vertex (job metrics have one value each; aggregations are over a vertex's subtasks)");
+          if (!names) {
+            const list = (await job.metricNames(ctx.call)).sort();
+            ctx.print(list, () => (list.length ? `${list.join('\n')}\n` : 'no metrics\n'));
+            return;
+          }
+          const values = await job.metrics(names, ctx.call);
+          ctx.print(ctx.output === 'ndjson' ? Object.entries(values).map(([id, value]) => ({ id, value })) : values, () =>
+            ctx.table([{ header: 'METRIC', shrink: true }, { header: 'VALUE', align: 'right' }], Object.entries(values).map(([id, v]) => [id, String(v)])),
+          );
+          return;
+        }
+        const aggs = o.agg ?? AGGREGATIONS;
+        const aggColumns = aggs.map((a) => ({ header: a.toUpperCase(), align: 'right' as const }));
+        const aggCells = (m: AggregatedMetrics[string] | undefined): string[] => aggs.map((a) => formatNumber(m?.[a]));
+        if (o.vertex === 'all') {
+          if (!names) throw new UsageError("--vertex all needs --get (list one vertex's metric names with --vertex <id>)");
+          const per = await job.vertexMetrics(names, { agg: aggs }, ctx.call);
+          const rows = per.flatMap((v) => Object.entries(v.metrics).map(([id, m]) => ({ vertexId: v.vertexId, ...(v.name !== undefined ? { vertex: v.name } : {}), id, ...m })));
+          ctx.print(ctx.output === 'ndjson' ? rows : per, () =>
+            ctx.table(
+              [{ header: 'VERTEX ID' }, { header: 'VERTEX', shrink: true }, { header: 'METRIC', shrink: true }, ...aggColumns],
+              per.flatMap((v) => Object.entries(v.metrics).map(([id, m]) => [v.vertexId, v.name ?? '-', id, ...aggCells(m)])),
+            ),
+          );
+          return;
+        }
+        const vertex = job.vertex(o.vertex);
+        if (!names) {
+          const list = (await vertex.subtaskMetricNames(ctx.call)).sort();
+          ctx.print(list, () => (list.length ? `${list.join('\n')}\n` : 'no metrics\n'));
+          return;
+        }
+        const metrics = await vertex.aggregatedSubtaskMetrics(names, { agg: aggs }, ctx.call);
+        ctx.print(ctx.output === 'ndjson' ? Object.entries(metrics).map(([id, m]) => ({ id, ...m })) : metrics, () =>
+          ctx.table([{ header: 'METRIC', shrink: true }, ...aggColumns], Object.entries(metrics).map(([id, m]) => [id, ...aggCells(m)])),
+        );
       }),
     );
 
