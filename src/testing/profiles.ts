@@ -38,6 +38,8 @@ export interface VersionProfile {
    * run already submitted; 2.3 submits again and fails as a duplicate).
    */
   readonly reusesFixedJobIdWithinRun: boolean;
+  /** `host` beside `endpoint` on a vertex's subtask and TaskManager entries (1.20). */
+  readonly subtaskHost: boolean;
 }
 
 const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
@@ -57,6 +59,7 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
     },
     rescaleRestarts: false,
     reusesFixedJobIdWithinRun: false,
+    subtaskHost: false,
   },
   '1.20.5': {
     version: '1.20.5',
@@ -74,6 +77,7 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
     },
     rescaleRestarts: true,
     reusesFixedJobIdWithinRun: true,
+    subtaskHost: true,
   },
 };
 

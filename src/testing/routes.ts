@@ -7,6 +7,7 @@ import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
+import { vertexRoutes } from './resources/vertices.js';
 
 /**
  * Every route the simulator serves, resource by resource (one module each in `resources/`, made
@@ -20,6 +21,7 @@ export const ROUTES: readonly Route[] = [
   ...jarRoutes,
   ...jobRoutes,
   ...checkpointRoutes,
+  ...vertexRoutes,
   ...savepointRoutes,
   ...resourceRequirementRoutes,
   ...applicationRoutes,

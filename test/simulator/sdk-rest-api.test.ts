@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterClient } from 'flink-client';
-import { createFlinkSimulator, type FlinkSimulator } from 'flink-client/testing';
+import { ClusterClient, FlinkNotFoundError } from 'flink-client';
+import { createFlinkSimulator, fixtureJar, fixturePrograms, type FlinkSimulator, uploadJarBytes } from 'flink-client/testing';
 import { assertSimulatorBodiesStrict } from './support/wire.js';
 
 // The JobManager and aggregated metric routes of the simulator, through the SDK, in strict validation.
@@ -29,5 +29,57 @@ describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves the
     // `/jobs/metrics` is a metrics route (it used to be read as a job id and answer 400).
     expect(await cluster.jobMetricNames()).toEqual([]);
     assertSimulatorBodiesStrict(sim);
+  });
+});
+
+describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves a job\'s vertices', (flinkVersion) => {
+  async function runningStreamingJob() {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms });
+    cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
+    const jar = fixtureJar('streaming');
+    const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar.bytes), { parallelism: 2 });
+    sim.clock.advance(2_000);
+    const details = await job.describe();
+    return { job, vertices: details.vertices };
+  }
+
+  it('answers details, subtasks, attempts, times, TaskManagers and watermarks from the job\'s graph', async () => {
+    const { job, vertices } = await runningStreamingJob();
+    const [source, counter] = vertices as [(typeof vertices)[number], (typeof vertices)[number]];
+    const v = job.vertex(source.id);
+    const details = await v.describe();
+    expect(details.parallelism).toBe(source.parallelism);
+    expect(details.subtasks.map((s) => s.subtask)).toEqual(Array.from({ length: source.parallelism }, (_, i) => i));
+    expect(details.subtasks.every((s) => s.status === 'RUNNING')).toBe(true);
+    expect((await v.subtask(1)).subtask).toBe(1);
+    expect((await v.attempt(0, 0)).attempt).toBe(0);
+    expect((await v.attemptAccumulators(0, 0))['user-accumulators']).toEqual([]);
+    expect((await v.subtaskAccumulators()).subtasks).toHaveLength(source.parallelism);
+    expect((await v.accumulators()).id).toBe(source.id);
+    expect((await v.subtaskTimes()).subtasks[0]?.timestamps.RUNNING).toBeGreaterThan(0);
+    const tms = (await v.taskManagers()).taskmanagers;
+    expect(tms[0]?.['status-counts'].RUNNING).toBe(source.parallelism);
+    // A source has no input watermark; the counter reports "none yet" for every subtask.
+    expect(await v.watermarks()).toEqual([]);
+    expect(await job.vertex(counter.id).watermarks()).toEqual(Array.from({ length: counter.parallelism }, (_, subtask) => ({ subtask, watermark: null })));
+    assertSimulatorBodiesStrict(sim);
+  });
+
+  it('counts records as the job runs on the simulator clock', async () => {
+    const { job, vertices } = await runningStreamingJob();
+    const counter = job.vertex((vertices[1] as { id: string }).id);
+    const before = (await counter.subtask(0)).metrics['read-records'];
+    sim.clock.advance(10_000);
+    const after = (await counter.subtask(0)).metrics['read-records'] ?? 0;
+    expect(after).toBeGreaterThan(before ?? 0);
+    expect((await counter.describe()).aggregated?.metrics?.['read-records']?.sum).toBe(after * (vertices[1] as { parallelism: number }).parallelism);
+  });
+
+  it('answers Flink\'s 404s for an unknown vertex, subtask or attempt', async () => {
+    const { job, vertices } = await runningStreamingJob();
+    const source = job.vertex((vertices[0] as { id: string }).id);
+    await expect(job.vertex('5db9e063e859dfb97ed836854af3b0ec').describe()).rejects.toBeInstanceOf(FlinkNotFoundError);
+    await expect(source.subtask(99)).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Invalid subtask index') });
+    await expect(source.attempt(0, 3)).rejects.toMatchObject({ status: 404 });
   });
 });

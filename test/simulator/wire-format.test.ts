@@ -89,6 +89,21 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   await c.get(`/v1/jobs/${streaming}/resource-requirements`);
   sim.clock.advance(3_000);
   await keep('job-checkpoints', `/v1/jobs/${streaming}/checkpoints`);
+  const streamingVertices = ((await c.get(`/v1/jobs/${streaming}`)).vertices as Array<{ id: string }>).map((v) => v.id);
+  for (const [name, vertex] of [['source', streamingVertices[0]], ['counter', streamingVertices[1]]] as const) {
+    const base = `/v1/jobs/${streaming}/vertices/${vertex}`;
+    await keep(`rest-vertex-${name}`, base);
+    await keep(`rest-vertex-${name}-accumulators`, `${base}/accumulators`);
+    await keep(`rest-vertex-${name}-subtasks-accumulators`, `${base}/subtasks/accumulators`);
+    await keep(`rest-vertex-${name}-subtask-0`, `${base}/subtasks/0`);
+    await keep(`rest-vertex-${name}-subtask-0-attempt-0`, `${base}/subtasks/0/attempts/0`);
+    await keep(`rest-vertex-${name}-subtask-0-attempt-0-accumulators`, `${base}/subtasks/0/attempts/0/accumulators`);
+    await keep(`rest-vertex-${name}-subtasktimes`, `${base}/subtasktimes`);
+    await keep(`rest-vertex-${name}-taskmanagers`, `${base}/taskmanagers`);
+    await keep(`rest-vertex-${name}-watermarks`, `${base}/watermarks`);
+  }
+  await keep('rest-vertex-subtask-out-of-range', `/v1/jobs/${streaming}/vertices/${streamingVertices[0]}/subtasks/99`);
+  await keep('rest-vertex-unknown', `/v1/jobs/${streaming}/vertices/5db9e063e859dfb97ed836854af3b0ec`);
 
   const bounded = (await keepCall('jars-run-bounded', 'POST', `/v1/jars/${jars.bounded}/run`, { parallelism: 2 })).jobid as string;
   const failing = (await keepCall('jars-run-failing', 'POST', `/v1/jars/${jars.failing}/run`, {})).jobid as string;
