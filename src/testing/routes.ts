@@ -7,6 +7,7 @@ import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
+import { vertexSamplingRoutes } from './resources/vertex-sampling.js';
 import { vertexRoutes } from './resources/vertices.js';
 
 /**
@@ -22,6 +23,7 @@ export const ROUTES: readonly Route[] = [
   ...jobRoutes,
   ...checkpointRoutes,
   ...vertexRoutes,
+  ...vertexSamplingRoutes,
   ...savepointRoutes,
   ...resourceRequirementRoutes,
   ...applicationRoutes,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterClient, FlinkNotFoundError } from 'flink-client';
+import { ClusterClient, FeatureDisabledError, FlinkNotFoundError } from 'flink-client';
 import { createFlinkSimulator, fixtureJar, fixturePrograms, type FlinkSimulator, uploadJarBytes } from 'flink-client/testing';
 import { assertSimulatorBodiesStrict } from './support/wire.js';
 
@@ -33,8 +33,8 @@ describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves the
 });
 
 describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves a job\'s vertices', (flinkVersion) => {
-  async function runningStreamingJob() {
-    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms });
+  async function runningStreamingJob(configuration: Record<string, string> = {}) {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms, configuration });
     cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
     const jar = fixtureJar('streaming');
     const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar.bytes), { parallelism: 2 });
@@ -81,5 +81,47 @@ describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves a j
     await expect(job.vertex('5db9e063e859dfb97ed836854af3b0ec').describe()).rejects.toBeInstanceOf(FlinkNotFoundError);
     await expect(source.subtask(99)).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Invalid subtask index') });
     await expect(source.attempt(0, 3)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) samples back pressure and flame graphs', (flinkVersion) => {
+  async function runningSource(configuration: Record<string, string> = {}) {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms, configuration });
+    cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
+    const jar = fixtureJar('streaming');
+    const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar.bytes), { parallelism: 2 });
+    sim.clock.advance(2_000);
+    const source = (await job.describe()).vertices[0] as { id: string };
+    return { job, source: job.vertex(source.id), path: `/jobs/${job.jobId}/vertices/${source.id}` };
+  }
+
+  it('answers back pressure "deprecated" until the metric fetch it started is in, then "ok" with levels', async () => {
+    const { source } = await runningSource();
+    expect((await source.backpressure({ wait: false })).status).toBe('deprecated');
+    sim.clock.advance(1_000);
+    const ok = await source.backpressure({ wait: false });
+    expect(ok.status).toBe('ok');
+    expect(ok.backpressureLevel).toBe('ok');
+    expect(ok.subtasks?.map((s) => s.subtask)).toEqual([0, 1]);
+    // A waiting read returns at once now that the fetch is in.
+    expect((await source.backpressure()).status).toBe('ok');
+    assertSimulatorBodiesStrict(sim);
+  });
+
+  it('answers flame graphs with a typed error while rest.flamegraph.enabled is off (the default)', async () => {
+    const { source } = await runningSource();
+    await expect(source.flameGraph()).rejects.toBeInstanceOf(FeatureDisabledError);
+  });
+
+  it('samples a flame graph when enabled: -3 while sampling, then the graph', async () => {
+    const { source, path } = await runningSource({ 'rest.flamegraph.enabled': 'true' });
+    expect(await cluster.request({ method: 'GET', path: `${path}/flamegraph`, query: { type: 'ON_CPU' } })).toEqual({ endTimestamp: -3 });
+    sim.clock.advance(2_000);
+    const graph = await source.flameGraph({ type: 'ON_CPU' });
+    expect(graph.endTimestamp).toBeGreaterThan(0);
+    expect(graph.data?.name).toBe('root');
+    expect(graph.data?.value).toBe(200);
+    await expect(cluster.request({ method: 'GET', path: `${path}/flamegraph`, query: { type: 'SIDEWAYS' } })).rejects.toMatchObject({ status: 400 });
+    assertSimulatorBodiesStrict(sim);
   });
 });

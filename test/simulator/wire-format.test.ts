@@ -101,6 +101,11 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
     await keep(`rest-vertex-${name}-subtasktimes`, `${base}/subtasktimes`);
     await keep(`rest-vertex-${name}-taskmanagers`, `${base}/taskmanagers`);
     await keep(`rest-vertex-${name}-watermarks`, `${base}/watermarks`);
+    // The vertex requests above started the metric fetch (as on the recorded cluster, seconds before).
+    sim.clock.advance(1_000);
+    await keep(`rest-vertex-${name}-backpressure-first`, `${base}/backpressure`);
+    await keep(`rest-vertex-${name}-backpressure-ok`, `${base}/backpressure`);
+    await c.get(`${base}/flamegraph?type=FULL`); // disabled by default: {"endTimestamp":-2}
   }
   await keep('rest-vertex-subtask-out-of-range', `/v1/jobs/${streaming}/vertices/${streamingVertices[0]}/subtasks/99`);
   await keep('rest-vertex-unknown', `/v1/jobs/${streaming}/vertices/5db9e063e859dfb97ed836854af3b0ec`);

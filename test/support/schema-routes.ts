@@ -134,6 +134,8 @@ const SIMULATED_ISSUE_12: ReadonlySet<string> = new Set([
   'GET /jobs/:jobid/vertices/:vertexid/subtasktimes',
   'GET /jobs/:jobid/vertices/:vertexid/taskmanagers',
   'GET /jobs/:jobid/vertices/:vertexid/watermarks',
+  'GET /jobs/:jobid/vertices/:vertexid/backpressure',
+  'GET /jobs/:jobid/vertices/:vertexid/flamegraph',
 ]);
 
 /**

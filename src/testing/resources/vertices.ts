@@ -2,6 +2,7 @@ import { badPathParameter, restHandlerError, throwableError } from '../java.js';
 import type { JobModel, VertexModel } from '../job-model.js';
 import type { ClusterModel } from '../model.js';
 import { defineRoute, fail, isResult, ok, param, type ParamParser, type Route, type RouteResult } from '../route-kit.js';
+import { requestTaskMetrics } from './metric-fetcher.js';
 import { jobOf, type Json } from './shared.js';
 
 /**
@@ -135,6 +136,7 @@ function times(model: ClusterModel, ref: VertexRef): { start: number; end: numbe
 
 /** `…/subtasks/:index` and `…/attempts/:attempt`: one execution attempt. @internal */
 export function renderSubtask(model: ClusterModel, ref: VertexRef, subtask: number): Json {
+  requestTaskMetrics(model, ref.job);
   const t = times(model, ref);
   return {
     subtask,
@@ -170,6 +172,7 @@ function aggregated(model: ClusterModel, ref: VertexRef): Json {
 
 /** `GET /jobs/:jobid/vertices/:vertexid`. @internal */
 export function renderVertexDetails(model: ClusterModel, ref: VertexRef): Json {
+  requestTaskMetrics(model, ref.job);
   return {
     id: ref.vertex.id,
     name: ref.vertex.name,
