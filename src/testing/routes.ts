@@ -1,5 +1,6 @@
 import type { Route } from './route-kit.js';
 import { applicationRoutes } from './resources/applications.js';
+import { checkpointDetailRoutes } from './resources/checkpoint-details.js';
 import { checkpointRoutes } from './resources/checkpoints.js';
 import { clusterRoutes } from './resources/cluster.js';
 import { jarRoutes } from './resources/jars.js';
@@ -22,6 +23,7 @@ export const ROUTES: readonly Route[] = [
   ...jarRoutes,
   ...jobRoutes,
   ...checkpointRoutes,
+  ...checkpointDetailRoutes,
   ...vertexRoutes,
   ...vertexSamplingRoutes,
   ...savepointRoutes,

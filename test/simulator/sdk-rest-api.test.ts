@@ -125,3 +125,26 @@ describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) samples ba
     assertSimulatorBodiesStrict(sim);
   });
 });
+
+describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves checkpoint details', (flinkVersion) => {
+  it('answers a completed checkpoint with an entry per vertex and per subtask, and Flink\'s 404 for an unknown one', async () => {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms });
+    cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
+    const jar = fixtureJar('streaming');
+    const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar.bytes), { parallelism: 2 });
+    sim.clock.advance(2_000);
+    const vertices = (await job.describe()).vertices;
+    const operation = await job.triggerCheckpoint();
+    sim.clock.advance(1_000);
+    const id = await operation.result();
+    const details = await job.checkpointDetails(id);
+    expect(details.status).toBe('COMPLETED');
+    expect(Object.keys(details.tasks ?? {}).sort()).toEqual(vertices.map((v) => v.id).sort());
+    const counter = vertices[1] as { id: string; parallelism: number };
+    const task = await job.vertex(counter.id).checkpointDetails(id);
+    expect(task.subtasks?.map((s) => s.index)).toEqual(Array.from({ length: counter.parallelism }, (_, i) => i));
+    expect(task.num_acknowledged_subtasks).toBe(counter.parallelism);
+    await expect(job.checkpointDetails(999_999)).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Could not find checkpointing statistics for checkpoint 999999') });
+    assertSimulatorBodiesStrict(sim);
+  });
+});

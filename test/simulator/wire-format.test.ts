@@ -136,6 +136,10 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   sim.clock.advance(500);
   const location = ((await keep('savepoint-status-completed', `/v1/jobs/${streaming}/savepoints/${sp}`)).operation as { location: string }).location;
   await keep('checkpoint-status-completed', `/v1/jobs/${streaming}/checkpoints/${cp}`);
+  const completedId = ((await c.get(`/v1/jobs/${streaming}/checkpoints`)).latest as { completed: { id: number } }).completed.id;
+  await keep('rest-checkpoint-details', `/v1/jobs/${streaming}/checkpoints/details/${completedId}`);
+  await keep('rest-checkpoint-subtasks', `/v1/jobs/${streaming}/checkpoints/details/${completedId}/subtasks/${streamingVertices[1]}`);
+  await keep('rest-checkpoint-details-unknown', `/v1/jobs/${streaming}/checkpoints/details/999999`);
   const bad = (await c.call('POST', `/v1/jobs/${streaming}/savepoints`, { 'target-directory': 'file:///dev/null/flink-client-savepoints' })).body['request-id'] as string;
   sim.clock.advance(500);
   await keep('savepoint-status-failed', `/v1/jobs/${streaming}/savepoints/${bad}`);

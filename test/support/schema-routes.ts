@@ -136,6 +136,8 @@ const SIMULATED_ISSUE_12: ReadonlySet<string> = new Set([
   'GET /jobs/:jobid/vertices/:vertexid/watermarks',
   'GET /jobs/:jobid/vertices/:vertexid/backpressure',
   'GET /jobs/:jobid/vertices/:vertexid/flamegraph',
+  'GET /jobs/:jobid/checkpoints/details/:checkpointid',
+  'GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid',
 ]);
 
 /**
