@@ -8,6 +8,7 @@ import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
+import { taskManagerRoutes } from './resources/taskmanager.js';
 import { vertexSamplingRoutes } from './resources/vertex-sampling.js';
 import { vertexRoutes } from './resources/vertices.js';
 
@@ -20,6 +21,8 @@ export const ROUTES: readonly Route[] = [
   ...clusterRoutes,
   // Before the job routes: `/jobs/metrics` is a metrics route, not a job id.
   ...jobManagerRoutes,
+  // After `/taskmanagers/metrics` (in jobManagerRoutes): that is no TaskManager id.
+  ...taskManagerRoutes,
   ...jarRoutes,
   ...jobRoutes,
   ...checkpointRoutes,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterClient, FeatureDisabledError, FlinkNotFoundError } from 'flink-client';
+import { ClusterClient, FeatureDisabledError, FlinkNotFoundError, TaskManagerNotFoundError } from 'flink-client';
 import { createFlinkSimulator, fixtureJar, fixturePrograms, type FlinkSimulator, uploadJarBytes } from 'flink-client/testing';
 import { assertSimulatorBodiesStrict } from './support/wire.js';
 
@@ -146,5 +146,34 @@ describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves che
     expect(task.num_acknowledged_subtasks).toBe(counter.parallelism);
     await expect(job.checkpointDetails(999_999)).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Could not find checkpointing statistics for checkpoint 999999') });
     assertSimulatorBodiesStrict(sim);
+  });
+});
+
+describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves one TaskManager', (flinkVersion) => {
+  it('answers details with the slots its jobs hold, logs, metrics that move with the clock, and a thread dump', async () => {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms });
+    cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
+    const jar = fixtureJar('streaming');
+    const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar.bytes), { parallelism: 2 });
+    sim.clock.advance(2_000);
+    const [first] = await cluster.listTaskManagers();
+    const tm = cluster.taskManager((first as { id: string }).id);
+    const details = await tm.describe();
+    expect(details.allocatedSlots?.map((s) => s.jobId)).toEqual([job.jobId, job.jobId]);
+    expect(details.metrics.nettyShuffleMemorySegmentsTotal).toBe(2048);
+    expect((await tm.logs()).logs[0]?.name).toMatch(/taskexecutor/);
+    expect((await tm.threadDump()).threadInfos.map((t) => t.threadName)).toContain('main');
+    expect(await tm.metricNames()).toContain('Status.JVM.CPU.Time');
+    const before = (await tm.metrics(['Status.JVM.CPU.Time']))['Status.JVM.CPU.Time'];
+    sim.clock.advance(60_000);
+    const after = (await tm.metrics(['Status.JVM.CPU.Time']))['Status.JVM.CPU.Time'];
+    expect(after).toBeGreaterThan(before as number);
+    assertSimulatorBodiesStrict(sim);
+  });
+
+  it('answers an unknown TaskManager with Flink\'s 500 UnknownTaskExecutorException, typed by the SDK', async () => {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual' });
+    cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
+    await expect(cluster.taskManager('no-such-tm').describe()).rejects.toBeInstanceOf(TaskManagerNotFoundError);
   });
 });

@@ -107,6 +107,13 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
     await keep(`rest-vertex-${name}-backpressure-ok`, `${base}/backpressure`);
     await c.get(`${base}/flamegraph?type=FULL`); // disabled by default: {"endTimestamp":-2}
   }
+  const tmId = encodeURIComponent(((await c.get('/v1/taskmanagers')).taskmanagers as Array<{ id: string }>)[0]?.id ?? '');
+  await keep('rest-taskmanager-details', `/v1/taskmanagers/${tmId}`);
+  await keep('rest-taskmanager-logs', `/v1/taskmanagers/${tmId}/logs`);
+  await keep('rest-taskmanager-metrics-names', `/v1/taskmanagers/${tmId}/metrics`);
+  await keep('rest-taskmanager-metrics-values', `/v1/taskmanagers/${tmId}/metrics?get=Status.JVM.CPU.Time,Status.JVM.Threads.Count,Status.JVM.Memory.Heap.Committed`);
+  await keep('rest-taskmanager-thread-dump', `/v1/taskmanagers/${tmId}/thread-dump`);
+  await keep('rest-taskmanager-unknown', '/v1/taskmanagers/no-such-tm');
   await keep('rest-vertex-subtask-out-of-range', `/v1/jobs/${streaming}/vertices/${streamingVertices[0]}/subtasks/99`);
   await keep('rest-vertex-unknown', `/v1/jobs/${streaming}/vertices/5db9e063e859dfb97ed836854af3b0ec`);
 

@@ -138,6 +138,10 @@ const SIMULATED_ISSUE_12: ReadonlySet<string> = new Set([
   'GET /jobs/:jobid/vertices/:vertexid/flamegraph',
   'GET /jobs/:jobid/checkpoints/details/:checkpointid',
   'GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid',
+  'GET /taskmanagers/:taskmanagerid',
+  'GET /taskmanagers/:taskmanagerid/logs',
+  'GET /taskmanagers/:taskmanagerid/metrics',
+  'GET /taskmanagers/:taskmanagerid/thread-dump',
 ]);
 
 /**
