@@ -40,6 +40,8 @@ export interface VersionProfile {
   readonly reusesFixedJobIdWithinRun: boolean;
   /** `host` beside `endpoint` on a vertex's subtask and TaskManager entries (1.20). */
   readonly subtaskHost: boolean;
+  /** A source vertex's JobManager operator metrics list its enumerator's `unassignedSplits` (1.20; 2.3 listed none). */
+  readonly sourceCoordinatorMetrics: boolean;
 }
 
 const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
@@ -60,6 +62,7 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
     rescaleRestarts: false,
     reusesFixedJobIdWithinRun: false,
     subtaskHost: false,
+    sourceCoordinatorMetrics: false,
   },
   '1.20.5': {
     version: '1.20.5',
@@ -78,6 +81,7 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
     rescaleRestarts: true,
     reusesFixedJobIdWithinRun: true,
     subtaskHost: true,
+    sourceCoordinatorMetrics: true,
   },
 };
 

@@ -9,6 +9,7 @@ import { jobRoutes } from './resources/jobs.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
 import { taskManagerRoutes } from './resources/taskmanager.js';
+import { vertexMetricRoutes } from './resources/vertex-metrics.js';
 import { vertexSamplingRoutes } from './resources/vertex-sampling.js';
 import { vertexRoutes } from './resources/vertices.js';
 
@@ -23,6 +24,8 @@ export const ROUTES: readonly Route[] = [
   ...jobManagerRoutes,
   // After `/taskmanagers/metrics` (in jobManagerRoutes): that is no TaskManager id.
   ...taskManagerRoutes,
+  // Before the vertex routes: `…/subtasks/metrics` is no subtask index.
+  ...vertexMetricRoutes,
   ...jarRoutes,
   ...jobRoutes,
   ...checkpointRoutes,

@@ -177,3 +177,27 @@ describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves one
     await expect(cluster.taskManager('no-such-tm').describe()).rejects.toBeInstanceOf(TaskManagerNotFoundError);
   });
 });
+
+describe.each(['2.3.0', '1.20.5'] as const)('the simulator (Flink %s) serves vertex, subtask and job metrics', (flinkVersion) => {
+  it('reports task metrics whose counters grow as the job runs on the simulator clock', async () => {
+    sim = await createFlinkSimulator({ flinkVersion, clock: 'virtual', programs: fixturePrograms });
+    cluster = new ClusterClient({ url: sim.url, validation: 'strict' });
+    const jar = fixtureJar('streaming');
+    const job = await cluster.runJar(await uploadJarBytes(sim.url, jar.filename, jar.bytes), { parallelism: 2 });
+    sim.clock.advance(2_000);
+    const counterVertex = (await job.describe()).vertices[1] as { id: string };
+    const counter = job.vertex(counterVertex.id);
+    expect(await counter.metricNames()).toContain('1.numRecordsIn');
+    expect(await counter.subtaskMetricNames()).toContain('numRecordsIn');
+    const before = (await counter.subtaskMetrics(0, ['numRecordsIn']))['numRecordsIn'] as number;
+    sim.clock.advance(10_000);
+    const after = (await counter.subtaskMetrics(0, ['numRecordsIn']))['numRecordsIn'] as number;
+    expect(after).toBeGreaterThan(before);
+    expect((await counter.metrics(['0.numRecordsIn']))['0.numRecordsIn']).toBe(after);
+    const agg = await counter.aggregatedSubtaskMetrics(['numRecordsIn'], { agg: ['sum', 'max'], subtasks: [0, 1] });
+    expect(agg).toEqual({ numRecordsIn: { sum: after * 2, max: after } });
+    expect(await counter.jobManagerOperatorMetricNames()).toEqual([]);
+    expect((await job.metrics(['numRestarts', 'numberOfCompletedCheckpoints'])).numRestarts).toBe(0);
+    assertSimulatorBodiesStrict(sim);
+  });
+});

@@ -106,6 +106,12 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
     await keep(`rest-vertex-${name}-backpressure-first`, `${base}/backpressure`);
     await keep(`rest-vertex-${name}-backpressure-ok`, `${base}/backpressure`);
     await c.get(`${base}/flamegraph?type=FULL`); // disabled by default: {"endTimestamp":-2}
+    await keep(`rest-vertex-${name}-metrics-names`, `${base}/metrics`);
+    await keep(`rest-vertex-${name}-metrics-values`, `${base}/metrics?get=0.numRecordsOut,0.backPressuredTimeMsPerSecond,0.busyTimeMsPerSecond,0.numRecordsIn`);
+    await keep(`rest-vertex-${name}-subtasks-metrics-names`, `${base}/subtasks/metrics`);
+    await keep(`rest-vertex-${name}-subtasks-metrics-agg`, `${base}/subtasks/metrics?get=numRecordsOut,numRecordsIn,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond&agg=min,max,avg,sum,skew&subtasks=0,1`);
+    await keep(`rest-vertex-${name}-subtask-0-metrics`, `${base}/subtasks/0/metrics?get=numRecordsOut,numRecordsIn,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond`);
+    await keep(`rest-vertex-${name}-jm-operator-metrics`, `${base}/jm-operator-metrics`);
   }
   const tmId = encodeURIComponent(((await c.get('/v1/taskmanagers')).taskmanagers as Array<{ id: string }>)[0]?.id ?? '');
   await keep('rest-taskmanager-details', `/v1/taskmanagers/${tmId}`);
@@ -114,6 +120,8 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   await keep('rest-taskmanager-metrics-values', `/v1/taskmanagers/${tmId}/metrics?get=Status.JVM.CPU.Time,Status.JVM.Threads.Count,Status.JVM.Memory.Heap.Committed`);
   await keep('rest-taskmanager-thread-dump', `/v1/taskmanagers/${tmId}/thread-dump`);
   await keep('rest-taskmanager-unknown', '/v1/taskmanagers/no-such-tm');
+  await keep('rest-job-metrics-names', `/v1/jobs/${streaming}/metrics`);
+  await keep('rest-job-metrics-values', `/v1/jobs/${streaming}/metrics?get=numberOfCompletedCheckpoints,numRestarts,lastCheckpointDuration`);
   await keep('rest-vertex-subtask-out-of-range', `/v1/jobs/${streaming}/vertices/${streamingVertices[0]}/subtasks/99`);
   await keep('rest-vertex-unknown', `/v1/jobs/${streaming}/vertices/5db9e063e859dfb97ed836854af3b0ec`);
 

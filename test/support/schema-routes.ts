@@ -142,6 +142,11 @@ const SIMULATED_ISSUE_12: ReadonlySet<string> = new Set([
   'GET /taskmanagers/:taskmanagerid/logs',
   'GET /taskmanagers/:taskmanagerid/metrics',
   'GET /taskmanagers/:taskmanagerid/thread-dump',
+  'GET /jobs/:jobid/metrics',
+  'GET /jobs/:jobid/vertices/:vertexid/metrics',
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics',
+  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics',
+  'GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics',
 ]);
 
 /**
