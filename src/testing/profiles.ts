@@ -38,6 +38,10 @@ export interface VersionProfile {
    * run already submitted; 2.3 submits again and fails as a duplicate).
    */
   readonly reusesFixedJobIdWithinRun: boolean;
+  /** `host` beside `endpoint` on a vertex's subtask and TaskManager entries (1.20). */
+  readonly subtaskHost: boolean;
+  /** A source vertex's JobManager operator metrics list its enumerator's `unassignedSplits` (1.20; 2.3 listed none). */
+  readonly sourceCoordinatorMetrics: boolean;
 }
 
 const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
@@ -57,6 +61,8 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
     },
     rescaleRestarts: false,
     reusesFixedJobIdWithinRun: false,
+    subtaskHost: false,
+    sourceCoordinatorMetrics: false,
   },
   '1.20.5': {
     version: '1.20.5',
@@ -74,6 +80,8 @@ const PROFILES: Record<SimulatorFlinkVersion, VersionProfile> = {
     },
     rescaleRestarts: true,
     reusesFixedJobIdWithinRun: true,
+    subtaskHost: true,
+    sourceCoordinatorMetrics: true,
   },
 };
 

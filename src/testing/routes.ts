@@ -1,5 +1,6 @@
 import type { Route } from './route-kit.js';
 import { applicationRoutes } from './resources/applications.js';
+import { checkpointDetailRoutes } from './resources/checkpoint-details.js';
 import { checkpointRoutes } from './resources/checkpoints.js';
 import { clusterRoutes } from './resources/cluster.js';
 import { jarRoutes } from './resources/jars.js';
@@ -7,6 +8,10 @@ import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
+import { taskManagerRoutes } from './resources/taskmanager.js';
+import { vertexMetricRoutes } from './resources/vertex-metrics.js';
+import { vertexSamplingRoutes } from './resources/vertex-sampling.js';
+import { vertexRoutes } from './resources/vertices.js';
 
 /**
  * Every route the simulator serves, resource by resource (one module each in `resources/`, made
@@ -17,9 +22,16 @@ export const ROUTES: readonly Route[] = [
   ...clusterRoutes,
   // Before the job routes: `/jobs/metrics` is a metrics route, not a job id.
   ...jobManagerRoutes,
+  // After `/taskmanagers/metrics` (in jobManagerRoutes): that is no TaskManager id.
+  ...taskManagerRoutes,
+  // Before the vertex routes: `…/subtasks/metrics` is no subtask index.
+  ...vertexMetricRoutes,
   ...jarRoutes,
   ...jobRoutes,
   ...checkpointRoutes,
+  ...checkpointDetailRoutes,
+  ...vertexRoutes,
+  ...vertexSamplingRoutes,
   ...savepointRoutes,
   ...resourceRequirementRoutes,
   ...applicationRoutes,

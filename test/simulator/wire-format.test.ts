@@ -89,6 +89,41 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   await c.get(`/v1/jobs/${streaming}/resource-requirements`);
   sim.clock.advance(3_000);
   await keep('job-checkpoints', `/v1/jobs/${streaming}/checkpoints`);
+  const streamingVertices = ((await c.get(`/v1/jobs/${streaming}`)).vertices as Array<{ id: string }>).map((v) => v.id);
+  for (const [name, vertex] of [['source', streamingVertices[0]], ['counter', streamingVertices[1]]] as const) {
+    const base = `/v1/jobs/${streaming}/vertices/${vertex}`;
+    await keep(`rest-vertex-${name}`, base);
+    await keep(`rest-vertex-${name}-accumulators`, `${base}/accumulators`);
+    await keep(`rest-vertex-${name}-subtasks-accumulators`, `${base}/subtasks/accumulators`);
+    await keep(`rest-vertex-${name}-subtask-0`, `${base}/subtasks/0`);
+    await keep(`rest-vertex-${name}-subtask-0-attempt-0`, `${base}/subtasks/0/attempts/0`);
+    await keep(`rest-vertex-${name}-subtask-0-attempt-0-accumulators`, `${base}/subtasks/0/attempts/0/accumulators`);
+    await keep(`rest-vertex-${name}-subtasktimes`, `${base}/subtasktimes`);
+    await keep(`rest-vertex-${name}-taskmanagers`, `${base}/taskmanagers`);
+    await keep(`rest-vertex-${name}-watermarks`, `${base}/watermarks`);
+    // The vertex requests above started the metric fetch (as on the recorded cluster, seconds before).
+    sim.clock.advance(1_000);
+    await keep(`rest-vertex-${name}-backpressure-first`, `${base}/backpressure`);
+    await keep(`rest-vertex-${name}-backpressure-ok`, `${base}/backpressure`);
+    await c.get(`${base}/flamegraph?type=FULL`); // disabled by default: {"endTimestamp":-2}
+    await keep(`rest-vertex-${name}-metrics-names`, `${base}/metrics`);
+    await keep(`rest-vertex-${name}-metrics-values`, `${base}/metrics?get=0.numRecordsOut,0.backPressuredTimeMsPerSecond,0.busyTimeMsPerSecond,0.numRecordsIn`);
+    await keep(`rest-vertex-${name}-subtasks-metrics-names`, `${base}/subtasks/metrics`);
+    await keep(`rest-vertex-${name}-subtasks-metrics-agg`, `${base}/subtasks/metrics?get=numRecordsOut,numRecordsIn,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond&agg=min,max,avg,sum,skew&subtasks=0,1`);
+    await keep(`rest-vertex-${name}-subtask-0-metrics`, `${base}/subtasks/0/metrics?get=numRecordsOut,numRecordsIn,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond`);
+    await keep(`rest-vertex-${name}-jm-operator-metrics`, `${base}/jm-operator-metrics`);
+  }
+  const tmId = encodeURIComponent(((await c.get('/v1/taskmanagers')).taskmanagers as Array<{ id: string }>)[0]?.id ?? '');
+  await keep('rest-taskmanager-details', `/v1/taskmanagers/${tmId}`);
+  await keep('rest-taskmanager-logs', `/v1/taskmanagers/${tmId}/logs`);
+  await keep('rest-taskmanager-metrics-names', `/v1/taskmanagers/${tmId}/metrics`);
+  await keep('rest-taskmanager-metrics-values', `/v1/taskmanagers/${tmId}/metrics?get=Status.JVM.CPU.Time,Status.JVM.Threads.Count,Status.JVM.Memory.Heap.Committed`);
+  await keep('rest-taskmanager-thread-dump', `/v1/taskmanagers/${tmId}/thread-dump`);
+  await keep('rest-taskmanager-unknown', '/v1/taskmanagers/no-such-tm');
+  await keep('rest-job-metrics-names', `/v1/jobs/${streaming}/metrics`);
+  await keep('rest-job-metrics-values', `/v1/jobs/${streaming}/metrics?get=numberOfCompletedCheckpoints,numRestarts,lastCheckpointDuration`);
+  await keep('rest-vertex-subtask-out-of-range', `/v1/jobs/${streaming}/vertices/${streamingVertices[0]}/subtasks/99`);
+  await keep('rest-vertex-unknown', `/v1/jobs/${streaming}/vertices/5db9e063e859dfb97ed836854af3b0ec`);
 
   const bounded = (await keepCall('jars-run-bounded', 'POST', `/v1/jars/${jars.bounded}/run`, { parallelism: 2 })).jobid as string;
   const failing = (await keepCall('jars-run-failing', 'POST', `/v1/jars/${jars.failing}/run`, {})).jobid as string;
@@ -116,6 +151,10 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   sim.clock.advance(500);
   const location = ((await keep('savepoint-status-completed', `/v1/jobs/${streaming}/savepoints/${sp}`)).operation as { location: string }).location;
   await keep('checkpoint-status-completed', `/v1/jobs/${streaming}/checkpoints/${cp}`);
+  const completedId = ((await c.get(`/v1/jobs/${streaming}/checkpoints`)).latest as { completed: { id: number } }).completed.id;
+  await keep('rest-checkpoint-details', `/v1/jobs/${streaming}/checkpoints/details/${completedId}`);
+  await keep('rest-checkpoint-subtasks', `/v1/jobs/${streaming}/checkpoints/details/${completedId}/subtasks/${streamingVertices[1]}`);
+  await keep('rest-checkpoint-details-unknown', `/v1/jobs/${streaming}/checkpoints/details/999999`);
   const bad = (await c.call('POST', `/v1/jobs/${streaming}/savepoints`, { 'target-directory': 'file:///dev/null/flink-client-savepoints' })).body['request-id'] as string;
   sim.clock.advance(500);
   await keep('savepoint-status-failed', `/v1/jobs/${streaming}/savepoints/${bad}`);

@@ -48,7 +48,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[i] as number;
 }
 
-function stats(values: number[], zeroWhenEmpty = false): Json {
+/** Flink's min/max/avg/percentile statistics of a list of values. @internal */
+export function stats(values: number[], zeroWhenEmpty = false): Json {
   if (values.length === 0) {
     const empty = zeroWhenEmpty ? 0 : 'NaN';
     return { min: 0, max: 0, avg: 0, p50: empty, p90: empty, p95: empty, p99: empty, p999: empty };
@@ -66,7 +67,8 @@ function stats(values: number[], zeroWhenEmpty = false): Json {
   };
 }
 
-function checkpointEntry(job: JobModel, c: CheckpointRecord, latestCompletedId: number | undefined): Json {
+/** One checkpoint as `/checkpoints` lists it (and its details extend it). @internal */
+export function checkpointEntry(job: JobModel, c: CheckpointRecord, latestCompletedId: number | undefined): Json {
   const subtasks = job.vertices.reduce((n, v) => n + v.parallelism, 0);
   const className = c.status === 'COMPLETED' ? 'completed' : c.status === 'FAILED' ? 'failed' : 'in_progress';
   const base: Json = {
