@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Child, spawnCli } from '../cli/support.js';
-import { localPath, realClusters, savepointDirs } from './support.js';
+import { eventually, localPath, realClusters, savepointDirs } from './support.js';
 
 // The CLI as a process against the shared real clusters: deploy → savepoint → stop with a
 // savepoint → deploy again from it, every step's JSON parsed; on 1.20 `apps list` shows the
@@ -34,7 +34,9 @@ describe.each(realClusters())('flink-client CLI against real Flink $version', (f
     expect(await savepointDirs(dir)).toContain(localPath(savepoint.location as string).split('/').at(-1));
 
     const stopped = await run('jobs', 'stop', jobId, '--dir', target);
-    const details = await run('jobs', 'describe', jobId);
+    // Flink serves job details from its 3 s REST cache (web.refresh-interval): right after the stop
+    // they may still say RUNNING, so describe until FINISHED (the deadline only guards against a hang).
+    const details = await eventually(() => run('jobs', 'describe', jobId), (d) => d.state === 'FINISHED', 60_000, 'job described as FINISHED');
     expect(details.state).toBe('FINISHED');
 
     const resumed = await run('deploy', flink.jars.streaming, '-s', stopped.location as string, '--claim-mode', 'NO_CLAIM');
@@ -50,7 +52,9 @@ describe.each(realClusters())('flink-client CLI against real Flink $version', (f
   it('jobs metrics of a running job, and the JobManager log (tail, list, follow until SIGINT)', async () => {
     const { jobId } = (await run('deploy', flink.jars.streaming, '-p', '1')) as { jobId: string };
     try {
-      const names = (await run('jobs', 'metrics', jobId)) as unknown as string[];
+      // Metrics reach the REST API with the JobManager's metric fetcher (every 10 s by default): right
+      // after the start even the job's metric names can be empty, so list until they appear.
+      const names = (await eventually(() => run('jobs', 'metrics', jobId), (n) => (n as unknown as string[]).includes('numRestarts'), 60_000, 'job metric names')) as unknown as string[];
       expect(names).toContain('numRestarts');
       expect(await run('jobs', 'metrics', jobId, '--get', 'numRestarts')).toEqual({ numRestarts: 0 });
       const perVertex = (await run('jobs', 'metrics', jobId, '--vertex', 'all', '--get', 'numRecordsOut', '--agg', 'sum')) as unknown as Array<{ vertexId: string; metrics: Record<string, { sum?: number }> }>;
