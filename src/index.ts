@@ -41,7 +41,7 @@ export type { HttpMethod } from './http/request-pipeline.js';
 
 // Handles (cheap, no I/O when created; their types are interfaces)
 export type { ApplicationClient, JobClient } from './context/handles.js';
-export type { JobManagerClient, LogFile, LogReadOptions, TaskManagerClient } from './context/manager-types.js';
+export type { JobManagerClient, LogFile, LogReadOptions, ProcessDiagnostics, TaskManagerClient } from './context/manager-types.js';
 export type { FlameGraphParams, JobVertexMetrics, SubtaskMetricsParams, SubtaskWatermark, VertexClient, VertexMetricsParams } from './context/vertex-types.js';
 export type { ApplicationDescription, ApplicationStatusTarget } from './context/application-types.js';
 export type {

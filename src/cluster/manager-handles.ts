@@ -1,5 +1,5 @@
 import type { ClientContext } from '../context/client-context.js';
-import type { JobManagerClient, LogFile, LogReadOptions, TaskManagerClient } from '../context/manager-types.js';
+import type { JobManagerClient, LogFile, LogReadOptions, ProcessDiagnostics, TaskManagerClient } from '../context/manager-types.js';
 import type { ResourceRef } from '../http/map-error.js';
 import { checkTaskManagerId } from '../internal/ids.js';
 import { readMetricNames, readMetrics } from '../job/metric-reader.js';
@@ -7,6 +7,7 @@ import type { RequestOptions } from '../options/request-options.js';
 import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
 import { type EnvironmentInfo, EnvironmentInfoSchema, type LogList, LogListSchema, type TaskManagerDetails, TaskManagerDetailsSchema, type ThreadDump, ThreadDumpSchema } from '../schemas/managers.js';
 import type { MetricValues } from '../schemas/metrics.js';
+import type { DualSchema } from '../schemas/schema-kit.js';
 import { checkLogFileName, type LogRoute, logLines, logText } from './log-reader.js';
 
 function logFile(route: LogRoute): LogFile {
@@ -17,94 +18,85 @@ function logFile(route: LogRoute): LogFile {
   };
 }
 
-/** The JobManager handle: the `/jobmanager/*` routes. */
-export class JobManagerHandle implements JobManagerClient {
-  readonly #context: ClientContext;
+/**
+ * The routes every Flink process has under its base path (`/jobmanager`, `/taskmanagers/:id`):
+ * thread dump, logs and metrics. The two handles differ only in base path, the resource named in
+ * errors, and their own extra routes.
+ */
+abstract class ProcessHandle implements ProcessDiagnostics {
+  protected readonly context: ClientContext;
+  protected readonly base: string;
+  protected readonly resource: ResourceRef | undefined;
 
-  constructor(context: ClientContext) {
-    this.#context = context;
+  protected constructor(context: ClientContext, base: string, resource?: ResourceRef) {
+    this.context = context;
+    this.base = base;
+    this.resource = resource;
   }
 
-  config(options?: RequestOptions): Promise<ConfigEntries> {
-    return this.#context.pipeline.request({ method: 'GET', path: '/jobmanager/config', schema: ConfigEntriesSchema }, options);
+  protected get<T>(suffix: string, schema: DualSchema<T>, options: RequestOptions | undefined): Promise<T> {
+    return this.context.pipeline.request({ method: 'GET', path: `${this.base}${suffix}`, schema, ...(this.resource ? { resource: this.resource } : {}) }, options);
   }
 
-  environment(options?: RequestOptions): Promise<EnvironmentInfo> {
-    return this.#context.pipeline.request({ method: 'GET', path: '/jobmanager/environment', schema: EnvironmentInfoSchema }, options);
+  #route(suffix: string): LogRoute {
+    return { pipeline: this.context.pipeline, path: `${this.base}${suffix}`, ...(this.resource ? { resource: this.resource } : {}) };
   }
 
   threadDump(options?: RequestOptions): Promise<ThreadDump> {
-    return this.#context.pipeline.request({ method: 'GET', path: '/jobmanager/thread-dump', schema: ThreadDumpSchema }, options);
+    return this.get('/thread-dump', ThreadDumpSchema, options);
   }
 
   logs(options?: RequestOptions): Promise<LogList> {
-    return this.#context.pipeline.request({ method: 'GET', path: '/jobmanager/logs', schema: LogListSchema }, options);
+    return this.get('/logs', LogListSchema, options);
   }
 
   log(): LogFile {
-    return logFile({ pipeline: this.#context.pipeline, path: '/jobmanager/log' });
+    return logFile(this.#route('/log'));
   }
 
   stdout(): LogFile {
-    return logFile({ pipeline: this.#context.pipeline, path: '/jobmanager/stdout' });
+    return logFile(this.#route('/stdout'));
   }
 
   logFile(name: string): LogFile {
-    return logFile({ pipeline: this.#context.pipeline, path: `/jobmanager/logs/${encodeURIComponent(checkLogFileName(name))}` });
+    return logFile(this.#route(`/logs/${encodeURIComponent(checkLogFileName(name))}`));
   }
 
   metricNames(options?: RequestOptions): Promise<string[]> {
-    return readMetricNames({ pipeline: this.#context.pipeline, path: '/jobmanager/metrics' }, false, options);
+    return readMetricNames(this.#route('/metrics'), false, options);
   }
 
-  async metrics(names: readonly string[], options?: RequestOptions): Promise<MetricValues> {
-    return readMetrics({ pipeline: this.#context.pipeline, path: '/jobmanager/metrics' }, names, options);
+  metrics(names: readonly string[], options?: RequestOptions): Promise<MetricValues> {
+    return readMetrics(this.#route('/metrics'), names, options);
+  }
+}
+
+/** The JobManager handle: the `/jobmanager/*` routes. */
+export class JobManagerHandle extends ProcessHandle implements JobManagerClient {
+  constructor(context: ClientContext) {
+    super(context, '/jobmanager');
+  }
+
+  config(options?: RequestOptions): Promise<ConfigEntries> {
+    return this.get('/config', ConfigEntriesSchema, options);
+  }
+
+  environment(options?: RequestOptions): Promise<EnvironmentInfo> {
+    return this.get('/environment', EnvironmentInfoSchema, options);
   }
 }
 
 /** A TaskManager handle: the `/taskmanagers/:id/*` routes. */
-export class TaskManagerHandle implements TaskManagerClient {
+export class TaskManagerHandle extends ProcessHandle implements TaskManagerClient {
   readonly taskManagerId: string;
-  readonly #context: ClientContext;
-  readonly #base: string;
-  readonly #resource: ResourceRef;
 
   constructor(context: ClientContext, taskManagerId: string) {
-    this.#context = context;
-    this.taskManagerId = checkTaskManagerId(taskManagerId);
-    this.#base = `/taskmanagers/${encodeURIComponent(this.taskManagerId)}`;
-    this.#resource = { kind: 'taskmanager', taskManagerId: this.taskManagerId };
+    const id = checkTaskManagerId(taskManagerId);
+    super(context, `/taskmanagers/${encodeURIComponent(id)}`, { kind: 'taskmanager', taskManagerId: id });
+    this.taskManagerId = id;
   }
 
   describe(options?: RequestOptions): Promise<TaskManagerDetails> {
-    return this.#context.pipeline.request({ method: 'GET', path: this.#base, schema: TaskManagerDetailsSchema, resource: this.#resource }, options);
-  }
-
-  threadDump(options?: RequestOptions): Promise<ThreadDump> {
-    return this.#context.pipeline.request({ method: 'GET', path: `${this.#base}/thread-dump`, schema: ThreadDumpSchema, resource: this.#resource }, options);
-  }
-
-  logs(options?: RequestOptions): Promise<LogList> {
-    return this.#context.pipeline.request({ method: 'GET', path: `${this.#base}/logs`, schema: LogListSchema, resource: this.#resource }, options);
-  }
-
-  log(): LogFile {
-    return logFile({ pipeline: this.#context.pipeline, path: `${this.#base}/log`, resource: this.#resource });
-  }
-
-  stdout(): LogFile {
-    return logFile({ pipeline: this.#context.pipeline, path: `${this.#base}/stdout`, resource: this.#resource });
-  }
-
-  logFile(name: string): LogFile {
-    return logFile({ pipeline: this.#context.pipeline, path: `${this.#base}/logs/${encodeURIComponent(checkLogFileName(name))}`, resource: this.#resource });
-  }
-
-  metricNames(options?: RequestOptions): Promise<string[]> {
-    return readMetricNames({ pipeline: this.#context.pipeline, path: `${this.#base}/metrics`, resource: this.#resource }, false, options);
-  }
-
-  async metrics(names: readonly string[], options?: RequestOptions): Promise<MetricValues> {
-    return readMetrics({ pipeline: this.#context.pipeline, path: `${this.#base}/metrics`, resource: this.#resource }, names, options);
+    return this.get('', TaskManagerDetailsSchema, options);
   }
 }

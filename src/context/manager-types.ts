@@ -54,40 +54,42 @@ export interface LogFile {
 }
 
 /**
- * A handle on the cluster's JobManager (`cluster.jobManager()`): configuration, environment,
- * metrics, thread dump and logs. Sends nothing when made.
+ * What the JobManager and every TaskManager share: thread dump, log files and metrics of one
+ * Flink process. The routes are the process's own: `/jobmanager/…` for the JobManager,
+ * `/taskmanagers/:id/…` for a TaskManager. Sends nothing when made.
  *
  * @example
  * ```ts
- * const jm = cluster.jobManager();
- * const { 'Status.JVM.CPU.Load': load } = await jm.metrics(['Status.JVM.CPU.Load']);
+ * async function tail(process: ProcessDiagnostics): Promise<string> {
+ *   return process.log().text({ tailLines: 100 });
+ * }
+ * await tail(cluster.jobManager());
  * ```
  */
-export interface JobManagerClient {
-  /** The configuration (`GET /jobmanager/config`). */
-  config(options?: RequestOptions): Promise<ConfigEntries>;
-  /** The JVM, its options and the class path (`GET /jobmanager/environment`). */
-  environment(options?: RequestOptions): Promise<EnvironmentInfo>;
-  /** Every thread's stack (`GET /jobmanager/thread-dump`). */
+export interface ProcessDiagnostics {
+  /** Every thread's stack (`GET …/thread-dump`). */
   threadDump(options?: RequestOptions): Promise<ThreadDump>;
-  /** The files of the log directory (`GET /jobmanager/logs`). */
+  /** The files of the process's log directory (`GET …/logs`). */
   logs(options?: RequestOptions): Promise<LogList>;
-  /** The main log file (`GET /jobmanager/log`). Sends nothing until read. */
+  /** The main log file (`GET …/log`). Sends nothing until read. */
   log(): LogFile;
-  /** The stdout file (`GET /jobmanager/stdout`); Flink answers 404 when output goes to a console. Sends nothing until read. */
+  /**
+   * The stdout file (`GET …/stdout`); Flink answers 404 when output goes to a console. Sends
+   * nothing until read.
+   */
   stdout(): LogFile;
   /**
-   * One file of the log directory by the name `logs()` lists (`GET /jobmanager/logs/:name`).
+   * One file of the log directory by the name `logs()` lists (`GET …/logs/:name`).
    *
    * @throws FlinkArgumentError for a name with path separators or control characters.
    */
   logFile(name: string): LogFile;
-  /** The names of the JobManager's metrics (`GET /jobmanager/metrics`). */
+  /** The names of the process's metrics (`GET …/metrics`). */
   metricNames(options?: RequestOptions): Promise<string[]>;
   /**
-   * Values of named metrics (`GET /jobmanager/metrics?get=`), numbers where Flink sends numbers
-   * in strings. Names the JobManager does not have are left out. Any number of names: they are
-   * sent in as few requests as fit Flink's request line.
+   * Values of named metrics (`GET …/metrics?get=`), numbers where Flink sends numbers in
+   * strings. Names the process does not have are left out. Any number of names: they are sent
+   * in as few requests as fit Flink's request line.
    *
    * @throws FlinkArgumentError for an empty list or a name with a comma.
    */
@@ -95,8 +97,27 @@ export interface JobManagerClient {
 }
 
 /**
+ * A handle on the cluster's JobManager (`cluster.jobManager()`): configuration and environment,
+ * and the diagnostics every Flink process has ({@link ProcessDiagnostics} on `/jobmanager/…`).
+ * Sends nothing when made.
+ *
+ * @example
+ * ```ts
+ * const jm = cluster.jobManager();
+ * const { 'Status.JVM.CPU.Load': load } = await jm.metrics(['Status.JVM.CPU.Load']);
+ * ```
+ */
+export interface JobManagerClient extends ProcessDiagnostics {
+  /** The configuration (`GET /jobmanager/config`). */
+  config(options?: RequestOptions): Promise<ConfigEntries>;
+  /** The JVM, its options and the class path (`GET /jobmanager/environment`). */
+  environment(options?: RequestOptions): Promise<EnvironmentInfo>;
+}
+
+/**
  * A handle on one TaskManager (`cluster.taskManager(id)`, ids from `listTaskManagers()`):
- * details, metrics, thread dump and logs. Sends nothing when made.
+ * details, and the diagnostics every Flink process has ({@link ProcessDiagnostics} on
+ * `/taskmanagers/:id/…`). Sends nothing when made.
  *
  * @example
  * ```ts
@@ -105,7 +126,7 @@ export interface JobManagerClient {
  * console.log((await tm.describe()).metrics.heapUsed);
  * ```
  */
-export interface TaskManagerClient {
+export interface TaskManagerClient extends ProcessDiagnostics {
   /** The TaskManager's resource id (`127.0.0.1:42125-67e5ae`). */
   readonly taskManagerId: string;
   /**
@@ -114,27 +135,4 @@ export interface TaskManagerClient {
    * @throws TaskManagerNotFoundError when no TaskManager has the id.
    */
   describe(options?: RequestOptions): Promise<TaskManagerDetails>;
-  /** Every thread's stack (`GET /taskmanagers/:id/thread-dump`). */
-  threadDump(options?: RequestOptions): Promise<ThreadDump>;
-  /** The files of its log directory (`GET /taskmanagers/:id/logs`). */
-  logs(options?: RequestOptions): Promise<LogList>;
-  /** Its main log file (`GET /taskmanagers/:id/log`). */
-  log(): LogFile;
-  /** Its stdout file (`GET /taskmanagers/:id/stdout`). */
-  stdout(): LogFile;
-  /**
-   * One file of its log directory (`GET /taskmanagers/:id/logs/:name`).
-   *
-   * @throws FlinkArgumentError for a name with path separators or control characters.
-   */
-  logFile(name: string): LogFile;
-  /** The names of its metrics (`GET /taskmanagers/:id/metrics`). */
-  metricNames(options?: RequestOptions): Promise<string[]>;
-  /**
-   * Values of named metrics (`GET /taskmanagers/:id/metrics?get=`), numbers where Flink sends
-   * numbers in strings; unknown names are left out.
-   *
-   * @throws FlinkArgumentError for an empty list or a name with a comma.
-   */
-  metrics(names: readonly string[], options?: RequestOptions): Promise<MetricValues>;
 }
