@@ -54,8 +54,8 @@ describe('pollUntil', () => {
     expect(readSignal?.aborted).toBe(true);
   });
 
+  // The read never settles by itself: only the deadline's abort ends it (the test timeout guards a hang).
   it('aborts a hanging read at the deadline with a timeout error', async () => {
-    const started = Date.now();
     const err = await pollUntil((signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))), () => true, {
       intervalMs: 100,
       maxIntervalMs: 100,
@@ -63,7 +63,6 @@ describe('pollUntil', () => {
       target: 'x',
     }).catch((e) => e);
     expect(err).toBeInstanceOf(FlinkTimeoutError);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('rides out tolerated errors and fails fast on others', async () => {
