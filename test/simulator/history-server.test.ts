@@ -81,6 +81,11 @@ describe('the simulated HistoryServer (2.3.0)', () => {
     expect((await job.jobManagerConfig()).some((e) => e.key === 'jobmanager.archive.fs.dir')).toBe(true);
     const vertex = details.vertices[0];
     expect((await job.vertex(vertex?.id as string).describe()).id).toBe(vertex?.id);
+    // Archived per attempt, as the real HistoryServer has them (the job's one chained vertex).
+    expect((await job.vertex(vertex?.id as string).attemptAccumulators(0, 0))['user-accumulators'].map((a) => [a.name, a.value])).toEqual([
+      ['records', '1000'],
+      ['sum', '500500'],
+    ]);
     expect(await job.result({ timeoutMs: 10_000 })).toMatchObject({ status: 'FINISHED', accumulators: { records: { value: '1000' }, sum: { value: '500500' } } });
     const failed = await hs.job(failing.jobId).result({ timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(JobFailedError);
