@@ -217,7 +217,9 @@ export class FlinkSimulator {
     this.savepoints = savepointsView(this.#model);
     this.operations = operationsView(this.#model.operations);
     this.faults = faultsView(this.#faults, { restart: (opts) => this.#restartJobManager(opts), isDown: () => this.#down });
-    this.historyServer = options.historyServer ? this.#historyServer(options.historyServer === true ? {} : options.historyServer, server, options.host ?? '127.0.0.1', onError) : undefined;
+    const history = options.historyServer;
+    if (history !== undefined && typeof history !== 'boolean' && (typeof history !== 'object' || history === null)) throw new RangeError('historyServer must be a boolean or an options object');
+    this.historyServer = history ? this.#historyServer(history === true ? {} : history, server, options.host ?? '127.0.0.1', onError) : undefined;
 
     handlerHosts.set(this, { host: this.#handlerHost(), defaultBase: () => this.url });
     starters.set(this, async (port) => {

@@ -162,6 +162,20 @@ describe('the simulated HistoryServer (2.3.0)', () => {
   });
 });
 
+describe('the historyServer option', () => {
+  it('is validated, and without a server the HistoryServer is msw handlers on its base URL', async () => {
+    await expect(createFlinkSimulator({ historyServer: 'yes' as never })).rejects.toThrow(RangeError);
+    await expect(createFlinkSimulator({ historyServer: { refreshIntervalMs: 0 } })).rejects.toThrow(/refreshIntervalMs/);
+    await expect(createFlinkSimulator({ historyServer: { baseUrl: 'not a url' } })).rejects.toThrow(/baseUrl/);
+    const s = await start({ server: false, historyServer: { baseUrl: 'http://history.test:8082' } });
+    expect(s.historyServer?.url).toBe('http://history.test:8082');
+    expect(s.historyServer?.handlers.length).toBeGreaterThan(0);
+    const plain = await createFlinkSimulator({ server: false });
+    expect(plain.historyServer).toBeUndefined();
+    await plain.close();
+  });
+});
+
 describe('the simulated HistoryServer (1.20.5)', () => {
   it('archives jobs only; applications are the emulated single-job view', async () => {
     const s = await start({ flinkVersion: '1.20.5' });
