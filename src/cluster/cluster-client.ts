@@ -11,6 +11,7 @@ import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipelin
 import { ArchiveFallbackPipeline, ArchivePipeline } from '../http/archive-pipeline.js';
 import { ApplicationHandle } from '../application/application-handle.js';
 import type { ClientContext } from '../context/client-context.js';
+import { createClientContext } from '../context/create-client-context.js';
 import type { ApplicationClient, JobClient } from '../context/handles.js';
 import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
@@ -18,10 +19,8 @@ import { checkId, checkJarId, newId } from '../internal/ids.js';
 import { JobHandle } from '../job/job-handle.js';
 import type { AsyncOperation } from '../operations/async-operation.js';
 import { disposalDriver } from '../operations/operation-drivers.js';
-import { OperationHandle } from '../operations/operation-handle.js';
 import { checkOptions } from '../options/check-options.js';
 import { disposeSavepointParams, jarProgramParams, runApplicationParams, runJarParams, uploadJarOptions } from '../options/param-schemas.js';
-import type { WaitDefaults } from '../operations/wait-settings.js';
 import { type ApplicationSummary, applicationSummaryOfJob, applicationSummaryOfOverview } from '../schemas/application-summary.js';
 import { ApplicationsOverviewSchema } from '../schemas/applications.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
@@ -44,7 +43,7 @@ import { checkTaskManagerId } from '../internal/ids.js';
 import { JobManagerHandle, TaskManagerHandle } from './manager-handles.js';
 import { ClusterWatcherHandle } from '../watch/cluster-watcher-handle.js';
 import type { ClusterWatcher } from '../watch/cluster-watcher.js';
-import { WatchRegistry } from '../watch/watch-registry.js';
+import type { WatchRegistry } from '../watch/watch-registry.js';
 import type { ClusterWatchOptions, WatchPollerInfo } from '../watch/watch-types.js';
 
 /** How a job restores from a savepoint: take ownership of its files, or not. */
@@ -175,24 +174,14 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     this.#pipeline = historyServer === undefined
       ? new RequestPipeline(resolved)
       : new ArchiveFallbackPipeline(resolved, new ArchivePipeline(resolvePipelineOptions(archiveOptions(options, historyServer), this, userAgent)));
-    const waits: WaitDefaults = {
-      timeoutMs: options.waitTimeoutMs ?? 600_000,
-      unreachableTimeoutMs: options.unreachableTimeoutMs ?? 90_000,
-      closeSignal: this.#pipeline.closeSignal,
-    };
-    this.#watchers = new WatchRegistry({ pipeline: this.#pipeline, config: (signal) => this.#cachedConfig(signal) });
-    const context: ClientContext = {
+    this.#context = createClientContext({
       pipeline: this.#pipeline,
-      waits,
+      options,
       flinkVersion: (opts) => this.flinkVersion(opts),
-      watchers: this.#watchers,
-      handles: {
-        job: (jobId, applicationId) => new JobHandle(context, jobId, applicationId),
-        application: (applicationId) => new ApplicationHandle(context, applicationId),
-        operation: (driver) => new OperationHandle(driver, waits),
-      },
-    };
-    this.#context = context;
+      config: (signal) => this.#cachedConfig(signal),
+      handles: { job: JobHandle, application: ApplicationHandle },
+    });
+    this.#watchers = this.#context.watchers;
   }
 
   /** The REST root of the JobManager the client talks to now (the HA leader it found last). */

@@ -18,8 +18,8 @@ import type { HandleFactory } from './handle-factory.js';
  * - `handles`: the factory every handle is made through, so handles never construct each other
  *   (a job's application, an application's jobs, a job's savepoint operation).
  *
- * The ClusterClient makes one context and passes it to every handle it gives out; other clients
- * (a HistoryServer's, say) provide their own.
+ * Each client (ClusterClient, HistoryServerClient) makes one context with `createClientContext()`
+ * (create-client-context.ts) and passes it to every handle it gives out.
  */
 export interface ClientContext {
   /** The request pipeline every call of the client goes through. */

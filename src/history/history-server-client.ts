@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { ApplicationHandle } from '../application/application-handle.js';
 import type { ClientContext } from '../context/client-context.js';
+import { createClientContext } from '../context/create-client-context.js';
 import type { ApplicationClient, JobClient } from '../context/handles.js';
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import type { ClusterClientEvents } from '../events.js';
@@ -8,8 +9,6 @@ import { ArchivePipeline } from '../http/archive-pipeline.js';
 import { resolvePipelineOptions } from '../http/request-pipeline.js';
 import { APPLICATIONS_SINCE, versionAtLeast } from '../internal/flink-version.js';
 import { JobHandle } from '../job/job-handle.js';
-import { OperationHandle } from '../operations/operation-handle.js';
-import type { WaitDefaults } from '../operations/wait-settings.js';
 import type { ClusterClientOptions } from '../options/client-options.js';
 import type { RequestOptions } from '../options/request-options.js';
 import { type ApplicationSummary, applicationSummaryOfJob, applicationSummaryOfOverview } from '../schemas/application-summary.js';
@@ -17,7 +16,7 @@ import { ApplicationsOverviewSchema } from '../schemas/applications.js';
 import { type DashboardConfig, DashboardConfigSchema } from '../schemas/cluster.js';
 import { type JobOverview, JobsOverviewSchema } from '../schemas/jobs.js';
 import { VERSION } from '../version.js';
-import { WatchRegistry } from '../watch/watch-registry.js';
+import type { WatchRegistry } from '../watch/watch-registry.js';
 
 /**
  * Options of a {@link HistoryServerClient}: those of a ClusterClient (TLS, auth, headers,
@@ -69,24 +68,14 @@ export class HistoryServerClient extends EventEmitter<ClusterClientEvents> {
       throw new FlinkArgumentError('options.historyServer', 'is an option of ClusterClient; a HistoryServerClient takes the HistoryServer as `url`');
     }
     this.#pipeline = new ArchivePipeline(resolvePipelineOptions(options, this, `flink-client/${VERSION} node/${process.versions.node}`));
-    const waits: WaitDefaults = {
-      timeoutMs: options.waitTimeoutMs ?? 600_000,
-      unreachableTimeoutMs: options.unreachableTimeoutMs ?? 90_000,
-      closeSignal: this.#pipeline.closeSignal,
-    };
-    this.#watchers = new WatchRegistry({ pipeline: this.#pipeline, config: (signal) => this.#cachedConfig({ signal }) });
-    const context: ClientContext = {
+    this.#context = createClientContext({
       pipeline: this.#pipeline,
-      waits,
+      options,
       flinkVersion: (opts) => this.flinkVersion(opts),
-      watchers: this.#watchers,
-      handles: {
-        job: (jobId, applicationId) => new JobHandle(context, jobId, applicationId),
-        application: (applicationId) => new ApplicationHandle(context, applicationId),
-        operation: (driver) => new OperationHandle(driver, waits),
-      },
-    };
-    this.#context = context;
+      config: (signal) => this.#cachedConfig({ signal }),
+      handles: { job: JobHandle, application: ApplicationHandle },
+    });
+    this.#watchers = this.#context.watchers;
   }
 
   /** The HistoryServer's URL. */

@@ -54,6 +54,7 @@ export {
   type SimulatorFaults,
 } from './simulator.js';
 export { SIMULATOR_FLINK_VERSIONS, type SimulatorFlinkVersion } from './profiles.js';
+export { type SimulatedArchive, type SimulatedHistoryRequest, SimulatedHistoryServer, type SimulatedHistoryServerOptions } from './history/history-server.js';
 
 // Time
 export type { SimulatorClock, SimulatorClockKind } from './clock.js';

@@ -17,6 +17,9 @@ import { HandlerServer } from './server.js';
 import type { SimulatorEvents, SimulatorRequest } from './state.js';
 import { resolveTiming, type SimulatorTiming } from './timing.js';
 import { type WaitFor, waitForMatch } from './wait-for.js';
+import { SimulatedHistoryServer, type SimulatedHistoryServerOptions } from './history/history-server.js';
+import { isGloballyTerminal } from './job-model.js';
+import { isTerminalApplication } from './application-model.js';
 
 /** Options of {@link createFlinkSimulator}. */
 export interface FlinkSimulatorOptions {
@@ -113,6 +116,13 @@ export interface FlinkSimulatorOptions {
   baseUrl?: string;
   /** How many requests `sim.requests` keeps. @default 1000 */
   requestLogSize?: number;
+  /**
+   * Archive ended jobs and applications (`jobmanager.archive.fs.dir`) and serve them from a
+   * simulated HistoryServer on its own URL, `sim.historyServer.url`; `true` for the defaults
+   * (a 10 s `historyserver.archive.fs.refresh-interval`). See {@link SimulatedHistoryServer}.
+   * @default false
+   */
+  historyServer?: boolean | SimulatedHistoryServerOptions;
 }
 
 export type { SimulatedApplications, SimulatedJars, SimulatedJobs, SimulatedOperations, SimulatedSavepoints, SimulatorFaults };
@@ -143,6 +153,8 @@ export class FlinkSimulator {
   readonly operations: SimulatedOperations;
   /** Fault injection. */
   readonly faults: SimulatorFaults;
+  /** The simulated HistoryServer over this cluster's archive, with the `historyServer` option. */
+  readonly historyServer: SimulatedHistoryServer | undefined;
 
   readonly #clock: SchedulingClock;
   readonly #model: ClusterModel;
@@ -205,10 +217,14 @@ export class FlinkSimulator {
     this.savepoints = savepointsView(this.#model);
     this.operations = operationsView(this.#model.operations);
     this.faults = faultsView(this.#faults, { restart: (opts) => this.#restartJobManager(opts), isDown: () => this.#down });
+    const history = options.historyServer;
+    if (history !== undefined && typeof history !== 'boolean' && (typeof history !== 'object' || history === null)) throw new RangeError('historyServer must be a boolean or an options object');
+    this.historyServer = history ? this.#historyServer(history === true ? {} : history, server, options.host ?? '127.0.0.1', onError) : undefined;
 
     handlerHosts.set(this, { host: this.#handlerHost(), defaultBase: () => this.url });
     starters.set(this, async (port) => {
       await this.#server?.listen(port);
+      await this.historyServer?.start();
     });
   }
 
@@ -293,8 +309,29 @@ export class FlinkSimulator {
     this.#faults.clear();
     this.#model.dispose();
     this.#clock.dispose();
-    await this.#server?.close();
+    await Promise.all([this.#server?.close(), this.historyServer?.close()]);
     this.#events.removeAllListeners();
+  }
+
+  /**
+   * The cluster goes away, as after `DELETE /cluster` or when an application cluster's JobManager
+   * exits: its port stops answering (connections refused), running jobs stop where they are (they
+   * are not archived), and a `historyServer` keeps serving what was archived. Idempotent.
+   * Unlike `close()`, the clock, the views and the HistoryServer stay usable.
+   *
+   * @example
+   * ```ts
+   * // An application cluster: exit 250 ms after the application ends.
+   * sim.on('applicationStatus', (e) => {
+   *   if (['FINISHED', 'FAILED', 'CANCELED'].includes(e.status)) void sim.clock.sleep(250).then(() => sim.shutdown());
+   * });
+   * ```
+   */
+  async shutdown(): Promise<void> {
+    if (this.#closed || this.#gone) return;
+    this.#gone = true;
+    this.#model.dispose();
+    await this.#server?.stopListening();
   }
 
   /** `await using sim = await createFlinkSimulator()` support. */
@@ -321,6 +358,18 @@ export class FlinkSimulator {
         if (this.#events.listenerCount('request') > 0) this.#events.emit('request', entry);
       },
     };
+  }
+
+  /** The HistoryServer, and the archiving of every job and application that ends. */
+  #historyServer(options: SimulatedHistoryServerOptions, server: boolean, host: string, onError: (err: unknown) => void): SimulatedHistoryServer {
+    const history = new SimulatedHistoryServer(options, { model: this.#model, settings: this.#settings, clock: this.#clock, server, host, onError });
+    this.#events.on('jobStatus', (e: SimulatorEvents['jobStatus'][0]) => {
+      if (isGloballyTerminal(e.status)) history.archiveJob(e.jobId);
+    });
+    this.#events.on('applicationStatus', (e: SimulatorEvents['applicationStatus'][0]) => {
+      if (isTerminalApplication(e.status)) history.archiveApplication(e.applicationId);
+    });
+    return history;
   }
 
   /** `DELETE /cluster`: the cluster goes away just after answering, as Flink's does. */
@@ -470,6 +519,9 @@ function modelConfig(
     taskManagers: positive('taskManagers', options.taskManagers, 1),
     slotsPerTaskManager: positive('slotsPerTaskManager', options.slotsPerTaskManager, 2),
     defaultParallelism: positive('defaultParallelism', options.defaultParallelism, 1),
-    configuration: { ...(options.configuration ?? {}) },
+    configuration: {
+      ...(options.historyServer ? { 'jobmanager.archive.fs.dir': 'file:///tmp/flink-simulator/archive' } : {}),
+      ...(options.configuration ?? {}),
+    },
   };
 }

@@ -240,6 +240,16 @@ function attemptOf(model: ClusterModel, p: { jobid: string; vertexid: string; su
   return found;
 }
 
+/**
+ * The user accumulators a subtask (or, without one, a vertex) reports. The simulator does not know
+ * which operator adds to an accumulator, so a job's accumulators are subtask 0 of its first
+ * vertex's: what real Flink shows for the bounded fixture, whose one chained vertex runs alone.
+ */
+function userAccumulators(ref: VertexRef, subtask?: number): Json[] {
+  if (ref.index !== 0 || (subtask !== undefined && subtask !== 0)) return [];
+  return ref.job.reportedAccumulators.map(([name, v]) => ({ name, type: v.type, value: v.value }));
+}
+
 const vertexParams = { jobid: param.flinkId, vertexid: param.flinkId };
 
 /** @internal */
@@ -259,7 +269,7 @@ export const vertexRoutes: readonly Route[] = [
     params: vertexParams,
     handle: ({ model, params }) => {
       const ref = vertexOf(model, params.jobid, params.vertexid);
-      return isResult(ref) ? ref : ok({ id: ref.vertex.id, 'user-accumulators': [] });
+      return isResult(ref) ? ref : ok({ id: ref.vertex.id, 'user-accumulators': userAccumulators(ref) });
     },
   }),
   defineRoute({
@@ -269,7 +279,7 @@ export const vertexRoutes: readonly Route[] = [
     handle: ({ model, params }) => {
       const ref = vertexOf(model, params.jobid, params.vertexid);
       if (isResult(ref)) return ref;
-      const subtasks = Array.from({ length: ref.vertex.parallelism }, (_, subtask) => ({ subtask, attempt: 0, ...place(model), 'user-accumulators': [] }));
+      const subtasks = Array.from({ length: ref.vertex.parallelism }, (_, subtask) => ({ subtask, attempt: 0, ...place(model), 'user-accumulators': userAccumulators(ref, subtask) }));
       return ok({ id: ref.vertex.id, parallelism: ref.vertex.parallelism, subtasks });
     },
   }),
@@ -297,7 +307,7 @@ export const vertexRoutes: readonly Route[] = [
     params: { ...vertexParams, subtaskindex: indexParam, attempt: indexParam },
     handle: ({ model, params }) => {
       const found = attemptOf(model, params);
-      return isResult(found) ? found : ok({ subtask: found.subtask, attempt: 0, id: attemptId(found.ref, found.subtask), 'user-accumulators': [] });
+      return isResult(found) ? found : ok({ subtask: found.subtask, attempt: 0, id: attemptId(found.ref, found.subtask), 'user-accumulators': userAccumulators(found.ref, found.subtask) });
     },
   }),
   defineRoute({
