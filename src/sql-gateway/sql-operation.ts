@@ -180,22 +180,28 @@ export class SqlOperationHandle implements SqlOperation {
       return { done: true, value: undefined };
     };
     const timeoutMs = options.timeoutMs ?? Infinity;
-    return {
-      next: async (): Promise<IteratorResult<SqlRow>> => {
-        if (done) return { done: true, value: undefined };
-        while (index >= rows.length) {
-          let page: Page | null;
-          try {
-            page = await this.#nextPage(options, timeoutMs);
-          } catch (err) {
-            await finish(true);
-            throw err;
-          }
-          if (!page) return finish(false);
-          rows = page.rows;
-          index = 0;
+    const refill = async (): Promise<IteratorResult<SqlRow>> => {
+      while (index >= rows.length) {
+        let page: Page | null;
+        try {
+          page = await this.#nextPage(options, timeoutMs);
+        } catch (err) {
+          await finish(true);
+          throw err;
         }
-        return { done: false, value: rows[index++] as SqlRow };
+        if (!page) return finish(false);
+        rows = page.rows;
+        index = 0;
+      }
+      return { done: false, value: rows[index++] as SqlRow };
+    };
+    return {
+      // A row of the current page is an already-resolved promise: no async function frame per row
+      // (the profile showed that frame as the largest cost after JSON.parse).
+      next: (): Promise<IteratorResult<SqlRow>> => {
+        if (done) return Promise.resolve({ done: true, value: undefined });
+        if (index < rows.length) return Promise.resolve({ done: false, value: rows[index++] as SqlRow });
+        return refill();
       },
       return: () => finish(true),
     };

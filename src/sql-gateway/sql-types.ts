@@ -44,23 +44,21 @@ export function decodePage(text: string): unknown {
   const columns = body?.results?.columns;
   const data = body?.results?.data;
   if (!columns || !data || data.length === 0) return body;
-  const bigints: number[] = [];
+  let bigints = false;
   for (let i = 0; i < columns.length; i++) {
     const t = columns[i]?.logicalType;
     if (!t) continue;
-    if (t.type === 'BIGINT') bigints.push(i);
+    if (t.type === 'BIGINT') bigints = true;
     else if (t.type === 'DECIMAL' ? (t.precision ?? 38) > 15 : nestsExact(t)) return parseExact(text);
   }
-  for (const row of data) {
-    const fields = row?.fields;
-    if (!fields) continue;
-    for (const i of bigints) {
-      const v = fields[i];
-      if (typeof v === 'number' && !Number.isSafeInteger(v)) return parseExact(text);
-    }
-  }
+  // A BIGINT beyond 2^53 has at least 16 digits: one regex test of the text is cheaper than
+  // looking at every parsed value (and a miss keeps the JSON.parse result).
+  if (bigints && LONG_NUMBER.test(text.slice(text.indexOf('"data":')))) return parseExact(text);
   return body;
 }
+
+/** 16 digits in a row, in a number or inside a string: a false hit only costs the exact parse. */
+const LONG_NUMBER = /\d{16}/;
 
 function nestsExact(t: SqlLogicalType | undefined): boolean {
   if (!t) return false;
@@ -79,8 +77,20 @@ const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 export function parseExact(text: string): unknown {
   const at = text.indexOf('"data":');
   if (at < 0) return JSON.parse(text);
-  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 ? m : `"${m}"`));
+  // Only numbers JSON.parse would get wrong are quoted: 16 or more digits (a BIGINT beyond 2^53,
+  // a DECIMAL beyond a double's 15 exact digits); a shorter DECIMAL gets its scale back from its type.
+  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 || m.length < 16 || digits(m) < 16 ? m : `"${m}"`));
   return JSON.parse(text.slice(0, at) + tail);
+}
+
+function digits(number: string): number {
+  let n = 0;
+  for (let i = 0; i < number.length; i++) {
+    const c = number.charCodeAt(i);
+    if (c === 101 || c === 69) break;
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 /** Converts one wire value to its typed form (see {@link SqlValue}). */

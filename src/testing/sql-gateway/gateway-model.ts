@@ -1,7 +1,8 @@
 import type { SchedulingClock } from '../clock.js';
 import type { IdSource } from '../ids.js';
 import type { EncodedRow } from './column-types.js';
-import { configureError, executionChain, executionException, fetchError, gatewayException, type GatewayFailure, noOperation, noSession, serviceError, unknownTableChain } from './gateway-errors.js';
+import { internalServerError } from '../java.js';
+import { chainOf, configureError, executionChain, executionException, fetchError, gatewayException, type GatewayFailure, noOperation, noSession, serviceError, unknownTableChain } from './gateway-errors.js';
 import { type CompiledStatement, compileStatement, type SimulatedStatements } from './statements.js';
 
 /**
@@ -63,6 +64,23 @@ export type FetchAnswer =
 const DDL = /^(CREATE|DROP|ALTER|USE|SET|RESET|LOAD|UNLOAD|ADD|REMOVE)\b/i;
 const KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'GROUP', 'BY', 'ORDER', 'INSERT', 'INTO', 'VALUES', 'TABLE', 'CREATE', 'SHOW', 'TABLES', 'WITH', 'LIMIT'];
 
+/** Reserved words where a table name should be: the parser's `Incorrect syntax near the keyword`. */
+const RESERVED = new Set(['WHERE', 'GROUP', 'ORDER', 'LIMIT', 'SELECT', 'FROM', 'HAVING', 'UNION', 'JOIN', 'ON', 'AND', 'OR', 'BY', 'VALUES']);
+
+/** The parser's chain for a keyword where a table should be, as recorded (`SELECT * FROM WHERE`). */
+function parseErrorChain(statement: string, keyword: string, at: number): Array<{ className: string; message: string }> {
+  const before = statement.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - (before.lastIndexOf('\n') + 1) + 1;
+  const expecting = ['"LATERAL" ...', '"TABLE" ...', '<IDENTIFIER> ...', '<QUOTED_IDENTIFIER> ...', '<BACK_QUOTED_IDENTIFIER> ...', '"(" ...', '"UNNEST" ...'];
+  const message = `Incorrect syntax near the keyword '${keyword.toUpperCase()}' at line ${line}, column ${column}.\nWas expecting one of:\n${expecting.map((e) => `    ${e}`).join('\n')}\n`;
+  return [
+    { className: 'org.apache.flink.table.api.SqlParserException', message: `SQL parse failed. ${message}` },
+    { className: 'org.apache.calcite.sql.parser.SqlParseException', message },
+    { className: 'org.apache.flink.sql.parser.impl.ParseException', message },
+  ];
+}
+
 /** The gateway model. @internal */
 export class GatewayModel {
   readonly sessions = new Map<string, GatewaySession>();
@@ -95,7 +113,11 @@ export class GatewayModel {
   session(handle: string, call: string): GatewaySession | GatewayFailure {
     this.expire();
     const s = this.sessions.get(handle);
-    if (!s) return serviceError(call, noSession(handle));
+    if (!s) {
+      // As recorded: submitting to a missing session fails as an internal error, other calls as a RestHandlerException.
+      if (call === 'executeStatement') return { status: 500, body: internalServerError(chainOf([gatewayException('Failed to execute statement.'), gatewayException(noSession(handle))])) };
+      return serviceError(call, noSession(handle));
+    }
     s.lastAccess = this.clock.now();
     return s;
   }
@@ -142,8 +164,9 @@ export class GatewayModel {
     const ref = /\b(?:FROM|INTO|JOIN)\s+([`\w.]+)/gi;
     for (let m = ref.exec(statement); m; m = ref.exec(statement)) {
       const name = (m[1] as string).replace(/`/g, '');
+      const at = m.index + m[0].length - (m[1] as string).length;
+      if (RESERVED.has(name.toUpperCase())) return compileStatement({ error: parseErrorChain(statement, name, at) });
       if (!session.tables.has(lastPart(name))) {
-        const at = m.index + m[0].length - (m[1] as string).length;
         const chain = unknownTableChain(statement, name, at);
         return { ...compileStatement({ error: chain.map((c) => ({ className: c.className, message: c.message ?? '' })) }) };
       }

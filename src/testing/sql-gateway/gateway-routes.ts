@@ -1,4 +1,4 @@
-import { badPathParameter } from '../java.js';
+import { badPathParameter, restHandlerError } from '../java.js';
 import { fail, ok, type ParamParser, type RouteResult, routeDefiner, type Route } from '../route-kit.js';
 import type { EncodedRow, WireColumn } from './column-types.js';
 import type { GatewayModel, GatewayOperation, GatewaySession } from './gateway-model.js';
@@ -190,7 +190,8 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
       handle: (ctx) => {
         const format = ctx.query.get('rowFormat') ?? 'JSON';
         if (format !== 'JSON' && format !== 'PLAIN_TEXT') {
-          return fail({ status: 400, body: badPathParameter('rowFormat', format) });
+          const detail = `Cannot resolve query parameter (rowFormat) from value "${format}".`;
+          return fail({ status: 400, body: restHandlerError(`Bad request, could not parse parameters: ${detail}`, { className: 'org.apache.flink.runtime.rest.handler.HandlerRequestException', message: detail }) });
         }
         return withSession(ctx, 'fetchResults', (s) => {
           const token = Number(ctx.params.token);
