@@ -40,6 +40,9 @@ export interface RowConversion {
  * scale back in {@link convertValue}.)
  */
 export function decodePage(text: string): unknown {
+  // A BIGINT column with a 16-digit number in the rows: parse exactly at once, not twice.
+  const data0 = text.indexOf('"data":');
+  if (data0 > 0 && text.lastIndexOf('"BIGINT"', data0) >= 0 && LONG_NUMBER.test(text.slice(data0))) return parseExact(text);
   const body = JSON.parse(text) as { results?: { columns?: SqlColumn[]; data?: { fields?: unknown[] }[] } };
   const columns = body?.results?.columns;
   const data = body?.results?.data;
