@@ -193,13 +193,40 @@ export function rowConverter(columns: readonly SqlColumn[], plainText: boolean, 
     }
   });
   const n = names.length;
-  return (raw) => {
-    const row = raw as { kind?: unknown; fields?: unknown[] };
-    const fields = row.fields ?? [];
-    const values: Record<string, SqlValue> = {};
-    for (let i = 0; i < n; i++) values[names[i] as string] = (convert[i] as (v: unknown) => SqlValue)(fields[i]);
-    return { kind: typeof row.kind === 'string' ? (row.kind as SqlRowKind) : 'INSERT', values };
-  };
+  return (
+    compiledConverter(names, convert) ??
+    ((raw) => {
+      const row = raw as { kind?: unknown; fields?: unknown[] };
+      const fields = row.fields ?? [];
+      const values: Record<string, SqlValue> = {};
+      for (let i = 0; i < n; i++) values[names[i] as string] = (convert[i] as (v: unknown) => SqlValue)(fields[i]);
+      return { kind: typeof row.kind === 'string' ? (row.kind as SqlRowKind) : 'INSERT', values };
+    })
+  );
+}
+
+const NO_FIELDS: readonly unknown[] = [];
+
+/**
+ * The converter as one function with an object literal of the columns: every row of a result gets
+ * the same hidden class at once, where assigning keys in a loop walks a transition per column and
+ * a megamorphic keyed store (the profile's next cost after JSON.parse and GC). Column names enter
+ * the code only as JSON string literals (no name can inject code); `__proto__` is a computed key,
+ * so it is an own property as with the loop. Without code generation (Node's
+ * `--disallow-code-generation-from-strings`), undefined: the loop is used.
+ */
+function compiledConverter(names: readonly string[], convert: ReadonlyArray<(v: unknown) => SqlValue>): RowConverter | undefined {
+  if (names.length === 0 || names.length > 1000) return undefined;
+  const entries = names.map((name, i) => `${name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name)}: c[${i}](f[${i}])`).join(', ');
+  try {
+    const make = new Function('c', 'NO_FIELDS', `return function convertRow(raw) { const f = raw.fields || NO_FIELDS; const k = raw.kind; return { kind: typeof k === 'string' ? k : 'INSERT', values: { ${entries} } }; };`) as (
+      c: ReadonlyArray<(v: unknown) => SqlValue>,
+      none: readonly unknown[],
+    ) => RowConverter;
+    return make(convert, NO_FIELDS);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Converts one wire row; see {@link rowConverter}, which is faster for many rows. */

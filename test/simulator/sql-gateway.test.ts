@@ -16,13 +16,26 @@ async function setup(options: Parameters<typeof createSqlGatewaySimulator>[0] = 
   return { sim, gateway };
 }
 
-/** Advances a virtual clock whenever the SDK fetches a result page, until `done` settles. */
+/**
+ * Advances a virtual clock by `stepMs` after each request the simulator answered, until `done`
+ * settles: simulated time moves with the client's polls, never ahead of them (a clock run freely
+ * would outrun the client's real-time backoff and expire its session).
+ */
 async function driveClock<T>(sim: SqlGatewaySimulator, stepMs: number, done: Promise<T>): Promise<T> {
   let settled = false;
   const result = done.finally(() => {
     settled = true;
   });
-  while (!settled) await sim.clock.runFor(stepMs);
+  let seen = sim.requests.length;
+  while (!settled) {
+    const now = sim.requests.length;
+    if (now > seen) {
+      seen = now;
+      await sim.clock.runFor(stepMs);
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
   return result;
 }
 
