@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertRowData, convertValue, decodePage, parseExact } from '../../src/sql-gateway/sql-types.js';
+import { convertRowData, convertValue, decodePage, parseExact, rowConverter } from '../../src/sql-gateway/sql-types.js';
 
 const opts = { bigints: 'bigint' as const };
 
@@ -35,5 +35,22 @@ describe('SQL result values', () => {
   it('keeps PLAIN_TEXT values as strings and reads the row kind', () => {
     const row = convertRowData({ kind: 'UPDATE_AFTER', fields: ['1', 'x'] }, [{ name: 'a', logicalType: { type: 'INTEGER' } }, { name: 'b', logicalType: { type: 'VARCHAR' } }], true, opts);
     expect(row).toEqual({ kind: 'UPDATE_AFTER', values: { a: '1', b: 'x' } });
+  });
+});
+
+describe('compiled row converter', () => {
+  it('keeps odd column names as own properties, with the loop converter’s results', () => {
+    const columns = [
+      { name: '__proto__', logicalType: { type: 'INTEGER' } },
+      { name: 'a"b\\c', logicalType: { type: 'VARCHAR' } },
+      { name: "x'); process.exit(1); ('", logicalType: { type: 'BIGINT' } },
+    ];
+    const row = rowConverter(columns, false, { bigints: 'bigint' })({ kind: 'DELETE', fields: [1, 's', 2] });
+    expect(row.kind).toBe('DELETE');
+    expect(Object.getPrototypeOf(row.values)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row.values, '__proto__')?.value).toBe(1);
+    expect(row.values['a"b\\c']).toBe('s');
+    expect(row.values["x'); process.exit(1); ('"]).toBe(2n);
+    expect(rowConverter(columns, false, { bigints: 'bigint' })({})).toMatchObject({ kind: 'INSERT' });
   });
 });
