@@ -70,7 +70,9 @@ function nestsExact(t: SqlLogicalType | undefined): boolean {
 }
 
 /** Numbers outside strings, in the text after `"data":`. */
-const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+// Strings are matched only to be skipped; a number is matched only when 16 characters or longer
+// (outside strings, those characters occur in numbers only), so short numbers cost no callback.
+const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]{15,}/g;
 
 /**
  * Parses a result page keeping every number of its rows as the text Flink sent: JSON.parse would
@@ -82,7 +84,7 @@ export function parseExact(text: string): unknown {
   if (at < 0) return JSON.parse(text);
   // Only numbers JSON.parse would get wrong are quoted: 16 or more digits (a BIGINT beyond 2^53,
   // a DECIMAL beyond a double's 15 exact digits); a shorter DECIMAL gets its scale back from its type.
-  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 || m.length < 16 || digits(m) < 16 ? m : `"${m}"`));
+  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 || digits(m) < 16 ? m : `"${m}"`));
   return JSON.parse(text.slice(0, at) + tail);
 }
 
