@@ -40,27 +40,28 @@ export interface RowConversion {
  * scale back in {@link convertValue}.)
  */
 export function decodePage(text: string): unknown {
+  // A BIGINT column with a 16-digit number in the rows: parse exactly at once, not twice.
+  const data0 = text.indexOf('"data":');
+  if (data0 > 0 && text.lastIndexOf('"BIGINT"', data0) >= 0 && LONG_NUMBER.test(text.slice(data0))) return parseExact(text);
   const body = JSON.parse(text) as { results?: { columns?: SqlColumn[]; data?: { fields?: unknown[] }[] } };
   const columns = body?.results?.columns;
   const data = body?.results?.data;
   if (!columns || !data || data.length === 0) return body;
-  const bigints: number[] = [];
+  let bigints = false;
   for (let i = 0; i < columns.length; i++) {
     const t = columns[i]?.logicalType;
     if (!t) continue;
-    if (t.type === 'BIGINT') bigints.push(i);
+    if (t.type === 'BIGINT') bigints = true;
     else if (t.type === 'DECIMAL' ? (t.precision ?? 38) > 15 : nestsExact(t)) return parseExact(text);
   }
-  for (const row of data) {
-    const fields = row?.fields;
-    if (!fields) continue;
-    for (const i of bigints) {
-      const v = fields[i];
-      if (typeof v === 'number' && !Number.isSafeInteger(v)) return parseExact(text);
-    }
-  }
+  // A BIGINT beyond 2^53 has at least 16 digits: one regex test of the text is cheaper than
+  // looking at every parsed value (and a miss keeps the JSON.parse result).
+  if (bigints && LONG_NUMBER.test(text.slice(text.indexOf('"data":')))) return parseExact(text);
   return body;
 }
+
+/** 16 digits in a row, in a number or inside a string: a false hit only costs the exact parse. */
+const LONG_NUMBER = /\d{16}/;
 
 function nestsExact(t: SqlLogicalType | undefined): boolean {
   if (!t) return false;
@@ -69,7 +70,9 @@ function nestsExact(t: SqlLogicalType | undefined): boolean {
 }
 
 /** Numbers outside strings, in the text after `"data":`. */
-const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+// Strings are matched only to be skipped; a number is matched only when 16 characters or longer
+// (outside strings, those characters occur in numbers only), so short numbers cost no callback.
+const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]{15,}/g;
 
 /**
  * Parses a result page keeping every number of its rows as the text Flink sent: JSON.parse would
@@ -79,8 +82,20 @@ const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 export function parseExact(text: string): unknown {
   const at = text.indexOf('"data":');
   if (at < 0) return JSON.parse(text);
-  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 ? m : `"${m}"`));
+  // Only numbers JSON.parse would get wrong are quoted: 16 or more digits (a BIGINT beyond 2^53,
+  // a DECIMAL beyond a double's 15 exact digits); a shorter DECIMAL gets its scale back from its type.
+  const tail = text.slice(at).replace(TOKENS, (m) => (m.charCodeAt(0) === 34 || digits(m) < 16 ? m : `"${m}"`));
   return JSON.parse(text.slice(0, at) + tail);
+}
+
+function digits(number: string): number {
+  let n = 0;
+  for (let i = 0; i < number.length; i++) {
+    const c = number.charCodeAt(i);
+    if (c === 101 || c === 69) break;
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 /** Converts one wire value to its typed form (see {@link SqlValue}). */
@@ -180,13 +195,40 @@ export function rowConverter(columns: readonly SqlColumn[], plainText: boolean, 
     }
   });
   const n = names.length;
-  return (raw) => {
-    const row = raw as { kind?: unknown; fields?: unknown[] };
-    const fields = row.fields ?? [];
-    const values: Record<string, SqlValue> = {};
-    for (let i = 0; i < n; i++) values[names[i] as string] = (convert[i] as (v: unknown) => SqlValue)(fields[i]);
-    return { kind: typeof row.kind === 'string' ? (row.kind as SqlRowKind) : 'INSERT', values };
-  };
+  return (
+    compiledConverter(names, convert) ??
+    ((raw) => {
+      const row = raw as { kind?: unknown; fields?: unknown[] };
+      const fields = row.fields ?? [];
+      const values: Record<string, SqlValue> = {};
+      for (let i = 0; i < n; i++) values[names[i] as string] = (convert[i] as (v: unknown) => SqlValue)(fields[i]);
+      return { kind: typeof row.kind === 'string' ? (row.kind as SqlRowKind) : 'INSERT', values };
+    })
+  );
+}
+
+const NO_FIELDS: readonly unknown[] = [];
+
+/**
+ * The converter as one function with an object literal of the columns: every row of a result gets
+ * the same hidden class at once, where assigning keys in a loop walks a transition per column and
+ * a megamorphic keyed store (the profile's next cost after JSON.parse and GC). Column names enter
+ * the code only as JSON string literals (no name can inject code); `__proto__` is a computed key,
+ * so it is an own property as with the loop. Without code generation (Node's
+ * `--disallow-code-generation-from-strings`), undefined: the loop is used.
+ */
+function compiledConverter(names: readonly string[], convert: ReadonlyArray<(v: unknown) => SqlValue>): RowConverter | undefined {
+  if (names.length === 0 || names.length > 1000) return undefined;
+  const entries = names.map((name, i) => `${name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name)}: c[${i}](f[${i}])`).join(', ');
+  try {
+    const make = new Function('c', 'NO_FIELDS', `return function convertRow(raw) { const f = raw.fields || NO_FIELDS; const k = raw.kind; return { kind: typeof k === 'string' ? k : 'INSERT', values: { ${entries} } }; };`) as (
+      c: ReadonlyArray<(v: unknown) => SqlValue>,
+      none: readonly unknown[],
+    ) => RowConverter;
+    return make(convert, NO_FIELDS);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Converts one wire row; see {@link rowConverter}, which is faster for many rows. */

@@ -98,3 +98,20 @@ export type { Fault, FaultHandle, FaultMatch, FaultRule, JobManagerRestartOption
 
 // Contract targets
 export { createSimulatorTarget, type FixtureJar, fixtureJar, type FlinkTestTarget, uploadJarBytes } from './target.js';
+
+// SQL Gateway simulator
+export {
+  createSqlGatewaySimulator,
+  type SimulatedSqlSession,
+  type SqlGatewayRequest,
+  SqlGatewaySimulator,
+  type SqlGatewaySimulatorOptions,
+} from './sql-gateway/sql-gateway-simulator.js';
+export {
+  type SimulatedSqlError,
+  type SimulatedStatement,
+  type SimulatedStatementHandle,
+  SimulatedStatements,
+  type SqlStatementMatcher,
+} from './sql-gateway/statements.js';
+export type { SimulatedColumn, SimulatedRow, SimulatedRowKind } from './sql-gateway/column-types.js';

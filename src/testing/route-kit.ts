@@ -46,14 +46,25 @@ export interface RouteContext {
   realDelay(ms: number): Promise<void>;
 }
 
+/**
+ * What the route kit itself reads of a request: enough for any REST surface (the cluster's routes
+ * and the SQL Gateway simulator's) to share one kit. @internal
+ */
+export interface BaseRouteContext {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly method: string;
+  readonly bodyText: string | undefined;
+}
+
 /** One REST route as the dispatcher serves it. Make one with {@link defineRoute}. @internal */
-export interface Route {
+export interface Route<C extends BaseRouteContext = RouteContext> {
   readonly method: HttpMethod;
   /** The path template without the `/v1` prefix, in msw syntax. */
   readonly path: string;
   /** Only on versions with applications (2.3). */
   readonly applications?: boolean;
-  handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
+  handle(ctx: C): RouteResult | Promise<RouteResult>;
 }
 
 /** @internal */
@@ -196,13 +207,13 @@ export function readBody(bodyText: string | undefined, bodyClass: string, bodyCl
 // Routes
 
 /** What a handler receives: the request with its path parameters and body validated and typed. @internal */
-export interface RouteRequest<Name extends string, B> extends Omit<RouteContext, 'params'> {
+export type RouteRequest<Name extends string, B, C extends BaseRouteContext = RouteContext> = Omit<C, 'params'> & {
   readonly params: Readonly<Record<Name, string>>;
   readonly body: B;
-}
+};
 
 /** A route declaration; see {@link defineRoute}. @internal */
-export interface RouteSpec<Path extends string, B> {
+export interface RouteSpec<Path extends string, B, C extends BaseRouteContext = RouteContext> {
   readonly method: HttpMethod;
   /** Path template without `/v1`, msw syntax (`/jobs/:jobid/stop`). */
   readonly path: Path;
@@ -212,7 +223,7 @@ export interface RouteSpec<Path extends string, B> {
   readonly body?: BodySpec<B>;
   /** Only on versions with applications (2.3). */
   readonly applications?: boolean;
-  handle(request: RouteRequest<PathParams<Path>, B>): RouteResult | Promise<RouteResult>;
+  handle(request: RouteRequest<PathParams<Path>, B, C>): RouteResult | Promise<RouteResult>;
 }
 
 /**
@@ -231,7 +242,7 @@ export interface RouteSpec<Path extends string, B> {
  * ```
  * @internal
  */
-export function defineRoute<const Path extends string, B = undefined>(spec: RouteSpec<Path, B>): Route {
+export function defineRoute<const Path extends string, B = undefined, C extends BaseRouteContext = RouteContext>(spec: RouteSpec<Path, B, C>): Route<C> {
   const names = Object.keys(spec.params) as Array<PathParams<Path>>;
   const inPath = [...spec.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
   if (inPath.length !== names.length || inPath.some((n) => !(names as string[]).includes(n as string))) {
@@ -258,9 +269,17 @@ export function defineRoute<const Path extends string, B = undefined>(spec: Rout
         if (isResult(read)) return read;
         body = read;
       }
-      return spec.handle({ ...ctx, params, body });
+      return spec.handle({ ...ctx, params, body } as RouteRequest<PathParams<Path>, B, C>);
     },
   };
+}
+
+/**
+ * {@link defineRoute} bound to another request context, for a REST surface other than the
+ * cluster's (the SQL Gateway simulator): `const route = routeDefiner<GatewayContext>()`. @internal
+ */
+export function routeDefiner<C extends BaseRouteContext>(): <const Path extends string, B = undefined>(spec: RouteSpec<Path, B, C>) => Route<C> {
+  return (spec) => defineRoute(spec);
 }
 
 /** The answer to a path no route serves: GET falls through to the static file handler. @internal */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { convertRowData, convertValue, decodePage, parseExact } from '../../src/sql-gateway/sql-types.js';
+import { convertRowData, convertValue, decodePage, parseExact, rowConverter } from '../../src/sql-gateway/sql-types.js';
 
 const opts = { bigints: 'bigint' as const };
 
 describe('SQL result values', () => {
-  it('keeps BIGINT and DECIMAL exact: numbers after "data" are read as their text', () => {
+  it('keeps BIGINT and DECIMAL exact: numbers of 16+ digits after "data" are read as their text, shorter DECIMALs get their scale back', () => {
     const text = '{"results":{"columns":[{"name":"b","logicalType":{"type":"BIGINT","nullable":false}},{"name":"d","logicalType":{"type":"DECIMAL","precision":10,"scale":2}}],"data":[{"kind":"INSERT","fields":[9007199254740993,12.10]}]}}';
     const body = decodePage(text) as { results: { columns: unknown[]; data: { fields: unknown[] }[] } };
-    expect(body.results.data[0]?.fields).toEqual(['9007199254740993', '12.10']);
+    expect(body.results.data[0]?.fields).toEqual(['9007199254740993', 12.1]);
     const row = convertRowData(body.results.data[0], body.results.columns as never, false, opts);
     expect(row.values).toEqual({ b: 9007199254740993n, d: '12.10' });
     expect(convertValue('9007199254740993', { type: 'BIGINT' }, { bigints: 'number' })).toBe(9007199254740992);
@@ -15,7 +15,10 @@ describe('SQL result values', () => {
 
   it('parses pages without BIGINT or DECIMAL with JSON.parse, and leaves strings alone in exact mode', () => {
     expect(decodePage('{"data":[{"fields":[1]}]}')).toEqual({ data: [{ fields: [1] }] });
-    expect(parseExact('{"x":1,"data":[{"fields":["a \\"1\\" 2", -3.5e2, true, null]}]}')).toEqual({ x: 1, data: [{ fields: ['a "1" 2', '-3.5e2', true, null] }] });
+    expect(parseExact('{"x":1,"data":[{"fields":["a \\"1\\" 2", -3.5e2, true, null, 12345678901234567.25, "9007199254740993"]}]}')).toEqual({
+      x: 1,
+      data: [{ fields: ['a "1" 2', -350, true, null, '12345678901234567.25', '9007199254740993'] }],
+    });
   });
 
   it('types nested arrays, maps, rows and binaries', () => {
@@ -32,5 +35,22 @@ describe('SQL result values', () => {
   it('keeps PLAIN_TEXT values as strings and reads the row kind', () => {
     const row = convertRowData({ kind: 'UPDATE_AFTER', fields: ['1', 'x'] }, [{ name: 'a', logicalType: { type: 'INTEGER' } }, { name: 'b', logicalType: { type: 'VARCHAR' } }], true, opts);
     expect(row).toEqual({ kind: 'UPDATE_AFTER', values: { a: '1', b: 'x' } });
+  });
+});
+
+describe('compiled row converter', () => {
+  it('keeps odd column names as own properties, with the loop converter’s results', () => {
+    const columns = [
+      { name: '__proto__', logicalType: { type: 'INTEGER' } },
+      { name: 'a"b\\c', logicalType: { type: 'VARCHAR' } },
+      { name: "x'); process.exit(1); ('", logicalType: { type: 'BIGINT' } },
+    ];
+    const row = rowConverter(columns, false, { bigints: 'bigint' })({ kind: 'DELETE', fields: [1, 's', 2] });
+    expect(row.kind).toBe('DELETE');
+    expect(Object.getPrototypeOf(row.values)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row.values, '__proto__')?.value).toBe(1);
+    expect(row.values['a"b\\c']).toBe('s');
+    expect(row.values["x'); process.exit(1); ('"]).toBe(2n);
+    expect(rowConverter(columns, false, { bigints: 'bigint' })({})).toMatchObject({ kind: 'INSERT' });
   });
 });
