@@ -150,7 +150,7 @@ export interface SimulatedSavepoint {
 /** An asynchronous operation (savepoint, stop, checkpoint, disposal) behind a trigger id. */
 export interface SimulatedOperation {
   /** The kind of operation. */
-  readonly kind: 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal';
+  readonly kind: 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal' | 'dataset-deletion';
   /** The trigger id (`request-id`). */
   readonly triggerId: string;
   /** The job, for job operations. */
