@@ -31,9 +31,9 @@ function encode(result: RouteResult): { text: string; type: string } {
   return result.contentType === undefined ? { text: JSON.stringify(result.body), type: JSON_TYPE } : { text: String(result.body), type: result.contentType };
 }
 
-/** What the request log keeps of an answer: JSON bodies, but only the size of text (log files can be large). */
+/** What the request log keeps of an answer: JSON bodies; no text (log files can be large, and are no JSON). */
 function loggedBody(result: RouteResult): unknown {
-  return result.contentType === undefined ? result.body : `<${result.contentType}, ${Buffer.byteLength(String(result.body))} bytes>`;
+  return result.contentType === undefined ? result.body : undefined;
 }
 
 function jsonResponse(result: RouteResult): Response {

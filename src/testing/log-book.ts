@@ -145,7 +145,8 @@ export class ClusterLogs {
     this.#logCheckpoints(job);
     const jm = (level: Level, logger: string, message: string): void => this.jobManager.append(now, level, logger, message);
     if (previous === undefined) {
-      jm('INFO', DISPATCHER, `Received JobGraph submission '${job.name}' (${job.id}).`);
+      // Flink 2.x submits an ExecutionPlan, 1.20 a JobGraph.
+      jm('INFO', DISPATCHER, `Received ${this.#model.profile.version.startsWith('1.') ? 'JobGraph' : 'job'} submission '${job.name}' (${job.id}).`);
       jm('INFO', DISPATCHER, `Submitting job '${job.name}' (${job.id}).`);
       return;
     }

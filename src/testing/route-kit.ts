@@ -69,9 +69,9 @@ export const ok = (body: unknown, status = 200): RouteResult => ({ status, body 
 
 /**
  * A text answer (a log file): `text` sent as is with `contentType`, as Flink's file handlers do
- * (`text/plain`, whole file, no `Accept-Ranges`). @internal
+ * (`text/plain`, whole file, no `Accept-Ranges`, no CORS header). @internal
  */
-export const textAnswer = (text: string, contentType = 'text/plain', status = 200): RouteResult => ({ status, body: text, contentType });
+export const textAnswer = (text: string, contentType = 'text/plain', status = 200): RouteResult => ({ status, body: text, contentType, staticHandler: true });
 
 /** An error answer (a model failure or any status with a Flink error body). @internal */
 export const fail = (f: SimFailure | { status: number; body: FlinkErrorBody }): RouteResult => ({ status: f.status, body: f.body });

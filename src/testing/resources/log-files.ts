@@ -1,7 +1,7 @@
 import type { SimulatedLogFile } from '../log-book.js';
 import type { ClusterModel } from '../model.js';
 import { defineRoute, fail, isResult, ok, param, type Route, type RouteResult, type RouteSettings, textAnswer } from '../route-kit.js';
-import { throwableError } from '../java.js';
+import { chain, internalServerError, throwableError } from '../java.js';
 import { renderTaskManagers } from './cluster.js';
 import { type Json } from './shared.js';
 import { taskManagerOf } from './taskmanager.js';
@@ -22,6 +22,11 @@ import { taskManagerOf } from './taskmanager.js';
 const JM_FILE_MISSING = { errors: ['This file does not exist in JobManager log dir.'] };
 const TM_STDOUT_MISSING = 'The file STDOUT does not exist on the TaskExecutor. \nIf you are using kubernetes mode, please use "kubectl logs <pod-name>" to get stdout content.';
 const JSON_TYPE = 'application/json; charset=UTF-8';
+
+/** An error of a file handler: Flink's file handlers send no CORS header (seen on real 2.3.0). */
+function fileError(status: number, body: { errors: string[] }): RouteResult {
+  return { ...fail({ status, body }), staticHandler: true };
+}
 
 function decoded(value: string): string {
   try {
@@ -67,14 +72,11 @@ function taskManagerFile(model: ClusterModel, settings: RouteSettings, rawId: st
   const tm = taskManagerOf(model, rawId);
   const id = decoded(rawId);
   if (isResult(tm)) {
-    return fail({
-      status: 404,
-      body: throwableError({
+    return fileError(404, throwableError({
         className: 'org.apache.flink.runtime.rest.NotFoundException',
         message: `Failed to transfer file from TaskExecutor ${id} because it was unknown.`,
         cause: { className: 'org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException', message: `No TaskExecutor registered under ${id}.` },
-      }),
-    });
+      }));
   }
   const key = `${id}/${typeof file === 'string' ? file : `logs/${file.name}`}`;
   return fromBlobCache(model, settings, key, () => {
@@ -85,15 +87,10 @@ function taskManagerFile(model: ClusterModel, settings: RouteSettings, rawId: st
     }
     const found = model.logs.read(file.name);
     if (found) return textAnswer(found.text);
-    return fail({
-      status: 500,
-      body: {
-        errors: [
-          'Internal server error.',
-          `<Exception on server side:\norg.apache.flink.util.FlinkException: The file ${file.name} does not exist on the TaskExecutor.\n\tat org.apache.flink.runtime.taskexecutor.TaskExecutor.lambda$requestFileUploadByFilePath$25(TaskExecutor.java:2326)\n\tat java.base/java.lang.Thread.run(Thread.java:840)\n\nEnd of exception on server side>`,
-        ],
-      },
-    });
+    return fileError(500, internalServerError(chain(
+      { className: 'org.apache.flink.util.FlinkException', message: `Failed to transfer file from TaskExecutor ${id}.` },
+      { className: 'java.io.FileNotFoundException', message: `The file ${file.name} does not exist on the TaskExecutor.` },
+    )));
   });
 }
 
@@ -111,14 +108,14 @@ export const logFileRoutes: readonly Route[] = [
       return textAnswer(model.logs.jobManager.text);
     },
   }),
-  defineRoute({ method: 'GET', path: '/jobmanager/stdout', params: {}, handle: () => fail({ status: 404, body: JM_FILE_MISSING }) }),
+  defineRoute({ method: 'GET', path: '/jobmanager/stdout', params: {}, handle: () => fileError(404, JM_FILE_MISSING) }),
   defineRoute({
     method: 'GET',
     path: '/jobmanager/logs/:filename',
     params: { filename: param.raw },
     handle: ({ model, params }) => {
       const found = model.logs.read(decoded(params.filename));
-      return found ? textAnswer(found.text) : fail({ status: 404, body: JM_FILE_MISSING });
+      return found ? textAnswer(found.text) : fileError(404, JM_FILE_MISSING);
     },
   }),
   defineRoute({

@@ -9,9 +9,9 @@ import { jobOf, type Json } from './shared.js';
  * The adaptive scheduler's rescale records (Flink 2.3): `/jobs/:jobid/rescales/config`,
  * `/overview`, `/history`, `/summary`, `/details/:rescaleuuid`, from rescale-history.ts; and the
  * legacy `GET /jobs/:jobid/rescaling/:triggerid`, which Flink keeps disabled (503, like its PATCH).
- * As real 2.3.0: for a job of the default scheduler `config` and `overview`/`details` answer 404
- * `AdaptiveScheduler is not enabled ...`/`... rescales was not enabled ...`, `history` and
- * `summary` 404 `RescalesUnavailableException`; with the adaptive scheduler and a history size of
+ * As real 2.3.0: for a job of the default scheduler `config` answers 404 `AdaptiveScheduler is
+ * not enabled ...`, `details` 404 `AdaptiveScheduler rescales was not enabled ...`, and
+ * `overview`, `history` and `summary` 404 `RescalesUnavailableException` (seen by the contract suite); with the adaptive scheduler and a history size of
  * 0 every route answers 200 with nothing recorded. History and overview entries leave `vertices`,
  * `slots` and `schedulerStates` empty; only `details` fills them.
  */
@@ -168,7 +168,7 @@ export const rescaleRoutes: readonly Route[] = [
     params: jobid,
     applications: true,
     handle: ({ model, params }) => {
-      const found = lookup(model, params.jobid, RESCALES_NOT_ENABLED);
+      const found = lookup(model, params.jobid, UNAVAILABLE);
       if (isResult(found)) return found;
       const latest = (state: RescaleRecord['terminalState']): Json | null => {
         const r = found.records.find((x) => x.terminalState === state);
