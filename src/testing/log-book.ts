@@ -155,7 +155,7 @@ export class ClusterLogs {
     if (cause && job.status !== 'FAILED') jm('INFO', EXECUTION_GRAPH, `${line}\n${renderThrowable(cause).trimEnd()}`);
     else jm('INFO', EXECUTION_GRAPH, line);
     if (job.status === 'RUNNING') this.#deploy(job, now);
-    else if (previous === 'RUNNING' || job.status === 'CANCELED' || job.status === 'FINISHED') this.#undeploy(job, previous, now);
+    else if (previous === 'RUNNING') this.#undeploy(job, now);
     if (job.status === 'FAILED' || job.status === 'CANCELED' || job.status === 'FINISHED') {
       jm('INFO', DISPATCHER, `Job ${job.id} reached terminal state ${job.status}.`);
     }
@@ -203,11 +203,10 @@ export class ClusterLogs {
     });
   }
 
-  #undeploy(job: JobModel, previous: SimulatedJobStatus, now: number): void {
-    if (previous !== 'RUNNING' && previous !== 'CANCELLING' && previous !== 'FAILING') return;
+  /** The job's tasks end as it leaves RUNNING: finished, failed, or cancelled (cancel, failover, rescale, suspend). */
+  #undeploy(job: JobModel, now: number): void {
     const attempt = Math.max(0, (this.#attempts.get(job.id) ?? 1) - 1);
     const to = job.status === 'FINISHED' ? 'FINISHED' : job.status === 'FAILING' || job.status === 'FAILED' ? 'FAILED' : 'CANCELED';
-    if (previous !== 'RUNNING' && to !== 'CANCELED') return;
     job.vertices.forEach((v, vi) => {
       for (let s = 0; s < v.parallelism; s++) {
         const task = `${v.name} (${s + 1}/${v.parallelism})#${attempt} (${attemptId(job, vi, s, attempt)})`;
