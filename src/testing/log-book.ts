@@ -1,7 +1,16 @@
 import { renderThrowable } from './java.js';
 import type { JobModel } from './job-model.js';
-import type { ClusterModel } from './model.js';
 import type { SimulatedJobStatus } from './state.js';
+
+/** What the log book reads of the cluster (the LogHost). @internal */
+export interface LogHost {
+  readonly clock: { now(): number };
+  readonly config: { readonly taskManagers: number; address(): string };
+  readonly profile: { readonly version: string };
+  readonly jobs: ReadonlyMap<string, JobModel>;
+  readonly taskManagerId: string;
+  readonly dataPort: number;
+}
 
 /**
  * The simulated cluster's log files: the JobManager's and each TaskManager's log4j file, written
@@ -82,7 +91,7 @@ function attemptId(job: JobModel, vertex: number, subtask: number, attempt: numb
 export class ClusterLogs {
   readonly jobManager: SimulatedLogFile;
   readonly taskManagers: SimulatedLogFile[];
-  readonly #model: ClusterModel;
+  readonly #model: LogHost;
   /** The newest checkpoint id logged, per job. */
   readonly #checkpointsLogged = new Map<string, number>();
   /** Deployments per job (attempt numbers grow with restarts). */
@@ -91,7 +100,7 @@ export class ClusterLogs {
   readonly #createdAt: number;
   #started = false;
 
-  constructor(model: ClusterModel) {
+  constructor(model: LogHost) {
     this.#model = model;
     this.#createdAt = model.clock.now();
     this.jobManager = new SimulatedLogFile('flink--standalonesession-0-simulator.log', this.#createdAt);

@@ -1,7 +1,12 @@
 import { stableId } from './ids.js';
 import type { JobModel } from './job-model.js';
-import type { ClusterModel } from './model.js';
 import type { SimulatedJobStatus } from './state.js';
+
+/** What the rescale records read of the cluster (the RescaleHost). @internal */
+export interface RescaleHost {
+  readonly clock: { now(): number };
+  readonly config: { readonly configuration: Readonly<Record<string, string>> };
+}
 
 /**
  * The adaptive scheduler's rescale records of each job (Flink 2.3, `/jobs/:id/rescales/*`): one
@@ -99,13 +104,13 @@ export class JobRescales {
 const byJob = new WeakMap<JobModel, JobRescales>();
 
 /** `web.adaptive-scheduler.rescale-history.size` of the cluster. @internal */
-export function rescaleHistorySize(model: ClusterModel): number {
+export function rescaleHistorySize(model: RescaleHost): number {
   const n = Number.parseInt(model.config.configuration['web.adaptive-scheduler.rescale-history.size'] ?? '0', 10);
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 /** The rescales of a job, or undefined when none are kept (default scheduler, or history size 0). @internal */
-export function rescalesOf(model: ClusterModel, job: JobModel): JobRescales | undefined {
+export function rescalesOf(model: RescaleHost, job: JobModel): JobRescales | undefined {
   if (!job.adaptive || rescaleHistorySize(model) === 0) return undefined;
   let r = byJob.get(job);
   if (!r) byJob.set(job, (r = new JobRescales(job)));
@@ -113,7 +118,7 @@ export function rescalesOf(model: ClusterModel, job: JobModel): JobRescales | un
 }
 
 /** Follows a job's status changes (called by the model). @internal */
-export function recordRescaleStatus(model: ClusterModel, job: JobModel, previous: SimulatedJobStatus | undefined): void {
+export function recordRescaleStatus(model: RescaleHost, job: JobModel, previous: SimulatedJobStatus | undefined): void {
   const r = rescalesOf(model, job);
   if (!r) return;
   const now = model.clock.now();
@@ -140,7 +145,7 @@ export function recordRescaleStatus(model: ClusterModel, job: JobModel, previous
 }
 
 /** A `PUT /jobs/:id/resource-requirements` was accepted: the scheduler starts a rescale. @internal */
-export function recordRequirementsUpdate(model: ClusterModel, job: JobModel): void {
+export function recordRequirementsUpdate(model: RescaleHost, job: JobModel): void {
   const r = rescalesOf(model, job);
   if (!r) return;
   const now = model.clock.now();
