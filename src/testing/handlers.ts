@@ -26,16 +26,27 @@ export interface HandlerHost {
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
+/** The bytes of an answer and their content type: JSON, or a text route's text as is. */
+function encode(result: RouteResult): { text: string; type: string } {
+  return result.contentType === undefined ? { text: JSON.stringify(result.body), type: JSON_TYPE } : { text: String(result.body), type: result.contentType };
+}
+
+/** What the request log keeps of an answer: JSON bodies; no text (log files can be large, and are no JSON). */
+function loggedBody(result: RouteResult): unknown {
+  return result.contentType === undefined ? result.body : undefined;
+}
+
 function jsonResponse(result: RouteResult): Response {
-  const text = JSON.stringify(result.body);
-  const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) };
+  const { text, type } = encode(result);
+  const headers: Record<string, string> = { 'content-type': type, 'content-length': String(Buffer.byteLength(text)) };
   if (!result.staticHandler) headers['access-control-allow-origin'] = '*';
   return new HttpResponse(text, { status: result.status, headers });
 }
 
 /** A response that sends half its body and then fails, so the connection is cut mid-body. */
 function truncatedResponse(result: RouteResult): Response {
-  const bytes = Buffer.from(JSON.stringify(result.body));
+  const { text, type } = encode(result);
+  const bytes = Buffer.from(text);
   const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -47,12 +58,12 @@ function truncatedResponse(result: RouteResult): Response {
   });
   return new HttpResponse(body, {
     status: result.status,
-    headers: { 'content-type': JSON_TYPE, 'content-length': String(bytes.length), 'access-control-allow-origin': '*' },
+    headers: { 'content-type': type, 'content-length': String(bytes.length), 'access-control-allow-origin': '*' },
   });
 }
 
 function malformedResponse(result: RouteResult): Response {
-  const text = JSON.stringify(result.body);
+  const { text } = encode(result);
   const broken = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\u0000<!-- simulated garbage -->`;
   return new HttpResponse(broken, {
     status: 200,
@@ -179,7 +190,7 @@ export function buildHandlers(host: HandlerHost, baseUrl: string): RequestHandle
       host.log(entry(200, undefined, 'malformed-json', requestBody));
       return malformedResponse(result);
     }
-    host.log(entry(result.status, result.body, undefined, requestBody));
+    host.log(entry(result.status, loggedBody(result), undefined, requestBody));
     return jsonResponse(result);
   };
 

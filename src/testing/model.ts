@@ -1,5 +1,7 @@
 import type { SchedulingClock } from './clock.js';
 import type { IdSource } from './ids.js';
+import { ClusterLogs } from './log-book.js';
+import { recordRescaleStatus } from './rescale-history.js';
 import { JAR_FRAMES, type JarRecord, JarStore } from './jar-store.js';
 import {
   chain,
@@ -109,6 +111,8 @@ export class ClusterModel implements JobHost {
   readonly taskManagerId: string;
   readonly taskManagerEndpoint: string;
   readonly dataPort: number;
+  /** The log directory (JobManager and TaskManager log files). */
+  readonly logs: ClusterLogs;
   #frozen: JobModel[] = [];
   /** Programs still running (main() sleeping or waiting on a job). */
   readonly #runners = new Set<ProgramRunner>();
@@ -122,6 +126,7 @@ export class ClusterModel implements JobHost {
     this.taskManagerId = `127.0.0.1:${port}-${config.ids.hex(3)}`;
     this.dataPort = port + 1;
     this.taskManagerEndpoint = `localhost:${port + 1}`;
+    this.logs = new ClusterLogs(this);
   }
 
   get clock(): SchedulingClock {
@@ -141,6 +146,8 @@ export class ClusterModel implements JobHost {
   }
 
   onStatus(job: JobModel, previous: SimulatedJobStatus | undefined): void {
+    this.logs.jobStatus(job, previous);
+    recordRescaleStatus(this, job, previous);
     this.config.emit('jobStatus', { jobId: job.id, status: job.status, previous, at: this.clock.now() });
   }
 

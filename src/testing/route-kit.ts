@@ -15,6 +15,11 @@ export interface RouteResult {
   body: unknown;
   /** The answer comes from Flink's static file handler (no CORS header). */
   staticHandler?: boolean;
+  /**
+   * Sent as is with this content type instead of as JSON: `body` is then the text (log and
+   * stdout files, and the sentences Flink's file handlers answer with).
+   */
+  contentType?: string;
 }
 
 /** Simulator settings the routes read. @internal */
@@ -72,6 +77,12 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A 2xx answer. @internal */
 export const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+
+/**
+ * A text answer (a log file): `text` sent as is with `contentType`, as Flink's file handlers do
+ * (`text/plain`, whole file, no `Accept-Ranges`, no CORS header). @internal
+ */
+export const textAnswer = (text: string, contentType = 'text/plain', status = 200): RouteResult => ({ status, body: text, contentType, staticHandler: true });
 
 /** An error answer (a model failure or any status with a Flink error body). @internal */
 export const fail = (f: SimFailure | { status: number; body: FlinkErrorBody }): RouteResult => ({ status: f.status, body: f.body });

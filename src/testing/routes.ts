@@ -2,10 +2,15 @@ import type { Route } from './route-kit.js';
 import { applicationRoutes } from './resources/applications.js';
 import { checkpointDetailRoutes } from './resources/checkpoint-details.js';
 import { checkpointRoutes } from './resources/checkpoints.js';
+import { clientHeartbeatRoutes } from './resources/client-heartbeat.js';
 import { clusterRoutes } from './resources/cluster.js';
+import { dataSetRoutes } from './resources/datasets.js';
 import { jarRoutes } from './resources/jars.js';
+import { jobManagerViewRoutes } from './resources/job-manager-views.js';
 import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
+import { logFileRoutes } from './resources/log-files.js';
+import { rescaleRoutes } from './resources/rescales.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
 import { taskManagerRoutes } from './resources/taskmanager.js';
@@ -24,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   ...jobManagerRoutes,
   // After `/taskmanagers/metrics` (in jobManagerRoutes): that is no TaskManager id.
   ...taskManagerRoutes,
+  ...logFileRoutes,
   // Before the vertex routes: `…/subtasks/metrics` is no subtask index.
   ...vertexMetricRoutes,
   ...jarRoutes,
@@ -35,4 +41,8 @@ export const ROUTES: readonly Route[] = [
   ...savepointRoutes,
   ...resourceRequirementRoutes,
   ...applicationRoutes,
+  ...rescaleRoutes,
+  ...jobManagerViewRoutes,
+  ...clientHeartbeatRoutes,
+  ...dataSetRoutes,
 ];

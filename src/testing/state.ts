@@ -150,7 +150,7 @@ export interface SimulatedSavepoint {
 /** An asynchronous operation (savepoint, stop, checkpoint, disposal) behind a trigger id. */
 export interface SimulatedOperation {
   /** The kind of operation. */
-  readonly kind: 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal';
+  readonly kind: 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal' | 'dataset-deletion';
   /** The trigger id (`request-id`). */
   readonly triggerId: string;
   /** The job, for job operations. */
@@ -239,7 +239,7 @@ export interface SimulatorRequest {
   readonly requestBody: unknown;
   /** The status sent, or 0 when the connection was reset. */
   readonly status: number;
-  /** The JSON body sent (undefined for resets and malformed-body faults). */
+  /** The JSON body sent (undefined for resets, malformed-body faults and text answers such as log files). */
   readonly responseBody: unknown;
   /** The fault applied, if any. */
   readonly fault: string | undefined;

@@ -124,6 +124,21 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   await keep('rest-job-metrics-values', `/v1/jobs/${streaming}/metrics?get=numberOfCompletedCheckpoints,numRestarts,lastCheckpointDuration`);
   await keep('rest-vertex-subtask-out-of-range', `/v1/jobs/${streaming}/vertices/${streamingVertices[0]}/subtasks/99`);
   await keep('rest-vertex-unknown', `/v1/jobs/${streaming}/vertices/5db9e063e859dfb97ed836854af3b0ec`);
+  await keep('rest-jobmanager-environment', '/v1/jobmanager/environment');
+  await keep('rest-jobmanager-logs', '/v1/jobmanager/logs');
+  await keep('rest-jobmanager-metrics-names', '/v1/jobmanager/metrics');
+  await keep('rest-jobmanager-thread-dump', '/v1/jobmanager/thread-dump');
+  await keep('rest-taskmanagers-metrics-names', '/v1/taskmanagers/metrics');
+  await keep('rest-jobs-metrics-names', '/v1/jobs/metrics');
+  await keep('rest-job-jobmanager-environment', `/v1/jobs/${streaming}/jobmanager/environment`);
+  await keep('rest-job-jobmanager-log-url', `/v1/jobs/${streaming}/jobmanager/log-url`);
+  await keep('rest-job-taskmanager-log-url', `/v1/jobs/${streaming}/taskmanagers/${tmId}/log-url`);
+  await keepCall('rest-job-client-heartbeat', 'PATCH', `/v1/jobs/${streaming}/clientHeartbeat`, { expiredTimestamp: sim.clock.now() + 60_000 });
+  await keep('rest-datasets', '/v1/datasets');
+  const deletion = (await keepCall('rest-datasets-delete', 'DELETE', '/v1/datasets/0123456789abcdef0123456789abcdef'))['request-id'] as string;
+  await keep('rest-datasets-delete-status', `/v1/datasets/delete/${deletion}`);
+  await keep('rest-datasets-delete-status-unknown', '/v1/datasets/delete/ab7602bd6df4cb32fea59724a346f57f');
+  await keep('rest-rescaling-status-unknown', `/v1/jobs/${streaming}/rescaling/cba2d794886b1bbac8af2b97ec7db5b2`);
 
   const bounded = (await keepCall('jars-run-bounded', 'POST', `/v1/jars/${jars.bounded}/run`, { parallelism: 2 })).jobid as string;
   const failing = (await keepCall('jars-run-failing', 'POST', `/v1/jars/${jars.failing}/run`, {})).jobid as string;
@@ -214,8 +229,28 @@ async function scenario(version: SimulatorFlinkVersion): Promise<{ sim: FlinkSim
   bodies.set('adaptive-job-running', await a.get(`/v1/jobs/${adaptiveJob}`));
   const requirements = await a.get(`/v1/jobs/${adaptiveJob}/resource-requirements`);
   bodies.set('adaptive-job-resource-requirements', requirements);
+  if (version === '2.3.0') {
+    // History size 0 (the default): every record route answers, with nothing recorded.
+    for (const part of ['config', 'overview', 'history', 'summary']) bodies.set(`adaptive-job-rescales-${part}`, await a.get(`/v1/jobs/${adaptiveJob}/rescales/${part}`));
+  }
   await a.call('PUT', `/v1/jobs/${adaptiveJob}/resource-requirements`, requirements);
   await a.call('DELETE', '/v1/cluster');
+  if (version === '2.3.0') {
+    // A history of 4 (as recorded): the initial schedule and one rescale.
+    const kept = await createFlinkSimulator({ flinkVersion: version, scheduler: 'adaptive', clock: 'virtual', programs: fixturePrograms, configuration: { 'web.adaptive-scheduler.rescale-history.size': '4' } });
+    sims.push(kept);
+    const k = client(kept);
+    const job = (await k.call('POST', `/v1/jars/${await k.upload('streaming')}/run`, { parallelism: 2 })).body.jobid as string;
+    kept.clock.advance(1_000);
+    const lowered = Object.fromEntries(Object.keys(await k.get(`/v1/jobs/${job}/resource-requirements`)).map((id) => [id, { parallelism: { lowerBound: 1, upperBound: 1 } }]));
+    await k.call('PUT', `/v1/jobs/${job}/resource-requirements`, lowered);
+    kept.clock.advance(60_000);
+    for (const part of ['config', 'overview', 'history', 'summary']) bodies.set(`rest-rescales-${part}`, await k.get(`/v1/jobs/${job}/rescales/${part}`));
+    const latest = ((await k.get(`/v1/jobs/${job}/rescales/history`)) as unknown as Array<{ rescaleUuid: string }>)[0]?.rescaleUuid;
+    // (Keyed by vertex and slot sharing group ids, which differ from the recording's: strict schema only.)
+    await k.get(`/v1/jobs/${job}/rescales/details/${latest}`);
+    bodies.set('rest-rescales-details-unknown', await k.get(`/v1/jobs/${job}/rescales/details/1428ff8d749f6f79bcc4f35590c5a1e4`));
+  }
   return { sim, bodies };
 }
 
@@ -224,7 +259,7 @@ describe.each(['2.3.0', '1.20.5'] as const)('bodies of the %s profile', (version
     const { sim } = await scenario(version);
     const counts = assertStrictBodies([...sims.flatMap((s) => s.requests)]);
     const okRoutes = new Set([...counts.keys()].filter((k) => /\s2\d\d$/.test(k)).map((k) => k.replace(/\s\d+$/, '')));
-    const expected = Object.keys(SCHEMA_BY_ROUTE).filter((k) => !NOT_YET_SIMULATED.has(k) && (version === '2.3.0' || (!k.includes('/applications') && !k.includes('run-application'))));
+    const expected = Object.keys(SCHEMA_BY_ROUTE).filter((k) => !NOT_YET_SIMULATED.has(k) && (version === '2.3.0' || (!k.includes('/applications') && !k.includes('run-application') && !k.includes('/rescales/'))));
     expect([...expected].filter((k) => !okRoutes.has(k))).toEqual([]);
     expect(sim.requests.length).toBeGreaterThan(60);
   });

@@ -99,6 +99,8 @@ export const SCHEMA_BY_ROUTE: Record<string, DualSchema<unknown>> = {
   'GET /jobs/:jobid/taskmanagers/:taskmanagerid/log-url': LogUrlSchema,
   'PATCH /jobs/:jobid/clientHeartbeat': EmptyResponseSchema,
   'GET /datasets': ClusterDataSetsSchema,
+  'DELETE /datasets/:datasetid': TriggerResponseSchema,
+  'GET /datasets/delete/:triggerid': AsynchronousOperationStatusSchema,
   'GET /jobs/:jobid/checkpoints/details/:checkpointid': CheckpointDetailsSchema,
   'GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid': TaskCheckpointDetailsSchema,
   'GET /jobs/:jobid/rescales/config': RescaleConfigSchema,
@@ -123,42 +125,11 @@ export const SCHEMA_BY_ROUTE: Record<string, DualSchema<unknown>> = {
   'GET /jobs/:jobid/vertices/:vertexid/watermarks': MetricCollectionSchema,
 };
 
-/** Routes of issue 12 the simulator serves and the wire-format scenario checks. */
-const SIMULATED_ISSUE_12: ReadonlySet<string> = new Set([
-  'GET /jobs/:jobid/vertices/:vertexid',
-  'GET /jobs/:jobid/vertices/:vertexid/accumulators',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasks/accumulators',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/attempts/:attempt',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/attempts/:attempt/accumulators',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasktimes',
-  'GET /jobs/:jobid/vertices/:vertexid/taskmanagers',
-  'GET /jobs/:jobid/vertices/:vertexid/watermarks',
-  'GET /jobs/:jobid/vertices/:vertexid/backpressure',
-  'GET /jobs/:jobid/vertices/:vertexid/flamegraph',
-  'GET /jobs/:jobid/checkpoints/details/:checkpointid',
-  'GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid',
-  'GET /taskmanagers/:taskmanagerid',
-  'GET /taskmanagers/:taskmanagerid/logs',
-  'GET /taskmanagers/:taskmanagerid/metrics',
-  'GET /taskmanagers/:taskmanagerid/thread-dump',
-  'GET /jobs/:jobid/metrics',
-  'GET /jobs/:jobid/vertices/:vertexid/metrics',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics',
-  'GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics',
-  'GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics',
-]);
-
 /**
- * Routes of issue 12 the simulator does not serve yet (its follow-up: vertices, TaskManagers,
- * checkpoint and rescale details, log URLs). The wire-format scenario skips them; the simulator's
- * issue-12 routes (JobManager, aggregated metrics) are checked in test/simulator/sdk-rest-api.test.ts.
+ * Routes the simulator does not serve yet; the wire-format scenario skips them. Every route of the
+ * table is served now (the log and stdout files are text, checked in test/simulator/sdk-logs-rescales.test.ts).
  */
-export const NOT_YET_SIMULATED: ReadonlySet<string> = new Set(
-  Object.keys(SCHEMA_BY_ROUTE)
-    .slice(Object.keys(SCHEMA_BY_ROUTE).indexOf('GET /jobmanager/environment'))
-    .filter((k) => !SIMULATED_ISSUE_12.has(k)),
-);
+export const NOT_YET_SIMULATED: ReadonlySet<string> = new Set<string>();
 
 const templates = Object.keys(SCHEMA_BY_ROUTE).map((key) => {
   const [method, template] = key.split(' ') as [string, string];

@@ -3,9 +3,14 @@ import { defineRoute, ok, type Route } from '../route-kit.js';
 
 /**
  * The JobManager's own routes and the aggregated metric routes (issue 12): `/jobmanager/environment`,
- * `/jobmanager/thread-dump`, `/jobmanager/logs`, `/jobmanager/metrics`, `/taskmanagers/metrics` and
+ * `/jobmanager/thread-dump`, `/jobmanager/metrics`, `/taskmanagers/metrics` and
  * `/jobs/metrics`. The last must come before `/jobs/:jobid` (Flink serves it as a metrics route).
  */
+
+/** `GET /jobmanager/environment` (also served per job at `/jobs/:jobid/jobmanager/environment`). @internal */
+export function renderEnvironment(): Record<string, unknown> {
+  return { jvm: { version: 'OpenJDK 64-Bit Server VM - simulated - 17', arch: 'amd64', options: ['-Xmx469762048'] }, classpath: ['lib/flink-dist.jar'] };
+}
 
 /** JobManager metrics the simulator reports, by name: plausible values, numbers rendered as strings. */
 function jobManagerMetrics(model: ClusterModel): Record<string, string> {
@@ -49,7 +54,7 @@ export const jobManagerRoutes: readonly Route[] = [
     method: 'GET',
     path: '/jobmanager/environment',
     params: {},
-    handle: () => ok({ jvm: { version: 'OpenJDK 64-Bit Server VM - simulated - 17', arch: 'amd64', options: ['-Xmx469762048'] }, classpath: ['lib/flink-dist.jar'] }),
+    handle: () => ok(renderEnvironment()),
   }),
   defineRoute({
     method: 'GET',
@@ -57,7 +62,6 @@ export const jobManagerRoutes: readonly Route[] = [
     params: {},
     handle: () => ok({ threadInfos: [{ threadName: 'main', stringifiedThreadInfo: '"main" Id=1 WAITING\n\tat java.base/jdk.internal.misc.Unsafe.park(Native Method)\n' }] }),
   }),
-  defineRoute({ method: 'GET', path: '/jobmanager/logs', params: {}, handle: () => ok({ logs: [] }) }),
   defineRoute({ method: 'GET', path: '/jobmanager/metrics', params: {}, handle: ({ model, query }) => ok(metricAnswer(jobManagerMetrics(model), query.get('get'))) }),
   defineRoute({
     method: 'GET',

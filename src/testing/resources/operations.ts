@@ -5,14 +5,14 @@ import type { JobModel } from '../job-model.js';
 import type { SimulatedOperation, SimulatorEvents } from '../state.js';
 
 /**
- * Flink's asynchronous operations (savepoint, stop, checkpoint, disposal): trigger ids, repeated
+ * Flink's asynchronous operations (savepoint, stop, checkpoint, disposal, data set deletion): trigger ids, repeated
  * triggers, results kept for `rest.async.store-duration`, failure injection. The resources that
  * trigger operations (savepoints.ts, checkpoints.ts) decide what an operation does; this store
  * only keeps them.
  */
 
 /** Which trigger-id namespace an operation lives in (stop shares the savepoint one). @internal */
-export type OperationScope = 'savepoint' | 'checkpoint' | 'disposal';
+export type OperationScope = 'savepoint' | 'checkpoint' | 'disposal' | 'dataset';
 
 /** What an operation ends with. @internal */
 export interface OperationOutcome {
@@ -114,6 +114,11 @@ export class OperationStore {
     op.timer = this.deps.clock.schedule(delayMs, () => this.#complete(op, outcome()));
   }
 
+  /** Completes an operation at once (work that is done when triggered, such as releasing an unknown data set). */
+  completeNow(op: OperationModel, outcome: OperationOutcome): void {
+    this.#complete(op, outcome);
+  }
+
   /** Operation results live in the REST endpoint's memory: a JobManager restart loses them all. */
   clear(): void {
     for (const op of this.#ops.values()) this.deps.clock.cancel(op.timer);
@@ -179,10 +184,11 @@ export function operationsView(store: OperationStore): SimulatedOperations {
     list: () => store.list(),
     find: (triggerId) => store.list().find((op) => op.triggerId === String(triggerId).toLowerCase()),
     failNext: (kind, message) => {
-      const text = message ?? (kind === 'savepoint-disposal' ? 'Simulated disposal failure' : 'An Exception occurred while triggering the checkpoint. IO-problem detected.');
+      const plain = kind === 'savepoint-disposal' || kind === 'dataset-deletion';
+      const text = message ?? (kind === 'savepoint-disposal' ? 'Simulated disposal failure' : kind === 'dataset-deletion' ? 'Simulated data set deletion failure' : 'An Exception occurred while triggering the checkpoint. IO-problem detected.');
       store.failNext(
         kind,
-        kind === 'savepoint-disposal'
+        plain
           ? { className: 'java.io.IOException', message: text }
           : {
               className: 'java.util.concurrent.CompletionException',

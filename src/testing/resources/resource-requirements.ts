@@ -1,6 +1,7 @@
 import { badRequestBody, internalServerError, jsonParseCause, restHandlerError, typeMismatchCause } from '../java.js';
 import type { JobModel } from '../job-model.js';
 import type { ClusterModel } from '../model.js';
+import { recordRequirementsUpdate } from '../rescale-history.js';
 import { defineRoute, fail, isResult, ok, param, type Route, type RouteResult } from '../route-kit.js';
 import { jobNotFound500, type Json } from './shared.js';
 
@@ -71,6 +72,7 @@ function putResourceRequirements(model: ClusterModel, jobId: string, bodyText: s
   for (const v of job.vertices) if (!(v.id in (parsed as object))) lines.push(`The request is incomplete, missing job vertex [${v.id}] resource requirements.`);
   if (lines.length > 0) return fail({ status: 400, body: restHandlerError(lines.join('\n')) });
   for (const [id, req] of requested) job.requirements.set(id, req);
+  recordRequirementsUpdate(model, job);
   job.scheduleRescale();
   return ok({});
 }

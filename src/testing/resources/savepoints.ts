@@ -191,8 +191,8 @@ export function renderDisposalStatus(op: OperationModel): Record<string, unknown
   return { status: { id: 'COMPLETED' }, operation: op.failureCause ? { 'failure-cause': serializedThrowable(op.failureCause) } : {} };
 }
 
-/** The 404 for an unknown trigger id on routes keyed by Flink's OperationKey (disposal). */
-function operationKeyNotFound(ids: IdSource): RouteResult {
+/** The 404 for an unknown trigger id on routes keyed by Flink's OperationKey (disposal, data set deletion). @internal */
+export function operationKeyNotFound(ids: IdSource): RouteResult {
   const hash = ids.hex(4).replace(/^0+/, '') || '0';
   return fail({
     status: 404,

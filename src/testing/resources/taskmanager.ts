@@ -6,7 +6,7 @@ import type { Json } from './shared.js';
 
 /**
  * One TaskManager (issue 12): `/taskmanagers/:taskmanagerid` (details with allocated slots and JVM
- * metrics), its log list, metrics and thread dump. An id the ResourceManager does not know is a
+ * metrics), its metrics and thread dump (its log files: log-files.ts). An id the ResourceManager does not know is a
  * 500 `UnknownTaskExecutorException`, as on real Flink (not a 404). The metrics move with the
  * simulator clock (CPU time, GC count) and with the jobs it runs (network segments in use).
  */
@@ -109,17 +109,6 @@ export const taskManagerRoutes: readonly Route[] = [
     handle: ({ model, params }) => {
       const tm = taskManagerOf(model, params.taskmanagerid);
       return isResult(tm) ? tm : ok({ ...tm, allocatedSlots: allocatedSlots(model, tm), metrics: jvmMetrics(model, tm) });
-    },
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/taskmanagers/:taskmanagerid/logs',
-    params: tmParams,
-    handle: ({ model, params }) => {
-      const tm = taskManagerOf(model, params.taskmanagerid);
-      if (isResult(tm)) return tm;
-      const size = 65446 + uptimeSeconds(model) * 120;
-      return ok({ logs: [{ name: 'flink--taskexecutor-0-simulator.log', size, mtime: model.clock.now() }] });
     },
   }),
   defineRoute({
