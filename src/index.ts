@@ -91,7 +91,7 @@ export type {
 // Options and events
 export { HistoryServerClient, type HistoryServerClientOptions } from './history/history-server-client.js';
 export type { AuthOptions, ClusterClientOptions, Logger, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
-export type { RequestOptions, WaitOptions } from './options/request-options.js';
+export type { RequestOptions, WaitOptions, WaitProgress } from './options/request-options.js';
 export type { ClusterClientEvents, FailureEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 
 // Errors
