@@ -98,6 +98,7 @@ export type { ClusterClientEvents, FailureEvent, RequestEvent, ResponseEvent, Re
 export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
 export { FLINK_ERROR_CODES, type FlinkErrorCode } from './errors/flink-error-code.js';
 export { isFlinkError } from './errors/is-flink-error.js';
+export { errorCategory, FLINK_ERROR_CATEGORIES, FLINK_ERROR_CODE_CATEGORIES, type FlinkErrorCategory } from './errors/error-category.js';
 export type { JavaException } from './errors/java-exception.js';
 export type { FailureCause } from './errors/failure-cause.js';
 export { FlinkApiError, type FlinkApiErrorInit } from './errors/flink-api-error.js';
