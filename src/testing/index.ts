@@ -97,3 +97,6 @@ export type { Fault, FaultHandle, FaultMatch, FaultRule, JobManagerRestartOption
 
 // Contract targets
 export { createSimulatorTarget, type FixtureJar, fixtureJar, type FlinkTestTarget, uploadJarBytes } from './target.js';
+
+// Control API (what `flink-client simulate` serves beside the REST API)
+export { type ControlApiOptions, type ControlApiServer, type ControlRequest, type ControlResponse, controlRequest, startControlApi } from './control-api.js';

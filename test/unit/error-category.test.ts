@@ -24,7 +24,7 @@ describe('error categories', () => {
   });
 
   it('reads the code of anything: a typed error, a plain { code } object; nothing for other errors', () => {
-    expect(errorCategory(new FlinkArgumentError('bad'))).toBe('usage');
+    expect(errorCategory(new FlinkArgumentError('jobId', 'bad'))).toBe('usage');
     expect(errorCategory({ code: 'FLINK_JOB_NOT_FOUND' })).toBe('not-found');
     // A code from a newer release of the SDK: still a flink-client error.
     expect(errorCategory({ code: 'FLINK_SOMETHING_NEW' })).toBe('other');
