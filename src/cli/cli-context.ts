@@ -1,4 +1,4 @@
-import { ClusterClient, FlinkError } from 'flink-client';
+import { ClusterClient, FlinkError, type WaitProgress } from 'flink-client';
 import type { Command } from 'commander';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { formatElapsed, parseDuration } from './duration.js';
@@ -113,17 +113,22 @@ export class CliContext {
    * prints that the operation goes on in Flink (with `resume`, how to pick it up again) and ends the
    * command with exit code 130. The SDK call gets the signal and the `--timeout` deadline.
    */
-  async wait<T>(what: { label: string; status?: () => string; resume?: () => string }, run: (options: { signal: AbortSignal; timeoutMs?: number }) => Promise<T>): Promise<T> {
+  async wait<T>(what: { label: string; status?: () => string; resume?: () => string }, run: (options: { signal: AbortSignal; timeoutMs?: number; onProgress: (p: WaitProgress) => void }) => Promise<T>): Promise<T> {
     const started = Date.now();
+    // Without a status of its own, a wait shows the state its last poll read (the SDK's onProgress).
+    let lastState = '';
+    const onProgress = (p: WaitProgress): void => {
+      lastState = p.state ?? (p.error !== undefined ? 'cluster not answering, retrying' : lastState);
+    };
     const draw = (): void => {
-      const status = what.status?.() ?? '';
+      const status = what.status?.() ?? (lastState ? this.err.state(lastState) : '');
       this.progress.update(`${this.err.cyan('⠿')} ${what.label} ${this.err.dim(formatElapsed(Date.now() - started))}${status ? ` ${status}` : ''}`);
     };
     const ticker = this.progress.live ? setInterval(draw, 200) : undefined;
     if (!this.progress.live) this.note(`${what.label}...`);
     else draw();
     try {
-      return await run({ signal: this.io.interrupt, ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}) });
+      return await run({ signal: this.io.interrupt, onProgress, ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}) });
     } catch (err) {
       if (this.io.interrupt.aborted && err instanceof FlinkError && err.code === 'FLINK_ABORTED') {
         this.progress.clear();
