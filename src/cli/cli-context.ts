@@ -1,4 +1,4 @@
-import { ClusterClient, FlinkError, type WaitProgress } from 'flink-client';
+import { ClusterClient, type ClusterClientOptions, FlinkError, type WaitProgress } from 'flink-client';
 import type { Command } from 'commander';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { formatElapsed, parseDuration } from './duration.js';
@@ -68,6 +68,16 @@ export class CliContext {
       });
     }
     return this.#client;
+  }
+
+  /**
+   * The auth and TLS options of the connection flags, environment or context, for clients of other
+   * endpoints than the JobManager (the SQL Gateway): the same `--token`, `--user`, `--ca`, `--cert`,
+   * `--key`, `--insecure` and their variables apply.
+   */
+  security(): Pick<ClusterClientOptions, 'auth' | 'tls'> {
+    const { auth, tls } = resolveConnection(this.#flags, this.io.env, this.io.cwd);
+    return { ...(auth ? { auth } : {}), ...(tls ? { tls } : {}) };
   }
 
   /** Request options for one call: Ctrl-C aborts it. */

@@ -26,7 +26,8 @@ export function appsCommand(program: Command, io: CliIo): void {
   const apps = program
     .command('apps')
     .alias('app')
-    .description('applications (Flink 2.3, FLIP-549; on older clusters every job is shown as a single-job application)');
+    .description('applications (Flink 2.3, FLIP-549; on older clusters every job is shown as a single-job application)')
+    .addHelpText('after', examples('flink-client apps list', 'flink-client apps watch <application-id>', 'flink-client apps run <jar-id> --wait'));
 
   apps
     .command('list')
