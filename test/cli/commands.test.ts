@@ -215,6 +215,20 @@ describe('apps', () => {
     expect((await cli([...url, 'apps', 'describe', 'ffffffffffffffffffffffffffffffff'])).code).toBe(3);
   });
 
+  it('watch of an application prints each change as NDJSON until it ends', async () => {
+    const { jarId } = (await json(['jars', 'upload', jar.jar])) as { jarId: string };
+    const { applicationId } = (await json(['apps', 'run', jarId, '--wait-running'])) as { applicationId: string };
+    const polled = nextRequest(sim, (r) => r.method === 'GET' && r.path.includes('/applications'), 2);
+    const watching = cli([...url, '-o', 'ndjson', 'apps', 'watch', applicationId, '--interval', '20']);
+    await polled;
+    sim.applications.get(applicationId).cancel();
+    const run = await watching;
+    expect(run.code, run.stderr).toBe(0);
+    const changes = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string; applicationId: string });
+    expect(changes[0]).toMatchObject({ applicationId, status: 'RUNNING' });
+    expect(changes.at(-1)).toMatchObject({ applicationId, status: 'CANCELED' });
+  });
+
   it('on 1.20 jobs are emulated single-job applications and apps run is a usage error', async () => {
     const url1 = ['--url', sim1.url, '-o', 'json'];
     const deploy = await cli([...url1, 'deploy', jar.jar]);

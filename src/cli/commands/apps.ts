@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApplicationChange, ApplicationSummary } from 'flink-client';
-import { action, examples } from '../action.js';
+import { action, examples, positiveInt } from '../action.js';
 import type { CliContext } from '../cli-context.js';
 import { formatDuration, formatTime } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -69,10 +69,11 @@ export function appsCommand(program: Command, io: CliIo): void {
   apps
     .command('watch <application-id>')
     .description('print status changes of an application until it ends')
+    .option('--interval <ms>', "poll interval in ms (default: the cluster's web.refresh-interval)", positiveInt('--interval'))
     .addHelpText('after', examples('flink-client apps watch <application-id>', 'flink-client apps watch <application-id> -o ndjson'))
     .action(
-      action(io, async (ctx, [id]: [string]) => {
-        for await (const change of ctx.client().application(id).watch({ signal: ctx.io.interrupt })) ctx.event(change, appChangeLine(ctx, change));
+      action(io, async (ctx, [id]: [string], o: { interval?: number }) => {
+        for await (const change of ctx.client().application(id).watch({ signal: ctx.io.interrupt, ...(o.interval ? { pollIntervalMs: o.interval } : {}) })) ctx.event(change, appChangeLine(ctx, change));
       }),
     );
 
