@@ -12,6 +12,18 @@ import { realClusters } from './support.js';
 // to refresh it, run this test with FLINK_CLI_SESSION_OUT=<absolute path>.
 
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
+
+/** Of each run of status lines that differ only in their elapsed time, the first and the last. */
+function changes(frames: readonly string[]): string[] {
+  const key = (line: string): string => line.replace(/ \d+\.\d s\b/, '').replace(/ \d+% .*$/, '');
+  const out: string[] = [];
+  frames.forEach((line, i) => {
+    const first = i === 0 || key(frames[i - 1] as string) !== key(line);
+    const last = i === frames.length - 1 || key(frames[i + 1] as string) !== key(line);
+    if (first || last) out.push(line);
+  });
+  return out;
+}
 const cluster = realClusters().find((c) => c.version === '2.3.0');
 
 describe('flink-client on a terminal against real Flink 2.3.0', () => {
@@ -98,9 +110,9 @@ describe('flink-client on a terminal against real Flink 2.3.0', () => {
       '## The screen at the end (tmux capture-pane; status lines are redrawn in place and cleared when a wait ends)',
       '',
       screen,
-      '## Status lines seen while the commands waited (captured every 50 ms)',
+      '## Status lines seen while the commands waited (captured every 50 ms; of each run that differs only in the elapsed time, the first and the last)',
       '',
-      ...frames,
+      ...changes(frames),
       '',
     ].join('\n');
     const out = join(dir, 'cli-session.txt');
