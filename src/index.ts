@@ -91,13 +91,14 @@ export type {
 // Options and events
 export { HistoryServerClient, type HistoryServerClientOptions } from './history/history-server-client.js';
 export type { AuthOptions, ClusterClientOptions, Logger, RetryOptions, TlsOptions, TokenSource, ValidationMode } from './options/client-options.js';
-export type { RequestOptions, WaitOptions } from './options/request-options.js';
+export type { RequestOptions, WaitOptions, WaitProgress } from './options/request-options.js';
 export type { ClusterClientEvents, FailureEvent, RequestEvent, ResponseEvent, RetryEvent } from './events.js';
 
 // Errors
 export { FlinkError, type FlinkErrorOptions } from './errors/flink-error.js';
 export { FLINK_ERROR_CODES, type FlinkErrorCode } from './errors/flink-error-code.js';
 export { isFlinkError } from './errors/is-flink-error.js';
+export { errorCategory, FLINK_ERROR_CATEGORIES, FLINK_ERROR_CODE_CATEGORIES, type FlinkErrorCategory } from './errors/error-category.js';
 export type { JavaException } from './errors/java-exception.js';
 export type { FailureCause } from './errors/failure-cause.js';
 export { FlinkApiError, type FlinkApiErrorInit } from './errors/flink-api-error.js';

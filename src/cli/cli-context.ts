@@ -1,4 +1,4 @@
-import { ClusterClient, FlinkError } from 'flink-client';
+import { ClusterClient, type ClusterClientOptions, FlinkError, type WaitProgress } from 'flink-client';
 import type { Command } from 'commander';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { formatElapsed, parseDuration } from './duration.js';
@@ -70,6 +70,16 @@ export class CliContext {
     return this.#client;
   }
 
+  /**
+   * The auth and TLS options of the connection flags, environment or context, for clients of other
+   * endpoints than the JobManager (the SQL Gateway): the same `--token`, `--user`, `--ca`, `--cert`,
+   * `--key`, `--insecure` and their variables apply.
+   */
+  security(): Pick<ClusterClientOptions, 'auth' | 'tls'> {
+    const { auth, tls } = resolveConnection(this.#flags, this.io.env, this.io.cwd);
+    return { ...(auth ? { auth } : {}), ...(tls ? { tls } : {}) };
+  }
+
   /** Request options for one call: Ctrl-C aborts it. */
   get call(): { signal: AbortSignal } {
     return { signal: this.io.interrupt };
@@ -113,17 +123,22 @@ export class CliContext {
    * prints that the operation goes on in Flink (with `resume`, how to pick it up again) and ends the
    * command with exit code 130. The SDK call gets the signal and the `--timeout` deadline.
    */
-  async wait<T>(what: { label: string; status?: () => string; resume?: () => string }, run: (options: { signal: AbortSignal; timeoutMs?: number }) => Promise<T>): Promise<T> {
+  async wait<T>(what: { label: string; status?: () => string; resume?: () => string }, run: (options: { signal: AbortSignal; timeoutMs?: number; onProgress: (p: WaitProgress) => void }) => Promise<T>): Promise<T> {
     const started = Date.now();
+    // Without a status of its own, a wait shows the state its last poll read (the SDK's onProgress).
+    let lastState = '';
+    const onProgress = (p: WaitProgress): void => {
+      lastState = p.state ?? (p.error !== undefined ? 'cluster not answering, retrying' : lastState);
+    };
     const draw = (): void => {
-      const status = what.status?.() ?? '';
+      const status = what.status?.() ?? (lastState ? this.err.state(lastState) : '');
       this.progress.update(`${this.err.cyan('⠿')} ${what.label} ${this.err.dim(formatElapsed(Date.now() - started))}${status ? ` ${status}` : ''}`);
     };
     const ticker = this.progress.live ? setInterval(draw, 200) : undefined;
     if (!this.progress.live) this.note(`${what.label}...`);
     else draw();
     try {
-      return await run({ signal: this.io.interrupt, ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}) });
+      return await run({ signal: this.io.interrupt, onProgress, ...(this.timeoutMs !== undefined ? { timeoutMs: this.timeoutMs } : {}) });
     } catch (err) {
       if (this.io.interrupt.aborted && err instanceof FlinkError && err.code === 'FLINK_ABORTED') {
         this.progress.clear();

@@ -1,4 +1,4 @@
-import { FlinkError } from 'flink-client';
+import { errorCategory, type FlinkErrorCategory } from 'flink-client';
 
 /**
  * The CLI's exit codes (documented in the README and `flink-client --help`): scripts switch on
@@ -26,39 +26,32 @@ export const EXIT = {
   INTERRUPTED: 130,
 } as const;
 
+/**
+ * The exit code of each of the SDK's error categories (`errorCategory()`): the CLI keeps no list
+ * of error codes of its own, so a code the SDK adds lands in its category's exit code.
+ */
+export const EXIT_BY_CATEGORY: Readonly<Record<FlinkErrorCategory, number>> = Object.freeze({
+  usage: EXIT.USAGE,
+  unsupported: EXIT.USAGE,
+  rejected: EXIT.ERROR,
+  authentication: EXIT.AUTH,
+  'not-found': EXIT.NOT_FOUND,
+  conflict: EXIT.CONFLICT,
+  timeout: EXIT.TIMEOUT,
+  connection: EXIT.CONNECTION,
+  aborted: EXIT.INTERRUPTED,
+  failed: EXIT.FAILED,
+  server: EXIT.ERROR,
+  'invalid-response': EXIT.ERROR,
+  deployment: EXIT.ERROR,
+  other: EXIT.ERROR,
+});
+
 /** The exit code that tells a script what kind of failure `error` is. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.USAGE;
-  if (!(error instanceof FlinkError)) return EXIT.ERROR;
-  switch (error.code) {
-    case 'FLINK_INVALID_ARGUMENT':
-    case 'FLINK_UNSUPPORTED_FEATURE':
-      return EXIT.USAGE;
-    case 'FLINK_NOT_FOUND':
-    case 'FLINK_JOB_NOT_FOUND':
-    case 'FLINK_APPLICATION_NOT_FOUND':
-    case 'FLINK_OPERATION_NOT_FOUND':
-    case 'FLINK_JAR_NOT_FOUND':
-      return EXIT.NOT_FOUND;
-    case 'FLINK_CONFLICT':
-    case 'FLINK_UNREACHABLE_STATE':
-      return EXIT.CONFLICT;
-    case 'FLINK_TIMEOUT':
-      return EXIT.TIMEOUT;
-    case 'FLINK_CONNECTION_ERROR':
-      return EXIT.CONNECTION;
-    case 'FLINK_AUTHENTICATION':
-    case 'FLINK_AUTH_PROVIDER_FAILED':
-      return EXIT.AUTH;
-    case 'FLINK_JOB_FAILED':
-    case 'FLINK_APPLICATION_FAILED':
-    case 'FLINK_OPERATION_FAILED':
-      return EXIT.FAILED;
-    case 'FLINK_ABORTED':
-      return EXIT.INTERRUPTED;
-    default:
-      return EXIT.ERROR;
-  }
+  const category = errorCategory(error);
+  return category === undefined ? EXIT.ERROR : EXIT_BY_CATEGORY[category];
 }
 
 /** A mistake in how the CLI was called: exit code 2, the message and a pointer to `--help`. */

@@ -4,6 +4,7 @@ import { collect, examples } from './action.js';
 import { Interrupted } from './cli-context.js';
 import { appsCommand } from './commands/apps.js';
 import { clusterCommand } from './commands/cluster.js';
+import { completionCommand } from './commands/completion.js';
 import { deployCommand } from './commands/deploy.js';
 import { jarsCommand } from './commands/jars.js';
 import { jobsCommand } from './commands/jobs.js';
@@ -62,6 +63,7 @@ export function buildProgram(io: CliIo): Command {
         'flink-client deploy ./my-job.jar -p 2',
         'flink-client jobs stop <job-id> --dir file:///data/savepoints -o json',
         'flink-client simulate --port 8081',
+        'source <(flink-client completion bash)',
       ) + EXIT_CODES_HELP,
     );
   clusterCommand(program, io);
@@ -72,6 +74,7 @@ export function buildProgram(io: CliIo): Command {
   logsCommand(program, io);
   sqlCommand(program, io);
   simulateCommand(program, io);
+  completionCommand(program, io);
   // Usage errors and help go through io, and end the run with a code instead of process.exit().
   const configure = (cmd: Command): void => {
     cmd.exitOverride();

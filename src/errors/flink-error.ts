@@ -1,3 +1,4 @@
+import { type FlinkErrorCategory, FLINK_ERROR_CODE_CATEGORIES } from './error-category.js';
 import type { FlinkErrorCode } from './flink-error-code.js';
 
 /**
@@ -65,6 +66,14 @@ export class FlinkError extends Error {
     Object.defineProperty(this, KINDS, { value: kinds, enumerable: false });
     // The class name may be minified by a user's bundler; the kind string survives.
     Object.defineProperty(this, 'name', { value: kinds[0] ?? 'FlinkError', enumerable: false, writable: true, configurable: true });
+  }
+
+  /**
+   * What kind of failure this is: the category of its `code` (see `FLINK_ERROR_CATEGORIES` and
+   * `errorCategory()`), such as `not-found`, `timeout` or `connection`.
+   */
+  get category(): FlinkErrorCategory {
+    return FLINK_ERROR_CODE_CATEGORIES[this.code] ?? 'other';
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { OperationFailedError } from '../errors/operation-failed-error.js';
-import type { RequestOptions, WaitOptions } from '../options/request-options.js';
+import type { RequestOptions, WaitOptions, WaitProgress } from '../options/request-options.js';
 
 /** The kinds of asynchronous operation Flink runs behind a trigger id. */
 export type OperationKind = 'savepoint' | 'stop' | 'checkpoint' | 'savepoint-disposal' | 'dataset-deletion';
@@ -64,6 +64,8 @@ export interface AsyncOperation<T> {
    * savepoints and stop, the checkpoint id for checkpoints, nothing for disposal.
    *
    * Polls from 100 ms, growing to 2 s; brief connection failures and 503s are ridden out.
+   * `onProgress` is called after every poll with the status read, the elapsed time and the trigger
+   * id being polled (see {@link WaitProgress}).
    *
    * @throws OperationFailedError when the operation completed with a failure cause.
    * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes first.
@@ -72,6 +74,8 @@ export interface AsyncOperation<T> {
    * @example
    * ```ts
    * const path = await (await job.stopWithSavepoint({ drain: false })).result();
+   * // with progress:
+   * await op.result({ onProgress: (p) => console.log(p.state, p.elapsedMs, p.triggerId) });
    * ```
    */
   result(options?: WaitOptions): Promise<T>;

@@ -7,7 +7,7 @@ import { timerMs } from '../options/check-options.js';
 import type { RequestOptions, WaitOptions } from '../options/request-options.js';
 import type { AsyncOperation, OperationKind, OperationStatus } from './async-operation.js';
 import { pollUntil } from './poll.js';
-import { type WaitDefaults, type WaitPoll, waitSettings } from './wait-settings.js';
+import { progressHooks, type WaitDefaults, type WaitPoll, waitSettings } from './wait-settings.js';
 
 /** Operations are polled from 100 ms, growing to 2 s (Flink's Java client polls from 10 ms up to 2 s). */
 const OPERATION_PACE = { intervalMs: 100, maxIntervalMs: 2_000 };
@@ -77,12 +77,16 @@ export class OperationHandle<T> implements AsyncOperation<T> {
   async result(options?: WaitOptions): Promise<T> {
     // Checked before the span opens: an invalid option is the caller's mistake, not a failed operation.
     const target = `${this.kind}${this.jobId ? ` of job ${this.jobId}` : ''}`;
-    const settings = waitSettings(options, this.#waits, OPERATION_PACE, target);
+    const started = Date.now();
+    const base = waitSettings(options, this.#waits, OPERATION_PACE, target);
+    // Progress names the trigger id polled now, which a retrigger changes.
+    let retriggers = 0;
+    const settings: WaitPoll = { ...base, ...progressHooks(options?.onProgress, target, started, () => ({ triggerId: this.triggerId, retriggers })) };
     const attributes = { 'flink.operation.kind': this.kind, 'flink.job.id': this.jobId, 'flink.trigger.id': this.triggerId };
-    return traced(`flink.${this.kind}.result`, attributes, (span) => this.#result(settings, target, span));
+    return traced(`flink.${this.kind}.result`, attributes, (span) => this.#result(settings, target, span, (n) => (retriggers = n)));
   }
 
-  async #result(settings: WaitPoll, target: string, span: TraceSpan): Promise<T> {
+  async #result(settings: WaitPoll, target: string, span: TraceSpan, retriggered: (count: number) => void): Promise<T> {
     const limit = timerMs(settings.timeoutMs);
     const deadline = limit === undefined ? Infinity : Date.now() + limit;
     for (let retriggers = 0; ; retriggers++) {
@@ -103,6 +107,7 @@ export class OperationHandle<T> implements AsyncOperation<T> {
       if (Date.now() >= deadline) throw error;
       span.event('retrigger', { 'flink.trigger.id': driver.triggerId, 'flink.retriggers': retriggers + 1, 'exception.message': error.rootCause?.message });
       this.#driver = await this.#again(driver.retrigger, error, settings, remaining, retriggers);
+      retriggered(retriggers + 1);
       span.set({ 'flink.trigger.id': this.#driver.triggerId, 'flink.retriggers': retriggers + 1 });
     }
   }

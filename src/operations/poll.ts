@@ -99,11 +99,12 @@ export function pollUntil<T>(read: (signal: AbortSignal) => Promise<T>, done: (v
   return options.span === undefined ? pollLoop(read, done, options, undefined) : tracedWait(options.span, (span) => pollLoop(read, done, options, span));
 }
 
-/** What a read returned, for a poll event: a status string, or an object's `state`. */
-function pollState(value: unknown): string | undefined {
+/** What a read returned, for a poll event or a progress report: a status string, or an object's `state` (else its `status`). */
+export function pollState(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  const state = (value as { state?: unknown } | null | undefined)?.state;
-  return typeof state === 'string' ? state : undefined;
+  const v = value as { state?: unknown; status?: unknown } | null | undefined;
+  if (typeof v?.state === 'string') return v.state;
+  return typeof v?.status === 'string' ? v.status : undefined;
 }
 
 async function pollLoop<T>(read: (signal: AbortSignal) => Promise<T>, done: (value: T) => boolean, options: PollOptions<T>, span: TraceSpan | undefined): Promise<T> {

@@ -127,4 +127,5 @@ export const waitOptions = z.strictObject({
   maxPollIntervalMs: z.number().min(1).max(MAX_TIMER_MS).optional(),
   unreachableTimeoutMs: deadlineMs.optional(),
   request: requestOptions.omit({ signal: true }).optional(),
+  onProgress: z.custom<(p: unknown) => void>((v) => typeof v === 'function', { error: 'expected a function' }).optional(),
 });

@@ -53,4 +53,47 @@ export interface WaitOptions {
   unreachableTimeoutMs?: number;
   /** Per-request options for each poll (`timeoutMs` there is per attempt). */
   request?: Omit<RequestOptions, 'signal'>;
+  /**
+   * Called after every poll of the wait with what it read and how long the wait has run, so a
+   * caller can show progress (a CLI status line, a log line) without polling on its own. Polls
+   * that fail with an error the wait rides out (a 503, a brief connection failure) report it in
+   * `error`. It runs synchronously inside the wait: keep it cheap. An exception thrown by it
+   * rejects the wait with that exception.
+   *
+   * @default none
+   * @example
+   * ```ts
+   * await op.result({ onProgress: (p) => console.log(`${p.state} after ${p.elapsedMs} ms (trigger ${p.triggerId})`) });
+   * ```
+   */
+  onProgress?: (progress: WaitProgress) => void;
+}
+
+/**
+ * One report of a wait's progress, passed to {@link WaitOptions.onProgress} after every poll.
+ */
+export interface WaitProgress {
+  /** What is waited on, as error messages name it (`stop of job 0a1b…`, `job 0a1b… result`). */
+  readonly target: string;
+  /**
+   * The state the last poll read: a job or application status (`RUNNING`), an operation's
+   * `IN_PROGRESS` / `SUCCEEDED` / `FAILED`; `undefined` when the poll failed (see `error`) or read
+   * something without a state.
+   */
+  readonly state: string | undefined;
+  /** The value the last poll read (job details, an operation status, ...); `undefined` when it failed. */
+  readonly value: unknown;
+  /** Milliseconds since the wait started. */
+  readonly elapsedMs: number;
+  /** Polls made so far, this one included. */
+  readonly polls: number;
+  /** The error of the last poll when it failed with one the wait rides out; absent otherwise. */
+  readonly error?: unknown;
+  /**
+   * For operations: the trigger id being polled. It changes when the SDK triggers the operation
+   * again because the job's tasks were not all running yet (see `retriggers`).
+   */
+  readonly triggerId?: string;
+  /** For operations: how many times the operation was triggered again so far. */
+  readonly retriggers?: number;
 }

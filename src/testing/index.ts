@@ -115,3 +115,5 @@ export {
   type SqlStatementMatcher,
 } from './sql-gateway/statements.js';
 export type { SimulatedColumn, SimulatedRow, SimulatedRowKind } from './sql-gateway/column-types.js';
+// Control API (what `flink-client simulate` serves beside the REST API)
+export { type ControlApiOptions, type ControlApiServer, type ControlRequest, type ControlResponse, controlRequest, startControlApi } from './control-api.js';

@@ -52,7 +52,7 @@ describe('flink-client simulate as a child process', () => {
 
     const describeRun = await done(spawnCli(['--url', info.url, '-o', 'json', 'jobs', 'describe', jobId]));
     expect((JSON.parse(describeRun.stdout) as { state: string }).state).toBe('FINISHED');
-  });
+  }, 120_000); // five CLI processes start through tsx: on a loaded 2-core machine that takes long; the deadline only guards against a hang
 
   it('exit codes of the process: 0 help/version, 2 usage, 3 not found, 6 connection', async () => {
     expect((await done(spawnCli(['--version']))).code).toBe(0);
@@ -66,7 +66,7 @@ describe('flink-client simulate as a child process', () => {
     expect(notFound.stderr).not.toMatch(/\n\s+at /);
     const refused = await done(spawnCli(['--url', 'http://127.0.0.1:1', '--timeout', '5s', 'cluster', 'overview']));
     expect(refused.code).toBe(6);
-  });
+  }, 120_000); // five CLI processes start through tsx: on a loaded 2-core machine that takes long; the deadline only guards against a hang
 
   it('SIGINT stops the simulator cleanly: exit 0', async () => {
     simulator.process.kill('SIGINT');

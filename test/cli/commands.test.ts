@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
 import { createFlinkSimulator, FIXTURE_JARS, fixturePrograms, type FlinkSimulator } from 'flink-client/testing';
-import { cli, nextRequest, tempJar } from './support.js';
+import { Capture, cli, nextRequest, ROOT, tempJar } from './support.js';
 
 // Every command in-process (the code the bin runs) against the simulator: JSON output parsed and
 // asserted, exit codes, tables. The bin as a real process is in bin.test.ts.
@@ -213,6 +215,20 @@ describe('apps', () => {
     expect((await cli([...url, 'apps', 'describe', 'ffffffffffffffffffffffffffffffff'])).code).toBe(3);
   });
 
+  it('watch of an application prints each change as NDJSON until it ends', async () => {
+    const { jarId } = (await json(['jars', 'upload', jar.jar])) as { jarId: string };
+    const { applicationId } = (await json(['apps', 'run', jarId, '--wait-running'])) as { applicationId: string };
+    const polled = nextRequest(sim, (r) => r.method === 'GET' && r.path.includes('/applications'), 2);
+    const watching = cli([...url, '-o', 'ndjson', 'apps', 'watch', applicationId, '--interval', '20']);
+    await polled;
+    sim.applications.get(applicationId).cancel();
+    const run = await watching;
+    expect(run.code, run.stderr).toBe(0);
+    const changes = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string; applicationId: string });
+    expect(changes[0]).toMatchObject({ applicationId, status: 'RUNNING' });
+    expect(changes.at(-1)).toMatchObject({ applicationId, status: 'CANCELED' });
+  });
+
   it('on 1.20 jobs are emulated single-job applications and apps run is a usage error', async () => {
     const url1 = ['--url', sim1.url, '-o', 'json'];
     const deploy = await cli([...url1, 'deploy', jar.jar]);
@@ -290,18 +306,18 @@ describe('connection settings', () => {
     expect(run.stderr).not.toContain('s3cr3t-token');
   });
 
-  it('--help of every command has examples', async () => {
-    const groups: Record<string, string[]> = {
-      cluster: ['overview', 'config', 'taskmanagers', 'shutdown'],
-      jobs: ['list', 'describe', 'watch', 'savepoint', 'stop', 'cancel', 'rescale', 'exceptions', 'checkpoints'],
-      apps: ['list', 'describe', 'watch', 'cancel', 'run'],
-      jars: ['upload', 'list', 'run', 'delete'],
-    };
-    const commands = [[], ['deploy'], ['simulate'], ...Object.entries(groups).flatMap(([g, subs]) => subs.map((s) => [g, s]))];
-    for (const command of commands) {
+  it('--help of every command of the tree (walked from the program) has examples', async () => {
+    const program = buildProgram({ stdout: new Capture(), stderr: new Capture(), env: {}, cwd: ROOT, interrupt: new AbortController().signal });
+    const walk = (cmd: Command, path: string[]): string[][] => [path, ...cmd.commands.flatMap((c) => walk(c, [...path, c.name()]))];
+    const paths = walk(program, []);
+    // The tree has every command family of the issue (a floor, not the list: new commands are walked too).
+    expect(paths.length).toBeGreaterThan(30);
+    for (const command of paths) {
       const run = await cli([...command, '--help']);
       expect(run.code, command.join(' ')).toBe(0);
-      expect(run.stdout, command.join(' ')).toMatch(/Examples:\n {2}\$ flink-client /);
+      expect(run.stdout, command.join(' ')).toMatch(/\nExamples:\n {2}(\$|#) /);
+      const examples = run.stdout.slice(run.stdout.indexOf('\nExamples:'));
+      expect(examples, command.join(' ')).toMatch(/\$ (\S+=\S+ )?(source <\()?flink-client /);
     }
   });
 });

@@ -65,7 +65,7 @@ describe('logs', () => {
 
   it('errors: a missing stdout, a missing file, conflicting flags, a file name with a path', async () => {
     const missing = await run(['logs', '--taskmanager', 'tm-2', '--stdout']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(3); // not found (its category), like a missing --file;
     expect(missing.stderr).toMatch(/FLINK_LOG_FILE_NOT_FOUND/);
     expect((await run(['logs', '--file', 'nope.log'])).code).toBe(3);
     expect((await run(['logs', '--stdout', '--file', 'x'])).code).toBe(2);

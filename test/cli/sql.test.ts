@@ -1,4 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +10,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { Capture } from './support.js';
 import { sendJson, startStub, type Stub } from './stub-server.js';
+import { generateTestPki, type TestPki } from '../support/tls.js';
 
 // `sql` against a small loopback stub of the SQL Gateway (REST API v4; there is no gateway
 // simulator yet): sessions, statements, result pages by nextResultUri, cancel and close.
@@ -16,13 +20,16 @@ const handles = new Map<string, string>(); // operation handle → statement
 let opened: Record<string, string> | undefined;
 let dir: string;
 let stub: Stub;
+let tlsGateway: { url: string; close(): Promise<void> };
+let pki: TestPki;
+const authorizations: Array<string | undefined> = [];
 
 const uuid = (n: number): string => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
 const next = (o: string, token: number): string => `/v4/sessions/${S}/operations/${o}/result/${token}?rowFormat=JSON`;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'flink-cli-sql-'));
-  stub = await startStub((req, res, url) => {
+/** The gateway stub's answers, over HTTP (startStub) and HTTPS (the TLS tests). */
+function gateway(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    authorizations.push(req.headers.authorization);
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -62,9 +69,26 @@ beforeAll(async () => {
       }
       return sendJson(res, { errors: ['Not found: ' + p] }, 404);
     });
-  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flink-cli-sql-'));
+  stub = await startStub(gateway);
+  pki = generateTestPki();
+  writeFileSync(join(dir, 'ca.pem'), pki.ca);
+  const server = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey }, (req, res) => gateway(req, res, new URL((req.url ?? '/').replace(/^\/v1(?=\/)/, ''), 'https://stub')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  tlsGateway = {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 });
 afterAll(async () => {
+  await tlsGateway.close();
   await stub.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -126,6 +150,40 @@ describe('sql', () => {
     expect(after.some((q) => /^POST .*\/operations\/[^/]+\/cancel$/.test(q))).toBe(true);
     expect(after).toContain(`DELETE /v4/sessions/${S}`);
     expect(r.stderr.text).toMatch(/statement canceled/);
+  });
+
+  it('sends the connection flags and variables to the gateway: bearer token, basic credentials (never printed)', async () => {
+    authorizations.length = 0;
+    const bearer = await run(['--token', 's3cr3t', '-o', 'json', 'sql', '--gateway', stub.url, '-e', 'SELECT k, n, s FROM t']);
+    expect(bearer.code, bearer.stderr).toBe(0);
+    expect(authorizations.length).toBeGreaterThan(2);
+    expect(new Set(authorizations)).toEqual(new Set(['Bearer s3cr3t']));
+    expect(bearer.stdout + bearer.stderr).not.toContain('s3cr3t');
+    const refused = await run(['--token', 's3cr3t', '--verbose', 'sql', '--gateway', 'http://127.0.0.1:1', '-e', 'SELECT 1']);
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).not.toContain('s3cr3t');
+    authorizations.length = 0;
+    const basic = await run(['-o', 'ndjson', 'sql', '--gateway', stub.url, '-e', 'SELECT k, n, s FROM t'], { FLINK_USER: 'ops', FLINK_PASSWORD: 'pw' });
+    expect(basic.code, basic.stderr).toBe(0);
+    expect(new Set(authorizations)).toEqual(new Set([`Basic ${Buffer.from('ops:pw').toString('base64')}`]));
+    expect(basic.stdout.trim().split('\n')).toHaveLength(4);
+    const both = await run(['--token', 't', '--user', 'u', 'sql', '--gateway', stub.url, '-e', 'SELECT 1'], { FLINK_PASSWORD: 'pw' });
+    expect(both.code).toBe(2);
+  });
+
+  it('TLS: verifies the gateway against --ca (or FLINK_CA); an untrusted certificate is a connection error (6); --insecure skips the check', async () => {
+    const trusted = await run(['--ca', 'ca.pem', '-o', 'json', 'sql', '--gateway', tlsGateway.url, '-e', 'SELECT k, n, s FROM t']);
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect((JSON.parse(trusted.stdout) as { rows: unknown[] }).rows).toHaveLength(4);
+    const fromEnv = await run(['sql', '--gateway', tlsGateway.url, '-e', 'SELECT k, n, s FROM t'], { FLINK_CA: join(dir, 'ca.pem') });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout).toMatch(/^KIND\s+k\s+n\s+s\n/);
+    const untrusted = await run(['--timeout', '20s', 'sql', '--gateway', tlsGateway.url, '-e', 'SELECT 1']);
+    expect(untrusted.code, untrusted.stderr).toBe(6);
+    expect(untrusted.stderr).toMatch(/certificate/i);
+    const insecure = await run(['--insecure', '-o', 'ndjson', 'sql', '--gateway', tlsGateway.url, '-e', 'SELECT k, n, s FROM t']);
+    expect(insecure.code, insecure.stderr).toBe(0);
+    expect(insecure.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind)).toEqual(['INSERT', 'INSERT', 'UPDATE_BEFORE', 'UPDATE_AFTER']);
   });
 
   it('usage errors: no gateway, nothing to run, a bad --set, a missing file', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApplicationChange, ApplicationSummary } from 'flink-client';
-import { action, examples } from '../action.js';
+import { action, examples, positiveInt } from '../action.js';
 import type { CliContext } from '../cli-context.js';
 import { formatDuration, formatTime } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -26,7 +26,8 @@ export function appsCommand(program: Command, io: CliIo): void {
   const apps = program
     .command('apps')
     .alias('app')
-    .description('applications (Flink 2.3, FLIP-549; on older clusters every job is shown as a single-job application)');
+    .description('applications (Flink 2.3, FLIP-549; on older clusters every job is shown as a single-job application)')
+    .addHelpText('after', examples('flink-client apps list', 'flink-client apps watch <application-id>', 'flink-client apps run <jar-id> --wait'));
 
   apps
     .command('list')
@@ -68,10 +69,11 @@ export function appsCommand(program: Command, io: CliIo): void {
   apps
     .command('watch <application-id>')
     .description('print status changes of an application until it ends')
+    .option('--interval <ms>', "poll interval in ms (default: the cluster's web.refresh-interval)", positiveInt('--interval'))
     .addHelpText('after', examples('flink-client apps watch <application-id>', 'flink-client apps watch <application-id> -o ndjson'))
     .action(
-      action(io, async (ctx, [id]: [string]) => {
-        for await (const change of ctx.client().application(id).watch({ signal: ctx.io.interrupt })) ctx.event(change, appChangeLine(ctx, change));
+      action(io, async (ctx, [id]: [string], o: { interval?: number }) => {
+        for await (const change of ctx.client().application(id).watch({ signal: ctx.io.interrupt, ...(o.interval ? { pollIntervalMs: o.interval } : {}) })) ctx.event(change, appChangeLine(ctx, change));
       }),
     );
 

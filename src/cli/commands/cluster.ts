@@ -6,7 +6,10 @@ import type { CliIo } from '../io.js';
 
 /** `cluster overview | config | taskmanagers | shutdown`. */
 export function clusterCommand(program: Command, io: CliIo): void {
-  const cluster = program.command('cluster').description('the cluster as a whole: overview, configuration, TaskManagers, shutdown');
+  const cluster = program
+    .command('cluster')
+    .description('the cluster as a whole: overview, configuration, TaskManagers, shutdown')
+    .addHelpText('after', examples('flink-client cluster overview', 'flink-client cluster taskmanagers -o json'));
 
   cluster
     .command('overview')

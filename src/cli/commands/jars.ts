@@ -8,7 +8,11 @@ import { waitForReady } from './waits.js';
 
 /** `jars upload | list | run | delete`. */
 export function jarsCommand(program: Command, io: CliIo): void {
-  const jars = program.command('jars').alias('jar').description('jars on the session cluster: upload, list, run, delete');
+  const jars = program
+    .command('jars')
+    .alias('jar')
+    .description('jars on the session cluster: upload, list, run, delete')
+    .addHelpText('after', examples('flink-client jars upload ./my-job.jar', 'flink-client jars list', 'flink-client jars run <jar-id> -p 2'));
 
   jars
     .command('upload <file>')

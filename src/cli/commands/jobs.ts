@@ -39,7 +39,11 @@ export function changeLine(ctx: CliContext, c: JobChange): string {
 
 /** `jobs list | describe | watch | savepoint | stop | cancel | rescale | exceptions | checkpoints | metrics`. */
 export function jobsCommand(program: Command, io: CliIo): void {
-  const jobs = program.command('jobs').alias('job').description('jobs: list, inspect, watch, savepoint, stop, cancel, rescale');
+  const jobs = program
+    .command('jobs')
+    .alias('job')
+    .description('jobs: list, inspect, watch, savepoint, stop, cancel, rescale')
+    .addHelpText('after', examples('flink-client jobs list --state RUNNING', 'flink-client jobs describe <job-id>', 'flink-client jobs stop <job-id> --dir file:///data/savepoints'));
 
   jobs
     .command('list')

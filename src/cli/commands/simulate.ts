@@ -5,7 +5,6 @@ import type { ProgramDefinition } from 'flink-client/testing';
 import { action, examples } from '../action.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { startControlServer } from './control-server.js';
 
 /** Reads a programs file: a JSON array of `{ entryClass, program, jarNames? }`, or an object `{ "<entryClass>": program }`. */
 async function readPrograms(cwd: string, file: string): Promise<ProgramDefinition[]> {
@@ -48,6 +47,7 @@ export function simulateCommand(program: Command, io: CliIo): void {
         'flink-client simulate --port 8081 --flink-version 2.3.0',
         'flink-client simulate --port 0 -o json   # prints {"url":...,"controlUrl":...} once listening',
         '# drive it: curl -XPOST $CONTROL/jobs/<job-id>/finish, curl $CONTROL/state',
+        '# the control API is also in Node: startControlApi(sim) and controlRequest(sim, ...) from flink-client/testing',
       ),
     )
     .action(
@@ -78,9 +78,9 @@ export function simulateCommand(program: Command, io: CliIo): void {
           programs: [...testing.fixturePrograms, ...programs],
           ...(seed !== undefined ? { seed } : {}),
         });
-        let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
+        let control: Awaited<ReturnType<typeof testing.startControlApi>> | undefined;
         try {
-          control = await startControlServer(sim, { host: o.host, port: controlPort });
+          control = await testing.startControlApi(sim, { host: o.host, port: controlPort });
           const info = { url: sim.url, controlUrl: control.url, flinkVersion: sim.flinkVersion, clock: o.clock };
           // The one line a harness waits for: the simulator answers from here on.
           ctx.event(info, `Flink ${sim.flinkVersion} simulator at ${ctx.out.bold(sim.url)}, control API at ${control?.url}; Ctrl-C stops it`);

@@ -69,7 +69,7 @@ export function sqlCommand(program: Command, io: CliIo): void {
   program
     .command('sql')
     .description('run SQL statements in one SQL Gateway session: a bounded result as a table, or rows as NDJSON as they come (-o ndjson)')
-    .option('--gateway <url>', 'the SQL Gateway REST URL (env FLINK_SQL_GATEWAY_URL)')
+    .option('--gateway <url>', 'the SQL Gateway REST URL (env FLINK_SQL_GATEWAY_URL); the global auth and TLS flags (--token, --user, --ca, --cert, --key, --insecure) and their variables apply to it')
     .option('-e, --execute <statement>', 'a statement to run (repeat for several, run in order)', collect)
     .option('-f, --file <file.sql>', 'a script of statements separated by ;')
     .option('--set <key=value>', 'a session property, such as execution.runtime-mode=batch (repeat for more)', collect)
@@ -78,6 +78,7 @@ export function sqlCommand(program: Command, io: CliIo): void {
       examples(
         'FLINK_SQL_GATEWAY_URL=http://localhost:8083 flink-client sql -e "SELECT 1 AS n" --set execution.runtime-mode=batch',
         'flink-client sql --gateway http://gw:8083 -f setup.sql',
+        'FLINK_TOKEN=... flink-client sql --gateway https://gw:8083 --ca ca.pem -e "SHOW TABLES" -o json',
         "flink-client sql -o ndjson -e \"SELECT * FROM clicks\"   # a continuous query: one row per line until Ctrl-C",
         '# Ctrl-C cancels the running statement and closes the session (exit code 130).',
       ),
@@ -105,7 +106,7 @@ export function sqlCommand(program: Command, io: CliIo): void {
         }
         let gateway: SqlGatewayClient;
         try {
-          gateway = new SqlGatewayClient({ url, ...(ctx.timeoutMs !== undefined ? { timeoutMs: Math.min(30_000, ctx.timeoutMs), waitTimeoutMs: ctx.timeoutMs } : {}) });
+          gateway = new SqlGatewayClient({ url, ...ctx.security(), ...(ctx.timeoutMs !== undefined ? { timeoutMs: Math.min(30_000, ctx.timeoutMs), waitTimeoutMs: ctx.timeoutMs } : {}) });
         } catch (err) {
           if (err instanceof FlinkError && err.code === 'FLINK_INVALID_ARGUMENT') throw new UsageError(`--gateway: ${err.message}`);
           throw err;

@@ -1,58 +1,41 @@
-import type { AsyncOperation, JobClient, JobDetails, WaitOptions } from 'flink-client';
+import type { AsyncOperation, JobClient, JobDetails, WaitOptions, WaitProgress } from 'flink-client';
 import type { CliContext } from '../cli-context.js';
 import { formatTasks } from '../format.js';
 
 /**
- * Waits for a savepoint or stop operation, showing its status on a terminal. `result()` reports no
- * progress, so on a terminal the status line reads `status()` on its own, gentle schedule; a FAILED
- * status seen while `result()` still waits can only mean the SDK is waiting for tasks to trigger again.
+ * Waits for a savepoint or stop operation, showing its status on a terminal from the SDK's
+ * `onProgress` reports (the CLI polls nothing itself). A FAILED status while `result()` still
+ * waits means the SDK waits for the job's tasks to trigger again; the trigger id shown is then the
+ * new one, and `resume` names it.
  */
 export async function waitForOperation<T>(ctx: CliContext, op: AsyncOperation<T>, label: string, resume: () => string): Promise<T> {
   let status = 'IN_PROGRESS';
-  let done = false;
-  const watchStatus = async (signal: AbortSignal): Promise<void> => {
-    while (!done && !signal.aborted) {
-      await new Promise((r) => setTimeout(r, 1_000).unref());
-      if (done || signal.aborted) return;
-      try {
-        const s = await op.status({ signal });
-        status = s.state === 'FAILED' ? 'waiting for tasks to trigger again' : s.state;
-      } catch {
-        // The wait itself reports what matters; the status line keeps its last value.
-      }
+  let retriggers = 0;
+  const onProgress = (p: WaitProgress): void => {
+    if (p.state === 'FAILED') status = 'not all tasks running yet: triggering again';
+    else if (p.state !== undefined) status = p.state;
+    else if (p.error !== undefined) status = 'cluster not answering, retrying';
+    if ((p.retriggers ?? 0) > retriggers) {
+      retriggers = p.retriggers ?? 0;
+      // Off a terminal the new trigger id is a step worth a line: it is what `resume` needs.
+      if (!ctx.progress.live) ctx.note(`triggered again as ${p.triggerId} (the job's tasks were not all running)`);
     }
   };
-  const stopStatus = new AbortController();
-  if (ctx.progress.live) void watchStatus(stopStatus.signal);
-  try {
-    return await ctx.wait(
-      { label, status: () => `${ctx.err.state(status)} ${ctx.err.dim(`trigger ${op.triggerId}`)}`, resume },
-      (options: WaitOptions) => op.result(options),
-    );
-  } finally {
-    done = true;
-    stopStatus.abort();
-  }
+  return ctx.wait(
+    { label, status: () => `${ctx.err.state(status)} ${ctx.err.dim(`trigger ${op.triggerId}`)}`, resume },
+    (options: WaitOptions) => op.result({ ...options, onProgress }),
+  );
 }
 
-/** Waits until the job runs with all its tasks (`job.ready()`), showing state and task counts on a terminal. */
+/** Waits until the job runs with all its tasks (`job.ready()`), showing state and task counts on a terminal from its progress reports. */
 export async function waitForReady(ctx: CliContext, job: JobClient, resume: string): Promise<JobDetails> {
   let status = '';
-  const stopWatch = new AbortController();
-  if (ctx.progress.live) {
-    void (async () => {
-      try {
-        for await (const change of job.watch({ changes: 'all', signal: stopWatch.signal })) {
-          status = `${ctx.err.state(change.status)} tasks ${formatTasks(change.details.tasks)}`;
-        }
-      } catch {
-        // ready() reports the failure.
-      }
-    })();
-  }
-  try {
-    return await ctx.wait({ label: `job ${job.jobId} starting its tasks`, status: () => status, resume: () => resume }, (options) => job.ready(options));
-  } finally {
-    stopWatch.abort();
-  }
+  const onProgress = (p: WaitProgress): void => {
+    const details = p.value as JobDetails | undefined;
+    if (!details?.vertices) return;
+    const tasks: Record<string, number> = {};
+    for (const v of details.vertices) for (const [k, n] of Object.entries(v.tasks)) tasks[k] = (tasks[k] ?? 0) + (n ?? 0);
+    status = `${ctx.err.state(details.state)} tasks ${formatTasks(tasks)}`;
+  };
+  return ctx.wait({ label: `job ${job.jobId} starting its tasks`, status: () => status, resume: () => resume }, (options) => job.ready({ ...options, onProgress }));
 }
