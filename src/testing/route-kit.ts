@@ -258,7 +258,12 @@ export function defineRoute<const Path extends string, B = undefined>(spec: Rout
         if (isResult(read)) return read;
         body = read;
       }
-      return spec.handle({ ...ctx, params, body });
+      // Not a spread: copying the descriptors keeps `ctx.request` a getter, so the fetch Request
+      // is made only for the routes that read it.
+      const request = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as RouteRequest<PathParams<Path>, B>;
+      Object.defineProperty(request, 'params', { value: params, enumerable: true });
+      Object.defineProperty(request, 'body', { value: body, enumerable: true });
+      return spec.handle(request);
     },
   };
 }
