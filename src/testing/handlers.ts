@@ -34,19 +34,24 @@ function answerHeaders(contentLength: number, cors: boolean): Record<string, str
     : { 'content-length': String(contentLength), 'content-type': JSON_TYPE };
 }
 
+/** The JSON text of an answer (kept by the route, or made now). */
+function bodyText(result: RouteResult): string {
+  return result.text ?? JSON.stringify(result.body);
+}
+
 function jsonAnswer(result: RouteResult): FastAnswer {
-  const text = JSON.stringify(result.body);
+  const text = bodyText(result);
   return { status: result.status, headers: answerHeaders(Buffer.byteLength(text), !result.staticHandler), body: text };
 }
 
 /** An answer that sends half its body and then cuts the connection. */
 function truncatedAnswer(result: RouteResult): FastAnswer {
-  const bytes = Buffer.from(JSON.stringify(result.body));
+  const bytes = Buffer.from(bodyText(result));
   return { status: result.status, headers: answerHeaders(bytes.length, true), body: bytes, cutAfter: Math.max(1, Math.floor(bytes.length / 2)) };
 }
 
 function malformedAnswer(result: RouteResult): FastAnswer {
-  const text = JSON.stringify(result.body);
+  const text = bodyText(result);
   const broken = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\u0000<!-- simulated garbage -->`;
   return { status: 200, headers: answerHeaders(Buffer.byteLength(broken), true), body: broken };
 }
@@ -140,17 +145,12 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
     const method = incoming.method;
     const query = Object.fromEntries(url.searchParams);
     const model = host.model;
-    const entry = (status: number, responseBody: unknown, fault: string | undefined, requestBody: unknown): SimulatorRequest => ({
-      method,
-      path: rawPath,
-      query,
-      route: route?.path,
-      requestBody,
-      status,
-      responseBody,
-      fault,
-      at: model.clock.now(),
-    });
+    const entry = (status: number, responseBody: unknown, fault: string | undefined, requestBody: unknown, answer?: RouteResult): SimulatorRequest => {
+      const logged: SimulatorRequest = { method, path: rawPath, query, route: route?.path, requestBody, status, responseBody, fault, at: model.clock.now() };
+      // A body sent as kept text is parsed only if someone reads the log entry (not a spread: that reads the getter).
+      if (answer) Object.defineProperty(logged, 'responseBody', { get: () => answer.body, enumerable: true });
+      return logged;
+    };
 
     const { latencyMs, fault } = host.faults.take(method, path);
     if (latencyMs > 0 && !(await host.realDelay(latencyMs))) return 'destroy';
@@ -220,7 +220,7 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
       host.log(entry(200, undefined, 'malformed-json', requestBody));
       return malformedAnswer(result);
     }
-    host.log(entry(result.status, result.body, undefined, requestBody));
+    host.log(result.text === undefined ? entry(result.status, result.body, undefined, requestBody) : entry(result.status, undefined, undefined, requestBody, result));
     return jsonAnswer(result);
   };
 

@@ -15,6 +15,8 @@ export interface RouteResult {
   body: unknown;
   /** The answer comes from Flink's static file handler (no CORS header). */
   staticHandler?: boolean;
+  /** `body` already serialised (see {@link okText}): sent as is. */
+  text?: string;
 }
 
 /** Simulator settings the routes read. @internal */
@@ -61,6 +63,22 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A 2xx answer. @internal */
 export const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+
+/**
+ * A 200 answer whose body is already JSON text (a route that keeps its serialisation, such as the
+ * 10,000-job overview): sent as is; `body` parses it only when read (the request log). @internal
+ */
+export function okText(text: string, status = 200): RouteResult {
+  let parsed: { value: unknown } | undefined;
+  return {
+    status,
+    text,
+    get body() {
+      parsed ??= { value: JSON.parse(text) as unknown };
+      return parsed.value;
+    },
+  };
+}
 
 /** An error answer (a model failure or any status with a Flink error body). @internal */
 export const fail = (f: SimFailure | { status: number; body: FlinkErrorBody }): RouteResult => ({ status: f.status, body: f.body });
@@ -258,12 +276,22 @@ export function defineRoute<const Path extends string, B = undefined>(spec: Rout
         if (isResult(read)) return read;
         body = read;
       }
-      // Not a spread: copying the descriptors keeps `ctx.request` a getter, so the fetch Request
-      // is made only for the routes that read it.
-      const request = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as RouteRequest<PathParams<Path>, B>;
-      Object.defineProperty(request, 'params', { value: params, enumerable: true });
-      Object.defineProperty(request, 'body', { value: body, enumerable: true });
-      return spec.handle(request);
+      // Not a spread: that would read the `request` getter and make a fetch Request per call.
+      // Listed field by field (a new required RouteContext field fails to type-check here).
+      return spec.handle({
+        model: ctx.model,
+        params,
+        query: ctx.query,
+        method: ctx.method,
+        rawPath: ctx.rawPath,
+        bodyText: ctx.bodyText,
+        get request() {
+          return ctx.request;
+        },
+        settings: ctx.settings,
+        realDelay: ctx.realDelay,
+        body,
+      });
     },
   };
 }

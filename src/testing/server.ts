@@ -163,9 +163,13 @@ export class HandlerServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const max = this.#options.maxBodyBytes ?? MAX_BODY_BYTES;
     const keep = this.#options.keepBodyBytes ?? Number.POSITIVE_INFINITY;
+    res.sendDate = false;
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: skip the
+    // stream's async iterator (most requests are such GETs).
+    const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
+    if (!bodyless) for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > max) {
         res.writeHead(413, { 'content-type': 'application/json; charset=UTF-8', connection: 'close' });
@@ -177,7 +181,6 @@ export class HandlerServer {
     }
     const body = size <= keep ? (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)) : undefined;
     const method = req.method ?? 'GET';
-    res.sendDate = false;
     this.#options.onRequest?.({ method, url: req.url ?? '/', headers: req.headers, body, bodyBytes: size });
     const href = this.origin + (req.url ?? '/');
     let request: Request | undefined;

@@ -1,7 +1,7 @@
 import { restHandlerError, serializedAccumulator, serializedThrowable } from '../java.js';
 import type { JobModel } from '../job-model.js';
 import type { ClusterModel, SimFailure } from '../model.js';
-import { defineRoute, fail, isResult, ok, param, type Route } from '../route-kit.js';
+import { defineRoute, fail, isResult, ok, okText, param, type Route } from '../route-kit.js';
 import { renderClusterConfiguration } from './cluster.js';
 import { executionGraph, executionGraphRoute, limitExceptions } from './execution-graph.js';
 import { duration, jobNotFound500, jobOf, type Json, sortNewestFirst } from './shared.js';
@@ -47,6 +47,49 @@ export function renderJobOverview(model: ClusterModel, job: JobModel): Json {
 /** `GET /jobs/overview`. @internal */
 export function renderJobsOverview(model: ClusterModel): Json {
   return { jobs: sortNewestFirst(model.jobs.values()).map((j) => renderJobOverview(model, j)) };
+}
+
+/** Stands for a running job's duration in a cached entry text (real durations are integers). */
+const DURATION_MARK = -0.5;
+const DURATION_TEXT = `"duration":${DURATION_MARK}`;
+
+/** One job's overview entry as JSON text, with what it was made from. */
+interface CachedEntry {
+  key: string;
+  /** The whole text, or the text before and after a running job's duration. */
+  before: string;
+  after: string | undefined;
+}
+
+const entryCache = new WeakMap<JobModel, CachedEntry>();
+
+/**
+ * `GET /jobs/overview` as JSON text, byte for byte `JSON.stringify(renderJobsOverview(model))`:
+ * each job's entry text is kept with the fields it was made from and made again only when one of
+ * them changed; a running job's `duration` (which moves with the clock) is spliced in. A
+ * 10,000-job overview is mostly string concatenation then, not 10,000 objects and a 4 MiB
+ * `JSON.stringify`. @internal
+ */
+export function renderJobsOverviewText(model: ClusterModel): string {
+  const now = model.clock.now();
+  const parts: string[] = [];
+  for (const job of sortNewestFirst(model.jobs.values())) {
+    let key = `${job.status}|${job.startTime}|${job.endTime}|${job.lastModification}`;
+    for (let i = 0; i < job.vertices.length; i++) key += `|${job.vertexState(i)}:${(job.vertices[i] as { parallelism: number }).parallelism}`;
+    let cached = entryCache.get(job);
+    if (cached?.key !== key) {
+      const entry = renderJobOverview(model, job) as Record<string, unknown>;
+      const running = job.startTime > 0 && job.endTime <= 0;
+      if (running) entry.duration = DURATION_MARK;
+      const text = JSON.stringify(entry);
+      const at = running ? text.indexOf(DURATION_TEXT) : -1;
+      cached = at < 0 ? { key, before: text, after: undefined } : { key, before: text.slice(0, at + 11), after: text.slice(at + DURATION_TEXT.length) };
+      entryCache.set(job, cached);
+    }
+    const ms = now - job.startTime;
+    parts.push(cached.after === undefined ? cached.before : cached.before + (Number.isFinite(ms) ? String(ms) : 'null') + cached.after);
+  }
+  return `{"jobs":[${parts.join(',')}]}`;
 }
 
 /** `GET /jobs`. @internal */
@@ -98,7 +141,7 @@ const jobid = { jobid: param.flinkId };
 /** The job routes. More specific paths come before the parameterised ones they overlap with. @internal */
 export const jobRoutes: readonly Route[] = [
   defineRoute({ method: 'GET', path: '/jobs', params: {}, handle: ({ model }) => ok(renderJobIds(model)) }),
-  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => ok(renderJobsOverview(model)) }),
+  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => okText(renderJobsOverviewText(model)) }),
   executionGraphRoute('/jobs/:jobid', 'details'),
   defineRoute({
     method: 'PATCH',
