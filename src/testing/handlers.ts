@@ -35,13 +35,13 @@ function answerHeaders(contentLength: number, cors: boolean): Record<string, str
 }
 
 /** The JSON text of an answer (kept by the route, or made now). */
-function bodyText(result: RouteResult): string {
+function bodyText(result: RouteResult): string | Buffer {
   return result.text ?? JSON.stringify(result.body);
 }
 
 function jsonAnswer(result: RouteResult): FastAnswer {
   const text = bodyText(result);
-  return { status: result.status, headers: answerHeaders(Buffer.byteLength(text), !result.staticHandler), body: text };
+  return { status: result.status, headers: answerHeaders(typeof text === 'string' ? Buffer.byteLength(text) : text.length, !result.staticHandler), body: text };
 }
 
 /** An answer that sends half its body and then cuts the connection. */
@@ -51,7 +51,8 @@ function truncatedAnswer(result: RouteResult): FastAnswer {
 }
 
 function malformedAnswer(result: RouteResult): FastAnswer {
-  const text = bodyText(result);
+  const kept = bodyText(result);
+  const text = typeof kept === 'string' ? kept : kept.toString('utf8');
   const broken = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\u0000<!-- simulated garbage -->`;
   return { status: 200, headers: answerHeaders(Buffer.byteLength(broken), true), body: broken };
 }

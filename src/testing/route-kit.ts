@@ -15,8 +15,8 @@ export interface RouteResult {
   body: unknown;
   /** The answer comes from Flink's static file handler (no CORS header). */
   staticHandler?: boolean;
-  /** `body` already serialised (see {@link okText}): sent as is. */
-  text?: string;
+  /** `body` already serialised as JSON text or its UTF-8 bytes (see {@link okText}): sent as is. */
+  text?: string | Buffer;
 }
 
 /** Simulator settings the routes read. @internal */
@@ -68,13 +68,13 @@ export const ok = (body: unknown, status = 200): RouteResult => ({ status, body 
  * A 200 answer whose body is already JSON text (a route that keeps its serialisation, such as the
  * 10,000-job overview): sent as is; `body` parses it only when read (the request log). @internal
  */
-export function okText(text: string, status = 200): RouteResult {
+export function okText(text: string | Buffer, status = 200): RouteResult {
   let parsed: { value: unknown } | undefined;
   return {
     status,
     text,
     get body() {
-      parsed ??= { value: JSON.parse(text) as unknown };
+      parsed ??= { value: JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown };
       return parsed.value;
     },
   };

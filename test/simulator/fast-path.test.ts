@@ -97,21 +97,36 @@ describe('the simulator server fast path', () => {
     expect(sim.requests.filter((r) => r.path.includes('execution-result')).map((r) => r.route)).toEqual(['/jobs/:jobid/execution-result', '/jobs/:jobid/execution-result']);
   });
 
-  it('serves the kept overview text byte for byte as a fresh serialisation, as jobs change', async () => {
+  it('keeps the overview entries current as jobs and the clock move (kept texts, fresh values)', async () => {
     sim = await createFlinkSimulator({ clock: 'virtual' });
-    const jobs = Array.from({ length: 20 }, (_, i) => sim!.jobs.submit({ name: `job "${i}" \u2713`, durationMs: i % 3 === 0 ? 200 : 'unbounded' }));
-    const read = async (): Promise<string> => (await viaServer(sim!, 'GET', '/v1/jobs/overview')).body;
+    const jobs = Array.from({ length: 12 }, (_, i) => sim!.jobs.submit({ name: `job "${i}" \u2713`, durationMs: i % 3 === 0 ? 200 : 'unbounded' }));
+    const json = async (path: string): Promise<Record<string, unknown>> => JSON.parse((await viaServer(sim!, 'GET', path)).body) as Record<string, unknown>;
     for (const step of [0, 1, 50, 500, 5_000]) {
       sim.clock.advance(step);
       if (step === 500) jobs[1]?.cancel();
-      const text = await read();
-      const fresh = await viaMsw(sim, 'GET', '/v1/jobs/overview');
-      expect(text).toBe(fresh.body);
+      const text = (await viaServer(sim, 'GET', '/v1/jobs/overview')).body;
       expect(JSON.stringify(JSON.parse(text))).toBe(text);
+      const entries = (JSON.parse(text) as { jobs: Array<Record<string, unknown>> }).jobs;
+      expect(entries.map((e) => e.jid).sort()).toEqual(jobs.map((j) => j.id).sort());
+      for (const e of entries) {
+        // The execution graph route renders the same fields from scratch.
+        const details = await json(`/v1/jobs/${String(e.jid)}`);
+        expect({ name: e.name, state: e.state, start: e['start-time'], end: e['end-time'], duration: e.duration }).toEqual({
+          name: details.name,
+          state: details.state,
+          start: details['start-time'],
+          end: details['end-time'],
+          duration: details.duration,
+        });
+        const tasks = e.tasks as Record<string, number>;
+        expect(tasks.total).toBe(1);
+        expect(Object.entries(tasks).reduce((sum, [k, n]) => (k === 'total' ? sum : sum + n), 0)).toBe(1);
+      }
     }
     // The request log still holds the JSON sent.
+    const last = (await viaServer(sim, 'GET', '/v1/jobs/overview')).body;
     const logged = sim.requests.filter((r) => r.route === '/jobs/overview').at(-1);
-    expect(logged?.responseBody).toEqual(JSON.parse(await read()));
+    expect(logged?.responseBody).toEqual(JSON.parse(last));
   });
 
   it('sends the headers Flink sends: no Date, no Keep-Alive, connection: keep-alive', async () => {
