@@ -1,4 +1,6 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
+import type { FastAnswer, FastPath } from './server.js';
+import { RouteTable } from './route-table.js';
 import type { FaultRegistry } from './faults.js';
 import { internalServerError, LEADER_ELECTION_BODY } from './java.js';
 import type { ClusterModel } from './model.js';
@@ -26,28 +28,42 @@ export interface HandlerHost {
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
-/** The bytes of an answer and their content type: JSON, or a text route's text as is. */
-function encode(result: RouteResult): { text: string; type: string } {
-  return result.contentType === undefined ? { text: JSON.stringify(result.body), type: JSON_TYPE } : { text: String(result.body), type: result.contentType };
+function answerHeaders(contentLength: number, cors: boolean, type = JSON_TYPE): Record<string, string> {
+  return cors
+    ? { 'access-control-allow-origin': '*', 'content-length': String(contentLength), 'content-type': type }
+    : { 'content-length': String(contentLength), 'content-type': type };
 }
 
-/** What the request log keeps of an answer: JSON bodies; no text (log files can be large, and are no JSON). */
-function loggedBody(result: RouteResult): unknown {
-  return result.contentType === undefined ? result.body : undefined;
+/** The bytes of an answer: a text route's text as is, or JSON (kept by the route, or made now). */
+function bodyText(result: RouteResult): string | Buffer {
+  if (result.contentType !== undefined) return String(result.body);
+  return result.text ?? JSON.stringify(result.body);
 }
 
-function jsonResponse(result: RouteResult): Response {
-  const { text, type } = encode(result);
-  const headers: Record<string, string> = { 'content-type': type, 'content-length': String(Buffer.byteLength(text)) };
-  if (!result.staticHandler) headers['access-control-allow-origin'] = '*';
-  return new HttpResponse(text, { status: result.status, headers });
+function jsonAnswer(result: RouteResult): FastAnswer {
+  const text = bodyText(result);
+  return { status: result.status, headers: answerHeaders(typeof text === 'string' ? Buffer.byteLength(text) : text.length, !result.staticHandler, result.contentType), body: text };
 }
 
-/** A response that sends half its body and then fails, so the connection is cut mid-body. */
-function truncatedResponse(result: RouteResult): Response {
-  const { text, type } = encode(result);
-  const bytes = Buffer.from(text);
-  const half = bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2)));
+/** An answer that sends half its body and then cuts the connection. */
+function truncatedAnswer(result: RouteResult): FastAnswer {
+  const bytes = Buffer.from(bodyText(result));
+  return { status: result.status, headers: answerHeaders(bytes.length, true, result.contentType), body: bytes, cutAfter: Math.max(1, Math.floor(bytes.length / 2)) };
+}
+
+function malformedAnswer(result: RouteResult): FastAnswer {
+  const kept = bodyText(result);
+  const text = typeof kept === 'string' ? kept : kept.toString('utf8');
+  const broken = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\u0000<!-- simulated garbage -->`;
+  return { status: 200, headers: answerHeaders(Buffer.byteLength(broken), true), body: broken };
+}
+
+/** The same answer as an msw `Response` (for handlers mounted in msw). */
+function toResponse(answer: FastAnswer): Response {
+  if (answer === 'destroy') return HttpResponse.error();
+  if (answer.cutAfter === undefined) return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
+  const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
+  const half = bytes.subarray(0, answer.cutAfter);
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(new Uint8Array(half));
@@ -56,19 +72,16 @@ function truncatedResponse(result: RouteResult): Response {
       controller.error(new Error('connection cut by a simulated truncate fault'));
     },
   });
-  return new HttpResponse(body, {
-    status: result.status,
-    headers: { 'content-type': type, 'content-length': String(bytes.length), 'access-control-allow-origin': '*' },
-  });
+  return new HttpResponse(body, { status: answer.status, headers: answer.headers });
 }
 
-function malformedResponse(result: RouteResult): Response {
-  const { text } = encode(result);
-  const broken = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\u0000<!-- simulated garbage -->`;
-  return new HttpResponse(broken, {
-    status: 200,
-    headers: { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(broken)), 'access-control-allow-origin': '*' },
-  });
+/** A request as the dispatcher reads it, from msw's `Request` or straight from node:http. */
+interface Incoming {
+  readonly method: string;
+  readonly url: URL;
+  readonly contentType: string;
+  text(): string | Promise<string>;
+  request(): Request;
 }
 
 function firstParam(value: string | readonly string[] | undefined): string {
@@ -84,57 +97,75 @@ function parseLoggedBody(text: string | undefined): unknown {
   }
 }
 
+/** The simulator's routes, as msw handlers and as the compiled fast path of its own server. @internal */
+export interface SimulatorHandlers {
+  /** msw handlers: every route at `/v1/<path>` and `/<path>`, then the catch-all. */
+  readonly handlers: RequestHandler[];
+  /**
+   * The same answers without msw, for the simulator's own {@link HandlerServer}: routes are found
+   * in a compiled table with msw's matching and precedence (see route-table.ts).
+   */
+  readonly fastPath: FastPath;
+}
+
+type AnyRoute = (typeof ROUTES)[number];
+
 /**
  * Builds the msw request handlers of a simulator for one base URL: every route at `/v1/<path>`
  * and at `/<path>`, then a catch-all that answers unknown paths as Flink does. @internal
  */
 export function buildHandlers(host: HandlerHost, baseUrl: string): RequestHandler[] {
+  return buildSimulatorHandlers(host, baseUrl).handlers;
+}
+
+const UTF8 = new TextDecoder();
+
+/** {@link buildHandlers} and the fast path that answers the same. @internal */
+export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): SimulatorHandlers {
   const base = baseUrl.replace(/\/+$/, '');
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
   const profile = host.model.profile;
+  const realDelay = async (ms: number): Promise<void> => {
+    await host.realDelay(ms);
+  };
 
-  const serve = async (request: Request, route: (typeof ROUTES)[number] | undefined, params: Record<string, string>): Promise<Response> => {
+  const serve = async (incoming: Incoming, route: AnyRoute | undefined, params: Record<string, string>): Promise<FastAnswer> => {
     host.inFlight(1);
     try {
-      return await handle(request, route, params);
+      return await handle(incoming, route, params);
     } finally {
       host.inFlight(-1);
     }
   };
 
-  const handle = async (request: Request, route: (typeof ROUTES)[number] | undefined, params: Record<string, string>): Promise<Response> => {
-    if (host.isGone() || host.isDown()) return HttpResponse.error();
-    const url = new URL(request.url);
+  const handle = async (incoming: Incoming, route: AnyRoute | undefined, params: Record<string, string>): Promise<FastAnswer> => {
+    if (host.isGone() || host.isDown()) return 'destroy';
+    const url = incoming.url;
     const rawPath = url.pathname;
     const relative = rawPath.slice(basePath.length) || '/';
     const path = relative.replace(/^\/v1(?=\/|$)/, '') || '/';
-    const method = request.method.toUpperCase();
+    const method = incoming.method;
     const query = Object.fromEntries(url.searchParams);
     const model = host.model;
-    const entry = (status: number, responseBody: unknown, fault: string | undefined, requestBody: unknown): SimulatorRequest => ({
-      method,
-      path: rawPath,
-      query,
-      route: route?.path,
-      requestBody,
-      status,
-      responseBody,
-      fault,
-      at: model.clock.now(),
-    });
+    const entry = (status: number, responseBody: unknown, fault: string | undefined, requestBody: unknown, answer?: RouteResult): SimulatorRequest => {
+      const logged: SimulatorRequest = { method, path: rawPath, query, route: route?.path, requestBody, status, responseBody, fault, at: model.clock.now() };
+      // A body sent as kept text is parsed only if someone reads the log entry (not a spread: that reads the getter).
+      if (answer) Object.defineProperty(logged, 'responseBody', { get: () => answer.body, enumerable: true });
+      return logged;
+    };
 
     const { latencyMs, fault } = host.faults.take(method, path);
-    if (latencyMs > 0 && !(await host.realDelay(latencyMs))) return HttpResponse.error();
-    if (host.isGone() || host.isDown()) return HttpResponse.error();
+    if (latencyMs > 0 && !(await host.realDelay(latencyMs))) return 'destroy';
+    if (host.isGone() || host.isDown()) return 'destroy';
 
-    const multipart = (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/');
-    const bodyText = multipart || method === 'GET' || method === 'HEAD' ? undefined : await request.text();
+    const multipart = incoming.contentType.toLowerCase().startsWith('multipart/');
+    const bodyText = multipart || method === 'GET' || method === 'HEAD' ? undefined : await incoming.text();
     const requestBody = multipart ? '<multipart/form-data>' : parseLoggedBody(bodyText);
 
     if (host.inLeaderElection() || fault?.type === 'leader-election') {
       const result = { status: 503, body: LEADER_ELECTION_BODY };
       host.log(entry(503, result.body, fault?.type ?? 'leader-election', requestBody));
-      return jsonResponse(result);
+      return jsonAnswer(result);
     }
     if (fault?.type === 'error') {
       const status = fault.status ?? 500;
@@ -144,11 +175,11 @@ export function buildHandlers(host: HandlerHost, baseUrl: string): RequestHandle
           ? LEADER_ELECTION_BODY
           : internalServerError({ className: 'java.lang.RuntimeException', message: 'Simulated failure injected by flink-client/testing' });
       host.log(entry(status, body, 'error', requestBody));
-      return jsonResponse({ status, body });
+      return jsonAnswer({ status, body });
     }
     if (fault?.type === 'reset' && !fault.afterProcessing) {
       host.log(entry(0, undefined, 'reset', requestBody));
-      return HttpResponse.error();
+      return 'destroy';
     }
 
     let result: RouteResult;
@@ -162,11 +193,12 @@ export function buildHandlers(host: HandlerHost, baseUrl: string): RequestHandle
         method,
         rawPath,
         bodyText,
-        request,
-        settings: host.settings,
-        realDelay: async (ms) => {
-          await host.realDelay(ms);
+        // Made only for the routes that read it (multipart uploads).
+        get request() {
+          return incoming.request();
         },
+        settings: host.settings,
+        realDelay,
       };
       try {
         result = await route.handle(ctx);
@@ -177,37 +209,64 @@ export function buildHandlers(host: HandlerHost, baseUrl: string): RequestHandle
         };
       }
     }
-    if (host.isGone() || host.isDown()) return HttpResponse.error();
+    if (host.isGone() || host.isDown()) return 'destroy';
     if (fault?.type === 'reset') {
       host.log(entry(0, undefined, 'reset', requestBody));
-      return HttpResponse.error();
+      return 'destroy';
     }
     if (fault?.type === 'truncate') {
       host.log(entry(result.status, undefined, 'truncate', requestBody));
-      return truncatedResponse(result);
+      return truncatedAnswer(result);
     }
     if (fault?.type === 'malformed-json') {
       host.log(entry(200, undefined, 'malformed-json', requestBody));
-      return malformedResponse(result);
+      return malformedAnswer(result);
     }
-    host.log(entry(result.status, loggedBody(result), undefined, requestBody));
-    return jsonResponse(result);
+    // Text answers (log files) are not logged: they can be large and are no JSON.
+    if (result.contentType !== undefined) host.log(entry(result.status, undefined, undefined, requestBody));
+    else host.log(result.text === undefined ? entry(result.status, result.body, undefined, requestBody) : entry(result.status, undefined, undefined, requestBody, result));
+    return jsonAnswer(result);
   };
 
+  const fromMsw = (request: Request): Incoming => ({
+    method: request.method.toUpperCase(),
+    url: new URL(request.url),
+    contentType: request.headers.get('content-type') ?? '',
+    text: () => request.text(),
+    request: () => request,
+  });
+
   const handlers: RequestHandler[] = [];
+  const table = new RouteTable<AnyRoute>();
   for (const route of ROUTES) {
     if (route.applications && !profile.applications) continue;
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     for (const prefix of ['/v1', '']) {
+      table.add(route.method, `${basePath}${prefix}${route.path}`, route);
       handlers.push(
-        http[method](`${base}${prefix}${route.path}`, ({ request, params }) => {
+        http[method](`${base}${prefix}${route.path}`, async ({ request, params }) => {
           const flat: Record<string, string> = {};
           for (const [k, v] of Object.entries(params)) flat[k] = firstParam(v as string | readonly string[] | undefined);
-          return serve(request, route, flat);
+          return toResponse(await serve(fromMsw(request), route, flat));
         }),
       );
     }
   }
-  handlers.push(http.all(`${base}/*`, ({ request }) => serve(request, undefined, {})));
-  return handlers;
+  handlers.push(http.all(`${base}/*`, async ({ request }) => toResponse(await serve(fromMsw(request), undefined, {}))));
+
+  const fastPath: FastPath = (req) => {
+    // The catch-all is `<base>/*`: with a path prefix in the base URL, msw decides what is under it.
+    if (basePath !== '') return undefined;
+    const found = table.match(req.method, req.url.pathname);
+    if (found === undefined) return undefined;
+    const incoming: Incoming = {
+      method: req.method,
+      url: req.url,
+      contentType: req.headers['content-type'] ?? '',
+      text: () => (req.body ? UTF8.decode(req.body) : ''),
+      request: req.toRequest,
+    };
+    return found ? serve(incoming, found.value, found.params) : serve(incoming, undefined, {});
+  };
+  return { handlers, fastPath };
 }

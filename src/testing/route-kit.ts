@@ -20,6 +20,8 @@ export interface RouteResult {
    * stdout files, and the sentences Flink's file handlers answer with).
    */
   contentType?: string;
+  /** `body` already serialised as JSON text or its UTF-8 bytes (see {@link okText}): sent as is. */
+  text?: string | Buffer;
 }
 
 /** Simulator settings the routes read. @internal */
@@ -83,6 +85,22 @@ export const ok = (body: unknown, status = 200): RouteResult => ({ status, body 
  * (`text/plain`, whole file, no `Accept-Ranges`, no CORS header). @internal
  */
 export const textAnswer = (text: string, contentType = 'text/plain', status = 200): RouteResult => ({ status, body: text, contentType, staticHandler: true });
+
+/**
+ * A 200 answer whose body is already JSON text (a route that keeps its serialisation, such as the
+ * 10,000-job overview): sent as is; `body` parses it only when read (the request log). @internal
+ */
+export function okText(text: string | Buffer, status = 200): RouteResult {
+  let parsed: { value: unknown } | undefined;
+  return {
+    status,
+    text,
+    get body() {
+      parsed ??= { value: JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown };
+      return parsed.value;
+    },
+  };
+}
 
 /** An error answer (a model failure or any status with a Flink error body). @internal */
 export const fail = (f: SimFailure | { status: number; body: FlinkErrorBody }): RouteResult => ({ status: f.status, body: f.body });
@@ -280,7 +298,12 @@ export function defineRoute<const Path extends string, B = undefined, C extends 
         if (isResult(read)) return read;
         body = read;
       }
-      return spec.handle({ ...ctx, params, body } as RouteRequest<PathParams<Path>, B, C>);
+      // Not a spread: that would read the context's lazy `request` getter and make a fetch
+      // Request per call. The request inherits every context field and adds its own two.
+      const request = Object.create(ctx) as { params: unknown; body: unknown };
+      request.params = params;
+      request.body = body;
+      return spec.handle(request as unknown as RouteRequest<PathParams<Path>, B, C>);
     },
   };
 }

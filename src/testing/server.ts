@@ -32,7 +32,35 @@ export interface HandlerServerOptions {
   keepBodyBytes?: number;
   /** Called with every request before the handlers answer it. */
   onRequest?(request: ReceivedRequest): void;
+  /**
+   * Answers requests without msw where it can (the simulator's compiled route table): returns
+   * the answer, or undefined to let the msw handlers answer.
+   */
+  fastPath?: FastPath;
 }
+
+/** A request as a {@link FastPath} gets it. @internal */
+export interface FastRequest {
+  readonly method: string;
+  /** The URL as msw handlers would see it (the server's origin and the path as received). */
+  readonly url: URL;
+  readonly headers: IncomingHttpHeaders;
+  /** The body; undefined when it was only counted (above `keepBodyBytes`). */
+  readonly body: Buffer | undefined;
+  readonly bodyBytes: number;
+  /** The fetch `Request` the msw handlers would get, made on the first call. */
+  toRequest(): Request;
+}
+
+/**
+ * What a {@link FastPath} answers: `'destroy'` drops the connection (as `HttpResponse.error()`
+ * does); otherwise status, headers and body, and with `cutAfter` only that many body bytes are
+ * sent before the connection is cut (a truncated answer). @internal
+ */
+export type FastAnswer = 'destroy' | { status: number; headers: Record<string, string>; body: string | Buffer; cutAfter?: number };
+
+/** A fast path of a {@link HandlerServer}: the answer, or undefined to let msw answer. @internal */
+export type FastPath = (request: FastRequest) => Promise<FastAnswer> | undefined;
 
 /**
  * The one msw <-> node:http bridge (the simulator's server and the tests' loopback servers).
@@ -40,7 +68,12 @@ export interface HandlerServerOptions {
  * undici, so clients such as the SDK need a real socket): every request becomes a fetch
  * `Request`, goes through msw's `getResponse`, and the `Response` is written back. A handler that
  * returns `HttpResponse.error()` gets its connection destroyed; a body stream that fails cuts the
- * connection mid-body. @internal
+ * connection mid-body. With a `fastPath` (the simulator's route table) most requests skip msw and
+ * the fetch objects altogether.
+ *
+ * Connections are kept as Flink's REST server keeps them: no idle timeout (Flink's Netty pipeline
+ * has no idle handler) and no `Date` or `Keep-Alive` header; `connection: keep-alive` is sent as
+ * Flink sends it. @internal
  */
 export class HandlerServer {
   readonly #handlers: () => RequestHandler[];
@@ -62,6 +95,9 @@ export class HandlerServer {
       this.#handle(req, res).catch(() => res.destroy());
     };
     this.#server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
+    // Node closes idle keep-alive connections after 5 s and announces it in a `Keep-Alive`
+    // header; Flink does neither, and clients' pools must see the same.
+    this.#server.keepAliveTimeout = 0;
     this.#server.on('connection', (socket: Socket) => {
       if (this.resetConnections || this.#closed) {
         socket.destroy();
@@ -127,9 +163,13 @@ export class HandlerServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const max = this.#options.maxBodyBytes ?? MAX_BODY_BYTES;
     const keep = this.#options.keepBodyBytes ?? Number.POSITIVE_INFINITY;
+    res.sendDate = false;
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: skip the
+    // stream's async iterator (most requests are such GETs).
+    const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
+    if (!bodyless) for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > max) {
         res.writeHead(413, { 'content-type': 'application/json; charset=UTF-8', connection: 'close' });
@@ -139,26 +179,48 @@ export class HandlerServer {
       }
       if (size <= keep) chunks.push(chunk);
     }
-    const body = size <= keep ? Buffer.concat(chunks, size) : undefined;
+    const body = size <= keep ? (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)) : undefined;
     const method = req.method ?? 'GET';
     this.#options.onRequest?.({ method, url: req.url ?? '/', headers: req.headers, body, bodyBytes: size });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const v of [value].flat()) headers.append(name, v);
+    const href = this.origin + (req.url ?? '/');
+    let request: Request | undefined;
+    const toRequest = (): Request => {
+      if (request) return request;
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined) continue;
+        for (const v of [value].flat()) headers.append(name, v);
+      }
+      const hasBody = method !== 'GET' && method !== 'HEAD' && size > 0;
+      request = new Request(href, { method, headers, body: hasBody ? (body ?? Buffer.alloc(0)) : undefined });
+      return request;
+    };
+    const fast = this.#options.fastPath;
+    if (fast) {
+      let url: URL | undefined;
+      try {
+        url = new URL(href);
+      } catch {
+        // msw's path below answers what a URL that does not parse gets.
+      }
+      const pending = url && fast({ method, url, headers: req.headers, body, bodyBytes: size, toRequest });
+      if (pending) {
+        let answer: FastAnswer;
+        try {
+          answer = await pending;
+        } catch (err) {
+          handlerThrew(res, err);
+          return;
+        }
+        writeFastAnswer(req, res, answer);
+        return;
+      }
     }
-    const hasBody = method !== 'GET' && method !== 'HEAD' && size > 0;
-    const request = new Request(this.origin + (req.url ?? '/'), {
-      method,
-      headers,
-      body: hasBody ? (body ?? Buffer.alloc(0)) : undefined,
-    });
     let response: Response | undefined;
     try {
-      response = await getResponse(this.#handlers(), request);
+      response = await getResponse(this.#handlers(), toRequest());
     } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [`request handler threw: ${err instanceof Error ? err.message : String(err)}`] }));
+      handlerThrew(res, err);
       return;
     }
     if (!response) {
@@ -193,4 +255,24 @@ export class HandlerServer {
       req.socket.destroy();
     }
   }
+}
+
+function handlerThrew(res: ServerResponse, err: unknown): void {
+  res.writeHead(500, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ errors: [`request handler threw: ${err instanceof Error ? err.message : String(err)}`] }));
+}
+
+function writeFastAnswer(req: IncomingMessage, res: ServerResponse, answer: FastAnswer): void {
+  if (answer === 'destroy') {
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(answer.status, answer.headers);
+  if (answer.cutAfter === undefined) {
+    res.end(answer.body);
+    return;
+  }
+  const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
+  // Cut the connection once exactly these bytes reached the socket.
+  res.write(bytes.subarray(0, answer.cutAfter), () => req.socket.destroy());
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { RequestHandler } from 'msw';
 import { RealClock, type SchedulingClock, type SimulatorClock, VirtualClock } from './clock.js';
 import { FaultRegistry, faultsView, type JobManagerRestartOptions, type SimulatorFaults } from './faults.js';
-import { buildHandlers, type HandlerHost } from './handlers.js';
+import { buildHandlers, buildSimulatorHandlers, type HandlerHost, type SimulatorHandlers } from './handlers.js';
 import { createIdSource } from './ids.js';
 import { ClusterModel, type ModelConfig, normalizeLocation } from './model.js';
 import { applicationsView, type SimulatedApplications } from './resources/applications.js';
@@ -166,7 +166,8 @@ export class FlinkSimulator {
   readonly #requestLogSize: number;
   readonly #realTimers = new Map<ReturnType<typeof setTimeout>, (alive: boolean) => void>();
   readonly #settings: RouteSettings;
-  #handlers: RequestHandler[] | undefined;
+  #routes: SimulatorHandlers | undefined;
+  #host: HandlerHost | undefined;
   #closed = false;
   #gone = false;
   #down = false;
@@ -208,7 +209,7 @@ export class FlinkSimulator {
       checkpointStatsCacheStore: new Map(),
       onShutdown: () => this.#shutdown(),
     };
-    this.#server = server ? new HandlerServer(() => this.handlers, { host: options.host ?? '127.0.0.1' }) : undefined;
+    this.#server = server ? new HandlerServer(() => this.handlers, { host: options.host ?? '127.0.0.1', fastPath: (req) => this.#compiledRoutes().fastPath(req) }) : undefined;
 
     const waitFor: WaitFor = (find, eventName, timeoutMs, what) => waitForMatch(this.#events, find, eventName, timeoutMs, what);
     this.jobs = jobsView(this.#model, waitFor);
@@ -221,7 +222,8 @@ export class FlinkSimulator {
     if (history !== undefined && typeof history !== 'boolean' && (typeof history !== 'object' || history === null)) throw new RangeError('historyServer must be a boolean or an options object');
     this.historyServer = history ? this.#historyServer(history === true ? {} : history, server, options.host ?? '127.0.0.1', onError) : undefined;
 
-    handlerHosts.set(this, { host: this.#handlerHost(), defaultBase: () => this.url });
+    this.#host = this.#handlerHost();
+    handlerHosts.set(this, { host: this.#host, defaultBase: () => this.url });
     starters.set(this, async (port) => {
       await this.#server?.listen(port);
       await this.historyServer?.start();
@@ -242,8 +244,13 @@ export class FlinkSimulator {
    * serves these very handlers. For another base URL use {@link createFlinkHandlers}.
    */
   get handlers(): RequestHandler[] {
-    this.#handlers ??= createFlinkHandlers(this);
-    return this.#handlers;
+    return this.#compiledRoutes().handlers;
+  }
+
+  /** The handlers and the server's fast path, built once `url` is known. */
+  #compiledRoutes(): SimulatorHandlers {
+    this.#routes ??= buildSimulatorHandlers(this.#host as HandlerHost, this.url);
+    return this.#routes;
   }
 
   /** The requests answered so far (the last `requestLogSize`), oldest first. */

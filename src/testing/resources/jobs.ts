@@ -1,7 +1,7 @@
 import { restHandlerError, serializedAccumulator, serializedThrowable } from '../java.js';
 import type { JobModel } from '../job-model.js';
 import type { ClusterModel, SimFailure } from '../model.js';
-import { defineRoute, fail, isResult, ok, param, type Route } from '../route-kit.js';
+import { defineRoute, fail, isResult, ok, okText, param, type Route } from '../route-kit.js';
 import { renderClusterConfiguration } from './cluster.js';
 import { executionGraph, executionGraphRoute, limitExceptions } from './execution-graph.js';
 import { duration, jobNotFound500, jobOf, type Json, sortNewestFirst } from './shared.js';
@@ -47,6 +47,105 @@ export function renderJobOverview(model: ClusterModel, job: JobModel): Json {
 /** `GET /jobs/overview`. @internal */
 export function renderJobsOverview(model: ClusterModel): Json {
   return { jobs: sortNewestFirst(model.jobs.values()).map((j) => renderJobOverview(model, j)) };
+}
+
+/** Stands for a running job's duration in a cached entry text (real durations are integers). */
+const DURATION_MARK = -0.5;
+const DURATION_TEXT = `"duration":${DURATION_MARK}`;
+
+/** One job's overview entry as JSON text, with the fields it was made from. */
+interface CachedEntry {
+  status: string;
+  startTime: number;
+  endTime: number;
+  lastModification: number;
+  /** Per vertex: its state and parallelism when the text was made. */
+  vertices: Array<{ state: string; parallelism: number }>;
+  /** The whole entry as UTF-8, or the bytes before and after a running job's duration. */
+  before: Buffer;
+  after: Buffer | undefined;
+}
+
+const entryCache = new WeakMap<JobModel, CachedEntry>();
+
+function isCurrent(cached: CachedEntry | undefined, job: JobModel): cached is CachedEntry {
+  if (!cached || cached.status !== job.status || cached.startTime !== job.startTime || cached.endTime !== job.endTime || cached.lastModification !== job.lastModification) return false;
+  if (cached.vertices.length !== job.vertices.length) return false;
+  for (let i = 0; i < job.vertices.length; i++) {
+    const v = cached.vertices[i] as CachedEntry['vertices'][number];
+    if (v.parallelism !== (job.vertices[i] as { parallelism: number }).parallelism || v.state !== job.vertexState(i)) return false;
+  }
+  return true;
+}
+
+function cacheEntry(model: ClusterModel, job: JobModel): CachedEntry {
+  const entry = renderJobOverview(model, job) as Record<string, unknown>;
+  const running = job.startTime > 0 && job.endTime <= 0;
+  if (running) entry.duration = DURATION_MARK;
+  const text = JSON.stringify(entry);
+  const at = running ? text.indexOf(DURATION_TEXT) : -1;
+  const cached: CachedEntry = {
+    status: job.status,
+    startTime: job.startTime,
+    endTime: job.endTime,
+    lastModification: job.lastModification,
+    vertices: job.vertices.map((v, i) => ({ state: job.vertexState(i), parallelism: v.parallelism })),
+    before: Buffer.from(at < 0 ? text : text.slice(0, at + '"duration":'.length)),
+    after: at < 0 ? undefined : Buffer.from(text.slice(at + DURATION_TEXT.length)),
+  };
+  entryCache.set(job, cached);
+  return cached;
+}
+
+const OVERVIEW_OPEN = Buffer.from('{"jobs":[');
+const OVERVIEW_CLOSE = Buffer.from(']}');
+const COMMA = 0x2c;
+
+/**
+ * `GET /jobs/overview` as UTF-8 JSON, byte for byte `JSON.stringify(renderJobsOverview(model))`:
+ * each job's entry is kept as bytes with the fields it was made from and made again only when one
+ * of them changed; a running job's `duration` (which moves with the clock) is written in between.
+ * A 10,000-job overview is then one 4 MiB copy, not 10,000 objects, a `JSON.stringify` and a
+ * UTF-8 encoding. @internal
+ */
+export function renderJobsOverviewBytes(model: ClusterModel): Buffer {
+  const now = model.clock.now();
+  const jobs = sortNewestFirst(model.jobs.values());
+  const entries: CachedEntry[] = new Array(jobs.length);
+  const durations: Array<string | undefined> = new Array(jobs.length);
+  let size = OVERVIEW_OPEN.length + OVERVIEW_CLOSE.length + Math.max(0, jobs.length - 1);
+  for (let k = 0; k < jobs.length; k++) {
+    const job = jobs[k] as JobModel;
+    const cached = entryCache.get(job);
+    const entry = isCurrent(cached, job) ? cached : cacheEntry(model, job);
+    entries[k] = entry;
+    size += entry.before.length;
+    if (entry.after !== undefined) {
+      const ms = now - job.startTime;
+      const digits = Number.isFinite(ms) ? String(ms) : 'null';
+      durations[k] = digits;
+      size += digits.length + entry.after.length;
+    }
+  }
+  // TypedArray#set and a digit loop: Buffer#copy and Buffer#write cost more per call than these
+  // few hundred bytes take to copy.
+  const out = Buffer.allocUnsafe(size);
+  out.set(OVERVIEW_OPEN, 0);
+  let at = OVERVIEW_OPEN.length;
+  for (let k = 0; k < entries.length; k++) {
+    if (k > 0) out[at++] = COMMA;
+    const entry = entries[k] as CachedEntry;
+    out.set(entry.before, at);
+    at += entry.before.length;
+    if (entry.after !== undefined) {
+      const digits = durations[k] as string;
+      for (let d = 0; d < digits.length; d++) out[at++] = digits.charCodeAt(d);
+      out.set(entry.after, at);
+      at += entry.after.length;
+    }
+  }
+  out.set(OVERVIEW_CLOSE, at);
+  return out;
 }
 
 /** `GET /jobs`. @internal */
@@ -98,7 +197,7 @@ const jobid = { jobid: param.flinkId };
 /** The job routes. More specific paths come before the parameterised ones they overlap with. @internal */
 export const jobRoutes: readonly Route[] = [
   defineRoute({ method: 'GET', path: '/jobs', params: {}, handle: ({ model }) => ok(renderJobIds(model)) }),
-  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => ok(renderJobsOverview(model)) }),
+  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => okText(renderJobsOverviewBytes(model)) }),
   executionGraphRoute('/jobs/:jobid', 'details'),
   defineRoute({
     method: 'PATCH',
