@@ -85,6 +85,7 @@ export type {
   SimulatedApplicationStatus,
   SimulatedJar,
   SimulatedJob,
+  SimulatedJobGraph,
   SimulatedJobStatus,
   SimulatedOperation,
   SimulatedSavepoint,

@@ -1,3 +1,5 @@
+import { serializedThrowableBytes, type ThrowableData } from './serialized-throwable.js';
+
 /**
  * Java look-alikes: exception chains rendered like `Throwable.printStackTrace()`, Flink's REST
  * error bodies, `SerializedThrowable` JSON and Java-serialized accumulator values. Clients must
@@ -302,23 +304,19 @@ function utf(text: string): Buffer {
 
 const STREAM_HEADER = Buffer.from('aced0005', 'hex');
 
+function throwableData(t: JavaThrowable): ThrowableData {
+  return { className: t.className, message: t.message, frames: framesFor(t), stackTrace: renderThrowable(t), ...(t.cause ? { cause: throwableData(t.cause) } : {}) };
+}
+
 /**
- * A Flink `SerializedThrowable` in JSON. The base64 part starts like Java serialization of
- * `org.apache.flink.util.SerializedThrowable` but is not meant to be deserialized (no client can
- * use it; the SDK never decodes it).
+ * A Flink `SerializedThrowable` in JSON: the class, the stack trace text and, base64, the Java
+ * serialization of a `SerializedThrowable` that Flink's Java clients read back with the original
+ * class name, message, frames and causes (serialized-throwable.ts). The SDK never decodes it.
  * @internal
  */
 export function serializedThrowable(t: JavaThrowable): SerializedThrowableJson {
-  const stack = renderThrowable(t);
-  const bytes = Buffer.concat([
-    STREAM_HEADER,
-    Buffer.from([0x73, 0x72]),
-    utf('org.apache.flink.util.SerializedThrowable'),
-    Buffer.from('65169df51fa713f3', 'hex'),
-    Buffer.from([0x02, 0x00, 0x00, 0x78, 0x70, 0x74]),
-    utf(stack.slice(0, 4000)),
-  ]);
-  return { class: t.className, 'stack-trace': stack, 'serialized-throwable': bytes.toString('base64') };
+  const data = throwableData(t);
+  return { class: t.className, 'stack-trace': data.stackTrace, 'serialized-throwable': serializedThrowableBytes(data).toString('base64') };
 }
 
 const OPTIONAL_FAILURE_PREFIX = Buffer.concat([

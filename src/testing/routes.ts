@@ -6,6 +6,7 @@ import { clusterRoutes } from './resources/cluster.js';
 import { jarRoutes } from './resources/jars.js';
 import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
+import { jobSubmissionRoutes } from './resources/job-submission.js';
 import { resourceRequirementRoutes } from './resources/resource-requirements.js';
 import { savepointRoutes } from './resources/savepoints.js';
 import { taskManagerRoutes } from './resources/taskmanager.js';
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   ...vertexMetricRoutes,
   ...jarRoutes,
   ...jobRoutes,
+  ...jobSubmissionRoutes,
   ...checkpointRoutes,
   ...checkpointDetailRoutes,
   ...vertexRoutes,
