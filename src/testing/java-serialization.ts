@@ -53,6 +53,11 @@ export interface JavaObject {
   readonly kind: 'object';
   readonly javaClass: JavaClass;
   readonly values: Readonly<Record<string, JavaValue>>;
+  /**
+   * What the `writeObject` method of a class (by class name, flag {@link SC_WRITE_METHOD}) writes
+   * with `writeObject` after `defaultWriteObject()`.
+   */
+  readonly written?: Readonly<Record<string, readonly JavaValue[]>>;
 }
 
 /** An array: `byte[]` as bytes, any other array as its elements. @internal */
@@ -66,8 +71,8 @@ export interface JavaArray {
 export type JavaValue = null | string | number | bigint | boolean | JavaObject | JavaArray;
 
 /** Makes a {@link JavaObject}. @internal */
-export function javaObject(javaClass: JavaClass, values: Record<string, JavaValue>): JavaObject {
-  return { kind: 'object', javaClass, values };
+export function javaObject(javaClass: JavaClass, values: Record<string, JavaValue>, written?: Record<string, readonly JavaValue[]>): JavaObject {
+  return written ? { kind: 'object', javaClass, values, written } : { kind: 'object', javaClass, values };
 }
 
 /** Makes a {@link JavaArray}. @internal */
@@ -200,8 +205,11 @@ class StreamWriter {
     for (const c of chain) {
       const fields = streamOrder(c.fields);
       for (const f of fields) this.#field(f, v.values[f.name], c);
-      // A class with writeObject ends its data with a block end (here: defaultWriteObject only).
-      if (c.flags & SC_WRITE_METHOD) this.u8(TC_ENDBLOCKDATA);
+      // A class with writeObject: defaultWriteObject's fields, the objects it writes, a block end.
+      if (c.flags & SC_WRITE_METHOD) {
+        for (const extra of v.written?.[c.name] ?? []) this.value(extra);
+        this.u8(TC_ENDBLOCKDATA);
+      }
     }
   }
 

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ClusterClient } from 'flink-client';
 import { createSimulatorTarget, type FlinkSimulator, SIMULATOR_FLINK_VERSIONS, type SimulatorFlinkVersion } from 'flink-client/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializedThrowable } from '../../src/testing/java.js';
+import { serializedAccumulator, serializedThrowable } from '../../src/testing/java.js';
 import { eventually, realClusters } from './support.js';
 
 // Flink's own Java clients against the simulator and against the shared real cluster, outcome by
@@ -40,7 +40,8 @@ function exec(cmd: string, args: readonly string[], env: Record<string, string>,
   });
 }
 
-const JAVA_OPTS = ['-Dlog4j2.level=OFF'];
+// UTF-8 on stdout whatever the locale (JDK 17 reads sun.stdout.encoding).
+const JAVA_OPTS = ['-Dlog4j2.level=OFF', '-Dsun.stdout.encoding=UTF-8'];
 const javaSource = fileURLToPath(new URL('./java/RestClusterClientCheck.java', import.meta.url));
 
 async function compile(flinkHome: string, out: string, source: string): Promise<void> {
@@ -129,13 +130,7 @@ describe.each(realClusters())("Flink's own clients against real Flink $version a
     simulator = target.simulator;
     simUrl = target.url;
     await compile(flink.flinkHome, classes, javaSource);
-  });
-  afterAll(async () => {
-    await simulator?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('reads the simulator\'s serialized-throwable back as a SerializedThrowable with the class, message and causes', async () => {
+    // Reads a base64 file of Java serialization the simulator wrote and prints what it holds.
     const src = join(dir, 'ReadThrowable.java');
     writeFileSync(
       src,
@@ -147,6 +142,11 @@ describe.each(realClusters())("Flink's own clients against real Flink $version a
         '  public static void main(String[] args) throws Exception {',
         '    byte[] bytes = Base64.getDecoder().decode(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0]))).trim());',
         '    Object o = new ObjectInputStream(new ByteArrayInputStream(bytes)).readObject();',
+        '    if (o instanceof org.apache.flink.util.OptionalFailure) {',
+        '      Object v = ((org.apache.flink.util.OptionalFailure<?>) o).getUnchecked();',
+        '      System.out.println(v.getClass().getName() + "|" + v);',
+        '      return;',
+        '    }',
         '    for (Throwable t = (Throwable) o; t != null; t = t.getCause()) {',
         '      SerializedThrowable s = (SerializedThrowable) t;',
         '      Throwable original = s.deserializeError(ReadThrowable.class.getClassLoader());',
@@ -157,6 +157,13 @@ describe.each(realClusters())("Flink's own clients against real Flink $version a
       ].join('\n'),
     );
     await compile(flink.flinkHome, classes, src);
+  });
+  afterAll(async () => {
+    await simulator?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the simulator\'s serialized-throwable back as a SerializedThrowable with the class, message and causes', async () => {
     const cases = [
       { className: 'org.apache.flink.runtime.JobException', message: 'Recovery is suppressed by NoRestartBackoffTimeStrategy', cause: { className: 'java.lang.IllegalStateException', message: 'bad input: ü € 😀 "quoted"' } },
       // A user class the client cannot load: deserializeError() returns the SerializedThrowable itself.
@@ -183,6 +190,22 @@ describe.each(realClusters())("Flink's own clients against real Flink $version a
         expect(inner[1]).toBe('java.io.IOException');
         expect(inner.slice(3)).toEqual(['java.io.IOException', 'null']);
       }
+    }
+  });
+
+  it("reads the simulator's accumulator values back as Flink's OptionalFailure of Integer, Long, Double or String", async () => {
+    const cases: Array<[string, string, string]> = [
+      ['IntCounter', '1000', 'java.lang.Integer|1000'],
+      ['LongCounter', '500500', 'java.lang.Long|500500'],
+      ['DoubleCounter', '2.5', 'java.lang.Double|2.5'],
+      ['Histogram', '{1=2} é 😀', 'java.lang.String|{1=2} é 😀'],
+    ];
+    for (const [i, [type, value, expected]] of cases.entries()) {
+      const file = join(dir, `accumulator-${i}.b64`);
+      writeFileSync(file, serializedAccumulator(type, value));
+      const r = await exec('java', [...JAVA_OPTS, '-cp', `${classes}:${flink.flinkHome}/lib/*`, 'ReadThrowable', file], {});
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe(expected);
     }
   });
 
