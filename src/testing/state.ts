@@ -108,9 +108,19 @@ export interface SimulatedJobGraph {
   /** The Java-serialized `StreamGraph` (2.x) or `JobGraph` (1.x), exactly as sent. */
   readonly bytes: Uint8Array;
   /** The jars sent with it (`jobJarFileNames`), with their sizes. */
-  readonly jars: readonly { readonly name: string; readonly size: number }[];
+  readonly jars: readonly {
+    /** The jar's file name. */
+    readonly name: string;
+    /** Its size in bytes. */
+    readonly size: number;
+  }[];
   /** The distributed-cache artifacts sent with it (`jobArtifactFileNames`). */
-  readonly artifacts: readonly { readonly entryName: string; readonly fileName: string }[];
+  readonly artifacts: readonly {
+    /** The name the job registers the file under in the distributed cache. */
+    readonly entryName: string;
+    /** The uploaded file's name. */
+    readonly fileName: string;
+  }[];
   /** The first jar's `Main-Class`, whose registered program the job follows, if known. */
   readonly entryClass: string | undefined;
 }

@@ -21,10 +21,12 @@ public final class RestClusterClientCheck {
     JobID running = JobID.fromHexString(args[2]);
     JobID failed = JobID.fromHexString(args[3]);
     try (RestClusterClient<StandaloneClusterId> client = new RestClusterClient<>(conf, StandaloneClusterId.getInstance())) {
+      // In a fixed order: the order of /jobs/overview differs between Flink versions.
       Collection<JobStatusMessage> jobs = client.listJobs().get();
-      for (JobStatusMessage job : jobs) {
-        if (job.getJobId().equals(running)) System.out.println("list running " + job.getJobState() + " " + job.getJobName());
-        if (job.getJobId().equals(failed)) System.out.println("list failed " + job.getJobState() + " " + job.getJobName());
+      for (JobID wanted : new JobID[] {running, failed}) {
+        for (JobStatusMessage job : jobs) {
+          if (job.getJobId().equals(wanted)) System.out.println("list " + (wanted == running ? "running " : "failed ") + job.getJobState() + " " + job.getJobName());
+        }
       }
       System.out.println("status " + client.getJobStatus(running).get());
       System.out.println("savepoint " + client.triggerSavepoint(running, args[4], SavepointFormatType.CANONICAL).get());
