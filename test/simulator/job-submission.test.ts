@@ -123,6 +123,9 @@ describe('POST /jobs on the simulator', () => {
     expect(badType.status).toBe(400);
     expect(firstLine(badType.body)).toBe('org.apache.flink.runtime.rest.handler.RestHandlerException: Request did not match expected format JobSubmitRequestBody.');
 
+    const badArtifacts = await submit(s, { executionPlanFileName: 'g.bin', jobArtifactFileNames: ['dict.txt'] }, { 'g.bin': graph });
+    expect([badArtifacts.status, firstLine(badArtifacts.body)]).toEqual([400, 'org.apache.flink.runtime.rest.handler.RestHandlerException: Request did not match expected format JobSubmitRequestBody.']);
+
     expect((await submit(s, { executionPlanFileName: 'g.bin' }, { 'g.bin': graph })).status).toBe(202);
     const again = await submit(s, { executionPlanFileName: 'g.bin' }, { 'g.bin': graph });
     expect(again.status).toBe(500);

@@ -133,14 +133,17 @@ async function submit(model: ClusterModel, request: Request): Promise<RouteResul
   const body = new BodyReader('JobSubmitRequestBody', 'org.apache.flink.runtime.rest.messages.job.JobSubmitRequestBody', parsed as Record<string, unknown>);
   const graphFileName = body.string(graphField);
   const jarNames = body.stringList('jobJarFileNames') ?? [];
-  const rawArtifacts = (parsed as Record<string, unknown>).jobArtifactFileNames;
+  const rawArtifacts = (parsed as Record<string, unknown>).jobArtifactFileNames ?? [];
   if (body.error) return body.error;
+  if (!Array.isArray(rawArtifacts) || rawArtifacts.some((a) => a === null || typeof a !== 'object')) {
+    return fail({ status: 400, body: restHandlerError('Request did not match expected format JobSubmitRequestBody.') });
+  }
   if (graphFileName === undefined) return fail({ status: 400, body: restHandlerError(`The ${graphField} field must not be omitted or be null.`) });
   const graphFile = parts.files.get(graphFileName);
   if (!graphFile) return missingFile(graphType, graphFileName);
   for (const jar of jarNames) if (!parts.files.has(jar)) return missingFile('Jar', jar);
   const artifacts: Array<{ entryName: string; fileName: string }> = [];
-  for (const a of Array.isArray(rawArtifacts) ? rawArtifacts : []) {
+  for (const a of rawArtifacts as unknown[]) {
     const entry = a as { entryName?: unknown; fileName?: unknown };
     const fileName = String(entry?.fileName ?? '');
     if (!parts.files.has(fileName)) return missingFile('Artifact', fileName);
