@@ -86,6 +86,7 @@ export type {
   SimulatedApplicationStatus,
   SimulatedJar,
   SimulatedJob,
+  SimulatedJobGraph,
   SimulatedJobStatus,
   SimulatedOperation,
   SimulatedSavepoint,

@@ -1,3 +1,6 @@
+import { type JavaClass, type JavaValue, javaObject, SC_SERIALIZABLE, SC_WRITE_METHOD, serializeJava } from './java-serialization.js';
+import { serializedThrowableBytes, type ThrowableData } from './serialized-throwable.js';
+
 /**
  * Java look-alikes: exception chains rendered like `Throwable.printStackTrace()`, Flink's REST
  * error bodies, `SerializedThrowable` JSON and Java-serialized accumulator values. Clients must
@@ -293,61 +296,28 @@ export interface SerializedThrowableJson {
   'serialized-throwable': string;
 }
 
-function utf(text: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(Math.min(bytes.length, 0xffff));
-  return Buffer.concat([len, bytes.subarray(0, 0xffff)]);
+function throwableData(t: JavaThrowable): ThrowableData {
+  return { className: t.className, message: t.message, frames: framesFor(t), stackTrace: renderThrowable(t), ...(t.cause ? { cause: throwableData(t.cause) } : {}) };
 }
 
-const STREAM_HEADER = Buffer.from('aced0005', 'hex');
-
 /**
- * A Flink `SerializedThrowable` in JSON. The base64 part starts like Java serialization of
- * `org.apache.flink.util.SerializedThrowable` but is not meant to be deserialized (no client can
- * use it; the SDK never decodes it).
+ * A Flink `SerializedThrowable` in JSON: the class, the stack trace text and, base64, the Java
+ * serialization of a `SerializedThrowable` that Flink's Java clients read back with the original
+ * class name, message, frames and causes (serialized-throwable.ts). The SDK never decodes it.
  * @internal
  */
 export function serializedThrowable(t: JavaThrowable): SerializedThrowableJson {
-  const stack = renderThrowable(t);
-  const bytes = Buffer.concat([
-    STREAM_HEADER,
-    Buffer.from([0x73, 0x72]),
-    utf('org.apache.flink.util.SerializedThrowable'),
-    Buffer.from('65169df51fa713f3', 'hex'),
-    Buffer.from([0x02, 0x00, 0x00, 0x78, 0x70, 0x74]),
-    utf(stack.slice(0, 4000)),
-  ]);
-  return { class: t.className, 'stack-trace': stack, 'serialized-throwable': bytes.toString('base64') };
+  const data = throwableData(t);
+  return { class: t.className, 'stack-trace': data.stackTrace, 'serialized-throwable': serializedThrowableBytes(data).toString('base64') };
 }
 
-const OPTIONAL_FAILURE_PREFIX = Buffer.concat([
-  STREAM_HEADER,
-  Buffer.from([0x73, 0x72]),
-  utf('org.apache.flink.util.OptionalFailure'),
-  Buffer.from('0000000000000001', 'hex'),
-  Buffer.from([0x03, 0x00, 0x01, 0x4c]),
-  utf('failureCause'),
-  Buffer.from([0x74]),
-  utf('Ljava/lang/Throwable;'),
-  // end of class annotation, no superclass, failureCause = null
-  Buffer.from([0x78, 0x70, 0x70]),
-]);
-
-function boxed(className: string, uid: string, typeCode: string, value: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from([0x73, 0x72]),
-    utf(className),
-    Buffer.from(uid, 'hex'),
-    Buffer.from([0x02, 0x00, 0x01, typeCode.charCodeAt(0)]),
-    utf('value'),
-    Buffer.from([0x78, 0x72]),
-    utf('java.lang.Number'),
-    Buffer.from('86ac951d0b94e08b', 'hex'),
-    Buffer.from([0x02, 0x00, 0x00, 0x78, 0x70]),
-    value,
-  ]);
-}
+// OptionalFailure's writeObject writes its (transient) value after the failureCause field.
+const OPTIONAL_FAILURE: JavaClass = { name: 'org.apache.flink.util.OptionalFailure', serialVersionUID: 1n, flags: SC_SERIALIZABLE | SC_WRITE_METHOD, fields: [{ name: 'failureCause', type: 'Ljava/lang/Throwable;' }] };
+const NUMBER: JavaClass = { name: 'java.lang.Number', serialVersionUID: -8742448824652078965n, flags: SC_SERIALIZABLE, fields: [] };
+const boxedClass = (name: string, serialVersionUID: bigint, type: string): JavaClass => ({ name, serialVersionUID, flags: SC_SERIALIZABLE, fields: [{ name: 'value', type }], superClass: NUMBER });
+const INTEGER = boxedClass('java.lang.Integer', 1360826667806852920n, 'I');
+const LONG = boxedClass('java.lang.Long', 4290774380558885855n, 'J');
+const DOUBLE = boxedClass('java.lang.Double', -9172774392245257468n, 'D');
 
 /**
  * An accumulator value as Flink sends it in `accumulator-results` and
@@ -356,21 +326,10 @@ function boxed(className: string, uid: string, typeCode: string, value: Buffer):
  * @internal
  */
 export function serializedAccumulator(type: string, value: string): string {
-  let payload: Buffer;
-  if (/IntCounter|IntMaximum|IntMinimum/.test(type) && /^-?\d+$/.test(value)) {
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(Number(value) | 0);
-    payload = boxed('java.lang.Integer', '12e2a0a4f7818738', 'I', b);
-  } else if (/LongCounter|LongMaximum|LongMinimum/.test(type) && /^-?\d+$/.test(value)) {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64BE(BigInt(value));
-    payload = boxed('java.lang.Long', '3b8be490cc8f23df', 'J', b);
-  } else if (/Double/.test(type) && value.trim() !== '' && !Number.isNaN(Number(value))) {
-    const b = Buffer.alloc(8);
-    b.writeDoubleBE(Number(value));
-    payload = boxed('java.lang.Double', '80b3c24a296bfb04', 'D', b);
-  } else {
-    payload = Buffer.concat([Buffer.from([0x74]), utf(value)]);
-  }
-  return Buffer.concat([OPTIONAL_FAILURE_PREFIX, payload, Buffer.from([0x78])]).toString('base64');
+  let payload: JavaValue;
+  if (/IntCounter|IntMaximum|IntMinimum/.test(type) && /^-?\d+$/.test(value)) payload = javaObject(INTEGER, { value: Number(value) | 0 });
+  else if (/LongCounter|LongMaximum|LongMinimum/.test(type) && /^-?\d+$/.test(value)) payload = javaObject(LONG, { value: BigInt(value) });
+  else if (/Double/.test(type) && value.trim() !== '' && !Number.isNaN(Number(value))) payload = javaObject(DOUBLE, { value: Number(value) });
+  else payload = value;
+  return serializeJava(javaObject(OPTIONAL_FAILURE, { failureCause: null }, { [OPTIONAL_FAILURE.name]: [payload] })).toString('base64');
 }

@@ -3,7 +3,7 @@ import type { SchedulingClock, TimerId } from './clock.js';
 import { stableId } from './ids.js';
 import { chain, type JavaThrowable, type SimulatedException, toSimulatedException } from './java.js';
 import type { SimulatedAccumulator, SimulatedJobSpec } from './programs.js';
-import type { SimulatedJob, SimulatedJobStatus } from './state.js';
+import type { SimulatedJob, SimulatedJobGraph, SimulatedJobStatus } from './state.js';
 import type { SimulatorTiming } from './timing.js';
 
 /** Every job status, in Flink's declaration order. @internal */
@@ -118,6 +118,8 @@ export class JobModel implements SimulatedJob {
   readonly adaptive: boolean;
   readonly restoreFailure: string | undefined;
   status: SimulatedJobStatus = 'INITIALIZING';
+  /** Set by `POST /jobs` after the job was created. */
+  jobGraph: SimulatedJobGraph | undefined = undefined;
   readonly timestamps: Record<SimulatedJobStatus, number>;
   startTime: number;
   endTime = -1;

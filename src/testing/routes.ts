@@ -7,6 +7,7 @@ import { clusterRoutes } from './resources/cluster.js';
 import { dataSetRoutes } from './resources/datasets.js';
 import { jarRoutes } from './resources/jars.js';
 import { jobManagerViewRoutes } from './resources/job-manager-views.js';
+import { jobSubmissionRoutes } from './resources/job-submission.js';
 import { jobManagerRoutes } from './resources/jobmanager.js';
 import { jobRoutes } from './resources/jobs.js';
 import { logFileRoutes } from './resources/log-files.js';
@@ -34,6 +35,7 @@ export const ROUTES: readonly Route[] = [
   ...vertexMetricRoutes,
   ...jarRoutes,
   ...jobRoutes,
+  ...jobSubmissionRoutes,
   ...checkpointRoutes,
   ...checkpointDetailRoutes,
   ...vertexRoutes,

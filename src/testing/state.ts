@@ -71,6 +71,12 @@ export interface SimulatedJob {
   >;
   /** Whether the job reached FINISHED, FAILED or CANCELED. */
   readonly isGloballyTerminal: boolean;
+  /**
+   * What `POST /jobs` received for this job (`flink run -m`, `RestClusterClient.submitJob`): the
+   * serialized job graph, kept as bytes and never deserialized, and the names of the jars and
+   * artifacts sent with it. Undefined for jobs submitted any other way.
+   */
+  readonly jobGraph: SimulatedJobGraph | undefined;
   /** Makes the job FINISHED now (a bounded job running out of input). */
   finish(): void;
   /**
@@ -93,6 +99,30 @@ export interface SimulatedJob {
    * Simulated time must pass for it to happen (advance a virtual clock).
    */
   waitForStatus(status: SimulatedJobStatus | readonly SimulatedJobStatus[]): Promise<SimulatedJobStatus>;
+}
+
+/** A job graph submitted through `POST /jobs`, as the simulator stores it. */
+export interface SimulatedJobGraph {
+  /** The graph's file name in the request (`executionPlanFileName` on 2.x, `jobGraphFileName` on 1.x). */
+  readonly fileName: string;
+  /** The Java-serialized `StreamGraph` (2.x) or `JobGraph` (1.x), exactly as sent. */
+  readonly bytes: Uint8Array;
+  /** The jars sent with it (`jobJarFileNames`), with their sizes. */
+  readonly jars: readonly {
+    /** The jar's file name. */
+    readonly name: string;
+    /** Its size in bytes. */
+    readonly size: number;
+  }[];
+  /** The distributed-cache artifacts sent with it (`jobArtifactFileNames`). */
+  readonly artifacts: readonly {
+    /** The name the job registers the file under in the distributed cache. */
+    readonly entryName: string;
+    /** The uploaded file's name. */
+    readonly fileName: string;
+  }[];
+  /** The first jar's `Main-Class`, whose registered program the job follows, if known. */
+  readonly entryClass: string | undefined;
 }
 
 /** A live handle on a simulated application (Flink 2.3 profile, `sim.applications.get(id)`). */
