@@ -38,6 +38,7 @@ export function exitCodeOf(error: unknown): number {
     case 'FLINK_JOB_NOT_FOUND':
     case 'FLINK_APPLICATION_NOT_FOUND':
     case 'FLINK_OPERATION_NOT_FOUND':
+    case 'FLINK_OPERATION_LOST':
     case 'FLINK_JAR_NOT_FOUND':
       return EXIT.NOT_FOUND;
     case 'FLINK_CONFLICT':

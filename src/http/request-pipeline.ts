@@ -219,6 +219,7 @@ const KEPT_ERROR_LIMIT = 32_768;
 export class RequestPipeline {
   readonly options: PipelineOptions;
   readonly endpoints: EndpointSet;
+  #outages = 0;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #baseHeaders: Record<string, string>;
@@ -278,6 +279,15 @@ export class RequestPipeline {
     void loadTelemetry();
   }
 
+  /**
+   * How many attempts so far found a JobManager not serving (no connection, an attempt timeout,
+   * 502/503/504): the ones that fail over. Operation handles compare it with its value when they
+   * were made to tell an operation lost in a failover from one that never existed.
+   */
+  get outages(): number {
+    return this.#outages;
+  }
+
   /** Whether `close()` was called. */
   get closed(): boolean {
     return this.#closing.signal.aborted;
@@ -335,6 +345,7 @@ export class RequestPipeline {
       tried.add(index);
       if (!urls.includes(endpoint.origin + endpoint.root)) urls.push(endpoint.origin + endpoint.root);
       const failure = outcome.failure;
+      if (failure.failover) this.#outages++;
       if (attempt > 1 && spec.recoverDuplicate && failure.error instanceof FlinkApiError) {
         const recovered = spec.recoverDuplicate(failure.error);
         if (recovered !== undefined) {
