@@ -38,6 +38,10 @@ function alive(pid: number): boolean {
 
 const newId = (): string => randomBytes(16).toString('hex');
 
+/** An error as one line for the report: class, code, message head. */
+const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name} ${(error as { code?: string }).code ?? ''}: ${error.message.replace(/\s+/g, ' ').slice(0, 400)}` : String(error);
+
 /** What one kill measured, printed at the end of the file. */
 interface Measured {
   scenario: string;
@@ -46,6 +50,8 @@ interface Measured {
   firstAnswerMs: number;
   /** Kill to the first change a watcher reported. */
   firstWatchChangeMs: number | undefined;
+  /** Kill to the first poll failure a watcher reported (`onError`): how it tells of the outage. */
+  firstWatchErrorMs: number | undefined;
   /** Kill to the job (or application) RUNNING again. */
   runningAgainMs: number | undefined;
   note: string;
@@ -76,6 +82,8 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
   let jarId = '';
   let job: JobClient;
   let jobWatch: { changes: { change: JobChange; at: number }[]; done: Promise<void> };
+  /** The transient poll failures the job's watcher rode out, with when. */
+  const watchErrors: { error: string; at: number }[] = [];
   /** Every savepoint path the SDK handed out: each must exist on disk at the end. */
   const savepointPaths: string[] = [];
   /** The JobManager killed last, to be started again before the next kill. */
@@ -105,7 +113,13 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     await descriptor?.shutdown();
     process.stderr.write(
       `[ha ${version}] session timeout ${SESSION_TIMEOUT_MS} ms\n` +
-        measured.map((m) => `[ha ${version}] ${m.scenario}: killed ${m.killed}; first answer ${m.firstAnswerMs} ms, first watch change ${m.firstWatchChangeMs ?? '-'} ms, running again ${m.runningAgainMs ?? '-'} ms; ${m.note}\n`).join(''),
+        measured
+          .map(
+            (m) =>
+              `[ha ${version}] ${m.scenario}: killed ${m.killed}; first answer ${m.firstAnswerMs} ms, first watch error ${m.firstWatchErrorMs ?? '-'} ms, ` +
+              `first watch change ${m.firstWatchChangeMs ?? '-'} ms, running again ${m.runningAgainMs ?? '-'} ms; ${m.note}\n`,
+          )
+          .join(''),
     );
     expect(all.filter(alive)).toEqual([]);
     expect(unhandled).toEqual([]);
@@ -136,17 +150,37 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     return firstAnswerMs;
   }
 
+  const firstErrorAfter = (killedAt: number): number | undefined => {
+    const first = watchErrors.find((e) => e.at > killedAt);
+    return first && first.at - killedAt;
+  };
   const firstChangeAfter = <C>(changes: { change: C; at: number }[], killedAt: number): number | undefined => {
     const first = changes.find((c) => c.at > killedAt);
     return first && first.at - killedAt;
   };
+
+  it('deploys ZooKeeper, two JobManagers and a TaskManager on 127.0.0.1; a standby answers too (it forwards to the leader)', async () => {
+    expect(descriptor.processes.map((p) => p.name)).toEqual(['zookeeper', 'jobmanager-1', 'jobmanager-2', 'taskmanager-1']);
+    expect(descriptor.restUrls.every((u) => new URL(u).hostname === '127.0.0.1')).toBe(true);
+    for (const url of descriptor.restUrls) {
+      const one = new ClusterClient({ url });
+      try {
+        expect((await one.overview())['slots-total']).toBe(4);
+      } finally {
+        await one.close();
+      }
+    }
+    const leader = await eventually(() => descriptor.leaderJobManager(), (l) => l !== undefined, 30_000, 'a leader');
+    expect(descriptor.restUrls).toContain(leader?.restUrl);
+    await expect(descriptor.restartJobManager(0)).rejects.toThrow(/still running/);
+  });
 
   it('runJar: a SIGKILL of the leader while the run request is in flight submits the job once, under the id the client chose', async () => {
     const jobId = newId();
     const out = join(scratch, 'counter');
     job = cluster.job(jobId);
     // The watcher starts before the job exists: it reports the job when it appears.
-    jobWatch = collect(job.watch({ pollIntervalMs: 250 }));
+    jobWatch = collect(job.watch({ pollIntervalMs: 250, onError: (e) => watchErrors.push({ error: e.error.code, at: Date.now() }) }));
     const wire: string[] = [];
     let kill: Promise<{ leader: LocalJobManager; killedAt: number }> | undefined;
     const onRequest = (e: { method: string; path: string; url: string; attempt: number }): void => {
@@ -172,7 +206,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     if ('error' in run) {
       // The run failed typed; the same job id makes running it again safe: Flink rejects a
       // second submission of a known id, which the client resolves to that job.
-      note += `; first run rejected: ${(run.error as Error).name} ${(run.error as Error).message.slice(0, 160)}`;
+      note += `; first run rejected: ${describeError(run.error)}`;
       const again = await cluster.runJar(jarId, { jobId, args: ['--out', out, '--rate', '50', '--checkpoint-interval', '500'], parallelism: 1 });
       expect(again.jobId).toBe(jobId);
     } else {
@@ -182,7 +216,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const runningAgainMs = Date.now() - killedAt;
     // One job, under the chosen id: no second submission.
     expect((await cluster.listJobs()).map((j) => j.jid)).toEqual([jobId]);
-    measured.push({ scenario: 'runJar', killed: leader.name, firstAnswerMs, firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs, note });
+    measured.push({ scenario: 'runJar', killed: leader.name, firstAnswerMs, firstWatchErrorMs: firstChangeAfter(watchErrors.map((e) => ({ change: e, at: e.at })), killedAt), firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs, note });
   }, 300_000);
 
   it('watch: after a SIGKILL of the leader the same job comes back RUNNING from its last checkpoint and the watch reports it', async () => {
@@ -197,7 +231,8 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const firstAnswerMs = await awaitNewLeader(leader, killedAt);
     await job.ready({ timeoutMs: FAILOVER_DEADLINE_MS });
     const runningAgainMs = Date.now() - killedAt;
-    await eventually(() => jobWatch.changes.length, (n) => n > seenBefore, 60_000, 'a watch change after the kill');
+    // The watcher tells of the outage (its polls fail and it rides them out) and carries on.
+    expect(watchErrors.filter((e) => e.at > killedAt).length).toBeGreaterThan(0);
     expect((await cluster.listJobs()).map((j) => j.jid)).toEqual([job.jobId]);
     // Restored from a checkpoint, the count goes on; a fresh start would begin again at 1.
     await eventually(() => readCount(out) ?? 0, (c) => c > countAtKill, 60_000, 'the counter moving on');
@@ -205,7 +240,16 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const lost = await job.savepointOperation(before.triggerId).status().catch((e: unknown) => e);
     expect(lost).toBeInstanceOf(OperationNotFoundError);
     const after = jobWatch.changes.slice(seenBefore).map((c) => c.change.status);
-    measured.push({ scenario: 'watch', killed: leader.name, firstAnswerMs, firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs, note: `watch after the kill: ${after.join(' → ')}` });
+    const errorsAfter = watchErrors.filter((e) => e.at > killedAt);
+    measured.push({
+      scenario: 'watch',
+      killed: leader.name,
+      firstAnswerMs,
+      firstWatchErrorMs: errorsAfter[0] && errorsAfter[0].at - killedAt,
+      firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt),
+      runningAgainMs,
+      note: `watch after the kill: statuses [${after.join(' → ')}], errors ridden out: ${[...new Set(errorsAfter.map((e) => e.error))].join(', ')} (${errorsAfter.length})`,
+    });
   }, 300_000);
 
   /**
@@ -226,7 +270,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
       savepointPaths.push(outcome.path);
       return { path: outcome.path, leader, killedAt, firstAnswerMs, note: 'the result survived the failover' };
     }
-    expect(outcome.error).toBeInstanceOf(OperationLostError);
+    expect(outcome.error, describeError(outcome.error)).toBeInstanceOf(OperationLostError);
     const lost = outcome.error as OperationLostError;
     expect(lost).toBeInstanceOf(OperationNotFoundError);
     expect(lost.code).toBe('FLINK_OPERATION_LOST');
@@ -249,7 +293,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const runningAgainMs = Date.now() - killedAt;
     expect((await cluster.listJobs()).map((j) => j.jid)).toEqual([job.jobId]);
     const after = jobWatch.changes.slice(seenBefore).map((c) => c.change.status);
-    measured.push({ scenario: 'savepoint', killed: leader.name, firstAnswerMs, firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs, note: `${note}; watch: ${after.join(' → ')}` });
+    measured.push({ scenario: 'savepoint', killed: leader.name, firstAnswerMs, firstWatchErrorMs: firstErrorAfter(killedAt), firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs, note: `${note}; watch: ${after.join(' → ')}` });
   }, 300_000);
 
   it('stop-with-savepoint: a SIGKILL of the leader during the stop ends the job once, with its savepoint; the watch reports FINISHED once and ends', async () => {
@@ -264,7 +308,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     // Every savepoint the SDK reported is on disk.
     for (const p of savepointPaths) expect(existsSync(join(localPath(p), '_metadata')), p).toBe(true);
     const after = jobWatch.changes.slice(seenBefore).map((c) => c.change.status);
-    measured.push({ scenario: 'stop-with-savepoint', killed: leader.name, firstAnswerMs, firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs: undefined, note: `${note}; watch: ${after.join(' → ')}; all statuses: ${statuses.join(' → ')}` });
+    measured.push({ scenario: 'stop-with-savepoint', killed: leader.name, firstAnswerMs, firstWatchErrorMs: firstErrorAfter(killedAt), firstWatchChangeMs: firstChangeAfter(jobWatch.changes, killedAt), runningAgainMs: undefined, note: `${note}; watch: ${after.join(' → ')}; all statuses: ${statuses.join(' → ')}` });
   }, 300_000);
 
   it(`application run${native ? '' : ' (the emulated single-job view)'}: a SIGKILL of the leader while the application runs starts nothing twice`, async () => {
@@ -272,7 +316,8 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const args = ['--out', out, '--rate', '50', '--checkpoint-interval', '500'];
     await restarting;
     const app = native ? await cluster.runApplication(jarId, { args, parallelism: 1 }) : cluster.application((await cluster.runJar(jarId, { args, parallelism: 1 })).jobId);
-    const appWatch = collect<ApplicationChange>(app.watch({ pollIntervalMs: 250 }));
+    const appErrors: number[] = [];
+    const appWatch = collect<ApplicationChange>(app.watch({ pollIntervalMs: 250, onError: () => appErrors.push(Date.now()) }));
     await eventually(() => app.describe().then((d) => d.status), (s) => s === 'RUNNING', 90_000, 'the application RUNNING');
     const [appJob] = await eventually(() => app.jobs(), (j) => j.length === 1, 90_000, "the application's job");
     const appJobClient = cluster.job((appJob as { jobId: string }).jobId);
@@ -286,8 +331,8 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const runningAgainMs = Date.now() - killedAt;
     // The same application and job, once each: nothing submitted again.
     const apps = await cluster.listApplications();
-    const running = apps.filter((a) => a.status === 'RUNNING').map((a) => a.applicationId);
-    expect(running).toEqual([app.applicationId]);
+    expect(apps.filter((a) => a.applicationId === app.applicationId).map((a) => a.status)).toEqual(['RUNNING']);
+    expect(apps.filter((a) => a.status === 'RUNNING').map((a) => a.applicationId)).toEqual([app.applicationId]);
     expect((await app.jobs()).map((j) => j.jobId)).toEqual([appJobClient.jobId]);
     expect((await cluster.listJobs()).filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([appJobClient.jobId]);
     await eventually(() => readCount(out) ?? 0, (c) => c > countAtKill, 60_000, 'the counter moving on');
@@ -298,6 +343,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     expect(statuses.filter((s) => s === 'CANCELED')).toHaveLength(1);
     expect(statuses.at(-1)).toBe('CANCELED');
     const after = appWatch.changes.slice(seenBefore).map((c) => c.change.status);
-    measured.push({ scenario: 'application run', killed: leader.name, firstAnswerMs, firstWatchChangeMs: firstChangeAfter(appWatch.changes, killedAt), runningAgainMs, note: `application watch after the kill: ${after.join(' → ')}` });
+    const firstAppError = appErrors.find((at) => at > killedAt);
+    measured.push({ scenario: 'application run', killed: leader.name, firstAnswerMs, firstWatchErrorMs: firstAppError && firstAppError - killedAt, firstWatchChangeMs: firstChangeAfter(appWatch.changes, killedAt), runningAgainMs, note: `application watch after the kill: ${after.join(' → ')}` });
   }, 300_000);
 });
