@@ -337,7 +337,7 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     expect((await cluster.listJobs()).filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([appJobClient.jobId]);
     await eventually(() => readCount(out) ?? 0, (c) => c > countAtKill, 60_000, 'the counter moving on');
     await app.cancel();
-    expect((await app.result({ timeoutMs: 60_000 })).status).toBe('CANCELED');
+    expect(await app.waitFor('CANCELED', { timeoutMs: 60_000 })).toBe('CANCELED');
     await appWatch.done;
     const statuses = appWatch.changes.map((c) => c.change.status);
     expect(statuses.filter((s) => s === 'CANCELED')).toHaveLength(1);
