@@ -61,6 +61,25 @@ describe('answers that say the leader could not be reached', () => {
     expect(bodies.map((b) => b.jobId)).toEqual([jobId, jobId]);
   });
 
+  it('a jar run rides out more unreachable answers than the pipeline retries (a failover window) and resolves with the job the new leader has', async () => {
+    const s = await server();
+    const jobId = hexId();
+    let runs = 0;
+    s.use(
+      http.post('*/v1/jars/:jar/run', () => {
+        runs++;
+        if (runs <= 6) return unreachable(400, 'Could not execute application.');
+        return HttpResponse.json(
+          { errors: [`org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted.`] },
+          { status: 400 },
+        );
+      }),
+    );
+    const job = await client([s.url]).runJar('a.jar', { jobId });
+    expect(job.jobId).toBe(jobId);
+    expect(runs).toBe(7);
+  });
+
   it('without a client-chosen job id (jobId: null) the run is not repeated: the typed error reaches the caller', async () => {
     const s = await server();
     s.use(http.post('*/v1/jars/:jar/run', () => unreachable(400, 'Could not execute application.')));
