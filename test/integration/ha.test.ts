@@ -97,13 +97,15 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
       taskManagers: 1,
       slots: 4,
       configuration: { 'high-availability.zookeeper.client.session-timeout': String(SESSION_TIMEOUT_MS) },
+      // Only a guard: three JVMs starting at once on two shared cores took over 2 min once.
+      startupTimeoutMs: 300_000,
     });
     await descriptor.deploy();
     pids = descriptor.processes.map((p) => p.pid);
     cluster = new ClusterClient({ url: descriptor.restUrls });
     scratch = mkdtempSync(join(descriptor.workDir as string, 'ha-'));
     jarId = (await cluster.uploadJar(jars.streaming as string)).jarId;
-  }, 180_000);
+  }, 360_000);
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
