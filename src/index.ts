@@ -108,6 +108,7 @@ export { FlinkNotFoundError } from './errors/flink-not-found-error.js';
 export { JobNotFoundError } from './errors/job-not-found-error.js';
 export { ApplicationNotFoundError } from './errors/application-not-found-error.js';
 export { OperationNotFoundError } from './errors/operation-not-found-error.js';
+export { OperationLostError } from './errors/operation-lost-error.js';
 export { JarNotFoundError } from './errors/jar-not-found-error.js';
 export { TaskManagerNotFoundError } from './errors/task-manager-not-found-error.js';
 export { FeatureDisabledError } from './errors/feature-disabled-error.js';

@@ -3,11 +3,14 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
+import { FlinkApiError } from '../errors/flink-api-error.js';
 import { FlinkArgumentError } from '../errors/flink-argument-error.js';
 import { FlinkError } from '../errors/flink-error.js';
 import type { ClusterClientEvents } from '../events.js';
 import { multipartFileBody, type UploadProgress } from '../http/multipart.js';
 import { RequestPipeline, resolvePipelineOptions } from '../http/request-pipeline.js';
+import { isTransientError } from '../http/transient.js';
+import { linkedController, sleep } from '../internal/abort.js';
 import { ArchiveFallbackPipeline, ArchivePipeline } from '../http/archive-pipeline.js';
 import { ApplicationHandle } from '../application/application-handle.js';
 import type { ClientContext } from '../context/client-context.js';
@@ -338,7 +341,9 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
    *
    * The client sends a job id (its own, or `params.jobId`), so a run whose response was lost can
    * be retried without starting a second job; a retry that finds the job already submitted
-   * resolves with that job. Flink answers once `main()` has submitted its job, which may take a
+   * resolves with that job. Across an HA failover it keeps trying (with that id) while the cluster
+   * answers that its leader is unreachable (or, with several JobManager URLs, while none answers),
+   * for up to the client's `unreachableTimeoutMs`. Flink answers once `main()` has submitted its job, which may take a
    * while: the per-attempt timeout defaults to two minutes here.
    *
    * @throws JarNotFoundError / FlinkBadRequestError when the jar is unknown or the program fails
@@ -353,7 +358,8 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     const id = checkJarId(jarId);
     checkOptions(runJarParams, params, 'params');
     const jobId = params.jobId === null ? undefined : params.jobId === undefined ? newId() : checkId('jobId', params.jobId);
-    const body = await this.#pipeline.request(
+    const recoverDuplicate = (error: FlinkError): JarRunResponse | undefined => (jobId !== undefined && isDuplicateSubmission(error) ? { jobid: jobId } : undefined);
+    const send = (o: RequestOptions): Promise<JarRunResponse> => this.#pipeline.request(
       {
         method: 'POST',
         path: `/jars/${encodeURIComponent(id)}/run`,
@@ -368,10 +374,11 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
         alwaysValidate: true,
         idempotent: jobId !== undefined,
         resource: { kind: 'jar', jarId: id },
-        recoverDuplicate: (error): JarRunResponse | undefined => (jobId !== undefined && isDuplicateSubmission(error) ? { jobid: jobId } : undefined),
+        recoverDuplicate,
       },
-      { timeoutMs: 120_000, ...options },
+      { timeoutMs: 120_000, ...o },
     );
+    const body = jobId === undefined ? await send(options) : await this.#submitThroughOutage(send, recoverDuplicate, options);
     return this.#context.handles.job(body.jobid, body.applicationId ?? undefined);
   }
 
@@ -400,7 +407,8 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
     if (!versionAtLeast(version, APPLICATIONS_SINCE)) {
       throw new UnsupportedFeatureError({ feature: 'runApplication()', clusterVersion: version, minimumVersion: `${APPLICATIONS_SINCE}.0` });
     }
-    const response = await this.#pipeline.request(
+    const recoverDuplicate = (error: FlinkError): { applicationid: string } | undefined => (isDuplicateSubmission(error) ? { applicationid: applicationId } : undefined);
+    const send = (o: RequestOptions): Promise<{ applicationid: string }> => this.#pipeline.request(
       {
         method: 'POST',
         path: `/jars/${encodeURIComponent(id)}/run-application`,
@@ -415,11 +423,45 @@ export class ClusterClient extends EventEmitter<ClusterClientEvents> {
         alwaysValidate: true,
         idempotent: true,
         resource: { kind: 'jar', jarId: id },
-        recoverDuplicate: (error) => (isDuplicateSubmission(error) ? { applicationid: applicationId } : undefined),
+        recoverDuplicate,
       },
-      { timeoutMs: 120_000, ...options },
+      { timeoutMs: 120_000, ...o },
     );
+    const response = await this.#submitThroughOutage(send, recoverDuplicate, options);
     return this.#context.handles.application(response.applicationid);
+  }
+
+  /**
+   * Sends a submission that a client-chosen id makes safe to repeat until it gets an answer. The
+   * pipeline's few quick retries do not outlast an HA failover: a standby answers "leader
+   * unreachable" until the dead leader's ZooKeeper session expires (60 s by default), so transient
+   * failures are ridden out for the client's `unreachableTimeoutMs`, like a wait. A later try that
+   * finds the id already submitted (the first try got through, or the new leader recovered it)
+   * resolves with it: the job or application is started once.
+   */
+  async #submitThroughOutage<T>(send: (o: RequestOptions) => Promise<T>, recoverDuplicate: (e: FlinkError) => T | undefined, options: RequestOptions): Promise<T> {
+    const deadline = Date.now() + this.#context.waits.unreachableTimeoutMs;
+    for (let tries = 0; ; tries++) {
+      try {
+        return await send(options);
+      } catch (err) {
+        const recovered = tries > 0 && err instanceof FlinkError ? recoverDuplicate(err) : undefined;
+        if (recovered !== undefined) return recovered;
+        // An answer that says "no leader now" is worth waiting on; silence only where another
+        // JobManager may take over (several URLs): a single cluster that is down fails as before.
+        const rideOut = isTransientError(err) && (err instanceof FlinkApiError || this.#pipeline.endpoints.endpoints.length > 1);
+        if (!rideOut || Date.now() >= deadline) throw err;
+        const { controller, dispose } = linkedController([options.signal, this.#pipeline.closeSignal]);
+        try {
+          await sleep(Math.min(2_000, 250 * 2 ** tries, Math.max(0, deadline - Date.now())), controller.signal);
+        } catch (abort) {
+          if (this.#pipeline.closeSignal.aborted) throw this.#pipeline.closeSignal.reason;
+          throw abort;
+        } finally {
+          dispose();
+        }
+      }
+    }
   }
 
   /**

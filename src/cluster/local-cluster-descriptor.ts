@@ -238,6 +238,8 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   #workDir: string | undefined;
   #ownsWorkDir = false;
   #processes: { name: string; child: ChildProcess; exited: Promise<void> }[] = [];
+  /** How each JobManager was started, by process name, so that one can be started again. */
+  #jmLaunches = new Map<string, { script: string; args: string[]; env: NodeJS.ProcessEnv; logDir: string }>();
   #reaper: ChildProcess | undefined;
   #client: ClusterClient | undefined;
   #restUrls: string[] = [];
@@ -326,6 +328,73 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     const name = this.#restUrls.length > 1 ? `jobmanager-${index + 1}` : 'jobmanager';
     const process = this.processes.find((p) => p.name === name);
     return process && { ...process, restUrl: this.#restUrls[index] as string };
+  }
+
+  /**
+   * Starts a JobManager of an HA session cluster again after it died (a failover drill's
+   * `SIGKILL`, a crash), with the same ports and configuration, and resolves once its REST
+   * endpoint answers. It joins the leader election as a standby while another JobManager leads,
+   * so the cluster can survive the next failover; its REST URL is the one it had.
+   *
+   * @param index The JobManager's position in {@link LocalClusterDescriptor.restUrls} (0-based).
+   * @throws FlinkArgumentError when there is no JobManager at `index`.
+   * @throws FlinkError with code `FLINK_CLUSTER_NOT_DEPLOYED` before `deploy()`, or
+   *   `FLINK_INVALID_ARGUMENT` when that JobManager still runs or the cluster has one JobManager
+   *   without HA (nothing would recover its jobs).
+   * @throws ClusterDeploymentError with code `PROCESS_EXITED` (or `PORT_IN_USE`) when it exits
+   *   while starting, `STARTUP_TIMEOUT` when its REST endpoint does not answer within
+   *   `startupTimeoutMs`.
+   * @example
+   * ```ts
+   * const leader = local.leaderJobManager();
+   * process.kill(leader.pid, 'SIGKILL');
+   * // ... the other JobManager takes over ...
+   * await local.restartJobManager(local.restUrls.indexOf(leader.restUrl)); // back as a standby
+   * ```
+   */
+  async restartJobManager(index: number, options: { signal?: AbortSignal } = {}): Promise<LocalJobManager> {
+    if (!this.#client || this.#client.closed) throw new FlinkError('the local cluster is not deployed; call deploy() first', 'FLINK_CLUSTER_NOT_DEPLOYED');
+    if (!Number.isInteger(index) || index < 0 || index >= this.#restUrls.length) {
+      throw new FlinkArgumentError('index', `expected a JobManager index from 0 to ${this.#restUrls.length - 1}`);
+    }
+    const name = this.#restUrls.length > 1 ? `jobmanager-${index + 1}` : 'jobmanager';
+    const launch = this.#jmLaunches.get(name);
+    if (!launch || !(this.#options.highAvailability ?? this.#restUrls.length > 1)) {
+      throw new FlinkError('only a JobManager of an HA session cluster can be restarted', 'FLINK_INVALID_ARGUMENT');
+    }
+    if (this.processes.some((p) => p.name === name)) throw new FlinkError(`${name} is still running`, 'FLINK_INVALID_ARGUMENT');
+    this.#processes = this.#processes.filter((p) => p.name !== name);
+    this.#start(name, launch.script, launch.args, launch.env, launch.logDir);
+    // The watchdog knows pids: give it the new one.
+    this.#stopReaper();
+    this.#startReaper();
+    const restUrl = this.#restUrls[index] as string;
+    const own = new ClusterClient({ ...this.#options.client, maxRetries: 0, ...(this.#tls ? { tls: { ca: this.#tls.ca, ...(this.#tls.cert ? { cert: this.#tls.cert, key: this.#tls.key } : {}), ...this.#options.client?.tls } } : {}), url: restUrl });
+    const started = this.#processes.filter((p) => p.name === name);
+    try {
+      // Any answer, even a 503 during an election, means its REST endpoint is up.
+      await pollUntil(
+        async (s) => {
+          await own.request({ method: 'GET', path: '/config' }, { signal: s, timeoutMs: 5_000 });
+          return true;
+        },
+        (ok) => ok,
+        {
+          intervalMs: 200,
+          maxIntervalMs: 500,
+          timeoutMs: this.#options.startupTimeoutMs ?? 120_000,
+          signal: AbortSignal.any([exitSignalOf(started), ...(options.signal ? [options.signal] : [])]),
+          target: `${name} restart`,
+          tolerate: isStartupNoise,
+        },
+      );
+    } catch (err) {
+      throw await this.#explainStartupFailure(err, `${name}'s REST endpoint to answer`);
+    } finally {
+      await own.close();
+    }
+    const process = this.processes.find((p) => p.name === name) as LocalProcess;
+    return { ...process, restUrl };
   }
 
   /**
@@ -566,6 +635,7 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     installExitHook();
     try {
       for (const l of launches) this.#start(l.name, l.script, l.args, l.env, logDir);
+      this.#jmLaunches = new Map(launches.filter((l) => l.name.startsWith('jobmanager')).map((l) => [l.name, { script: l.script, args: l.args, env: l.env, logDir }]));
       this.#startReaper();
       const scheme = this.#tls ? 'https' : 'http';
       this.#restUrls = jmPorts.map((p) => `${scheme}://127.0.0.1:${p.rest}`);
@@ -612,15 +682,20 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     this.#reaper = reaper;
   }
 
+  #stopReaper(): void {
+    if (this.#reaper?.pid) {
+      try {
+        process.kill(this.#reaper.pid, 'SIGKILL');
+      } catch {
+        // it already saw the JVMs gone and exited
+      }
+    }
+    this.#reaper = undefined;
+  }
+
   /** Aborts with the process as reason when any process started so far exits. */
   #exitSignal(): AbortSignal {
-    const died = new AbortController();
-    for (const p of this.#processes) {
-      void p.exited.then(() => {
-        if (!died.signal.aborted) died.abort(p);
-      });
-    }
-    return died.signal;
+    return exitSignalOf(this.#processes);
   }
 
   async #awaitReady(client: ClusterClient, expectedSlots: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
@@ -709,16 +784,21 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
     const rank = (name: string): number => (name === 'zookeeper' ? 2 : name.startsWith('jobmanager') ? 1 : 0);
     for (const r of [0, 1, 2]) await Promise.all(this.#processes.filter((p) => rank(p.name) === r).map(stop));
     this.#processes = [];
-    if (this.#reaper?.pid) {
-      try {
-        process.kill(this.#reaper.pid, 'SIGKILL');
-      } catch {
-        // it already saw the JVMs gone and exited
-      }
-    }
-    this.#reaper = undefined;
+    this.#jmLaunches.clear();
+    this.#stopReaper();
     live.delete(this);
   }
+}
+
+/** Aborts with the process as reason when any of `processes` exits. */
+function exitSignalOf(processes: readonly { exited: Promise<void> }[]): AbortSignal {
+  const died = new AbortController();
+  for (const p of processes) {
+    void p.exited.then(() => {
+      if (!died.signal.aborted) died.abort(p);
+    });
+  }
+  return died.signal;
 }
 
 function isStartupNoise(err: unknown): boolean {

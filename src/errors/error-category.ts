@@ -68,6 +68,8 @@ export const FLINK_ERROR_CODE_CATEGORIES: Readonly<Record<FlinkErrorCode, FlinkE
   FLINK_TASK_MANAGER_NOT_FOUND: 'not-found',
   FLINK_APPLICATION_NOT_FOUND: 'not-found',
   FLINK_OPERATION_NOT_FOUND: 'not-found',
+  // The new leader forgot the trigger id after a failover: re-trigger with the same id (safe).
+  FLINK_OPERATION_LOST: 'not-found',
   FLINK_JAR_NOT_FOUND: 'not-found',
   FLINK_CONFLICT: 'conflict',
   FLINK_SERVER_ERROR: 'server',

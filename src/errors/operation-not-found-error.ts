@@ -1,4 +1,5 @@
 import type { FlinkApiErrorInit } from './flink-api-error.js';
+import type { FlinkErrorCode } from './flink-error-code.js';
 import { FlinkNotFoundError } from './flink-not-found-error.js';
 
 /**
@@ -15,7 +16,7 @@ export class OperationNotFoundError extends FlinkNotFoundError {
   readonly operation: string;
   /** The job the operation belongs to, when it belongs to one. */
   readonly jobId: string | undefined;
-  constructor(init: FlinkApiErrorInit & { triggerId: string; operation: string; jobId?: string }) {
+  constructor(init: FlinkApiErrorInit & { triggerId: string; operation: string; jobId?: string }, code: FlinkErrorCode = 'FLINK_OPERATION_NOT_FOUND') {
     super(
       {
         ...init,
@@ -24,7 +25,7 @@ export class OperationNotFoundError extends FlinkNotFoundError {
           `${init.method} ${init.path} → ${init.status}: ${init.operation} operation ${init.triggerId} not found; ` +
             'Flink keeps operation results only for rest.async.store-duration (default 5 min) after they complete',
       },
-      'FLINK_OPERATION_NOT_FOUND',
+      code,
     );
     this.triggerId = init.triggerId;
     this.operation = init.operation;

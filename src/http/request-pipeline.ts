@@ -29,7 +29,7 @@ import { type Endpoint, EndpointSet } from './endpoint-set.js';
 import { mapHttpError, type ResourceRef } from './map-error.js';
 import { readBody, type ReadBodyResult } from './read-body.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type ResolvedRetryOptions } from './retry-policy.js';
-import { isNotSent, isTransientStatus, isTransientTransportError, transience } from './transient.js';
+import { isLeaderUnreachable, isNotSent, isTransientStatus, isTransientTransportError, transience } from './transient.js';
 
 /** HTTP methods the Flink REST API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -219,6 +219,7 @@ const KEPT_ERROR_LIMIT = 32_768;
 export class RequestPipeline {
   readonly options: PipelineOptions;
   readonly endpoints: EndpointSet;
+  #outages = 0;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #baseHeaders: Record<string, string>;
@@ -278,6 +279,15 @@ export class RequestPipeline {
     void loadTelemetry();
   }
 
+  /**
+   * How many attempts so far found a JobManager not serving (no connection, an attempt timeout,
+   * 502/503/504): the ones that fail over. Operation handles compare it with its value when they
+   * were made to tell an operation lost in a failover from one that never existed.
+   */
+  get outages(): number {
+    return this.#outages;
+  }
+
   /** Whether `close()` was called. */
   get closed(): boolean {
     return this.#closing.signal.aborted;
@@ -335,6 +345,7 @@ export class RequestPipeline {
       tried.add(index);
       if (!urls.includes(endpoint.origin + endpoint.root)) urls.push(endpoint.origin + endpoint.root);
       const failure = outcome.failure;
+      if (failure.failover) this.#outages++;
       if (attempt > 1 && spec.recoverDuplicate && failure.error instanceof FlinkApiError) {
         const recovered = spec.recoverDuplicate(failure.error);
         if (recovered !== undefined) {
@@ -586,13 +597,15 @@ export class RequestPipeline {
     if (status >= 300 && status < 400) message = redirectMessage(method, spec.path, status, headerValue(answer.headers.location), endpoint);
     else if (kept.errors.length === 0 && kept.body.length > 0) message = `${method} ${spec.path} → ${status} (${contentType ?? 'no content type'}): ${firstBytes(kept.body)}`;
     const error = mapHttpError({ status, method, url, path: spec.path, errors: kept.errors, body: kept.body, resource: spec.resource, message });
-    const retryable = isTransientStatus(status);
+    // A 4xx/5xx that only says the leader could not be reached is a failover in progress, like a 503.
+    const leaderGone = status >= 400 && isLeaderUnreachable(kept.errors);
+    const retryable = isTransientStatus(status) || leaderGone;
     return {
       ok: false,
       failure: {
         error,
         retry: retryable ? 'idempotent' : 'never',
-        failover: status === 502 || status === 503 || status === 504,
+        failover: status === 502 || status === 503 || status === 504 || leaderGone,
         retryAfterMs: retryable ? parseRetryAfter(answer.headers['retry-after']) : undefined,
       },
     };

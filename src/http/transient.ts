@@ -32,6 +32,19 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND'
 /** Error codes of transport failures worth another attempt of a request that is safe to repeat. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
+/**
+ * What Flink's error text says when the REST endpoint that answered could not reach the leading
+ * JobManager's RPC endpoint: the leader died (a standby forwards to it until its ZooKeeper session
+ * expires), or leadership moved on mid-call. Flink wraps these in a 500, or in a 400 "Could not
+ * execute application" for a jar run; the same call answers once the new leader is there.
+ */
+const LEADER_UNREACHABLE = /RecipientUnreachableException|RpcConnectionException|Could not connect to rpc endpoint|FencingTokenException|Fencing token (?:mismatch|not set)|LeaderSessionIDException|Invocation of \[[^\]]*\] at recipient \[[^\]]*\] timed out/;
+
+/** Whether Flink's `errors` say that the leading JobManager could not be reached behind the endpoint that answered. */
+export function isLeaderUnreachable(errors: readonly string[]): boolean {
+  return errors.some((e) => LEADER_UNREACHABLE.test(e));
+}
+
 /** Whether a response status means "try again later". */
 export function isTransientStatus(status: number): boolean {
   return TRANSIENT_STATUSES.has(status);
@@ -62,7 +75,10 @@ export function isTransientTransportError(err: unknown): boolean {
 export function transience(error: unknown): Transience {
   if (error instanceof FlinkConnectionError) return 'transient';
   if (error instanceof FlinkTimeoutError) return error.phase === 'attempt' ? 'transient' : 'permanent';
-  if (error instanceof FlinkApiError) return isTransientStatus(error.status) ? 'transient' : error.status >= 500 ? 'suspect' : 'permanent';
+  if (error instanceof FlinkApiError) {
+    if (isTransientStatus(error.status) || isLeaderUnreachable(error.errors)) return 'transient';
+    return error.status >= 500 ? 'suspect' : 'permanent';
+  }
   if (error instanceof FlinkValidationError) return error.notJson ? 'suspect' : 'permanent';
   if (error instanceof FlinkError && error.code === 'FLINK_AUTH_PROVIDER_FAILED') return 'transient';
   return 'permanent';

@@ -1,5 +1,7 @@
 import { UnreachableStateError } from '../errors/unreachable-state-error.js';
 import { OperationFailedError } from '../errors/operation-failed-error.js';
+import { OperationLostError } from '../errors/operation-lost-error.js';
+import { OperationNotFoundError } from '../errors/operation-not-found-error.js';
 import type { RequestPipeline } from '../http/request-pipeline.js';
 import { summarizeThrowable } from '../internal/throwable.js';
 import type { RequestOptions } from '../options/request-options.js';
@@ -31,22 +33,32 @@ function driver<B extends { status: { id: string } }, T>(init: {
   retrigger: Retrigger<T> | undefined;
 }): OperationDriver<T> {
   const { kind, jobId, triggerId } = init;
+  // A trigger id the cluster forgets after it stopped answering for a while was lost with the
+  // JobManager that held it, not mistyped: say so (OperationLostError), it changes what to do.
+  const outagesAtStart = init.pipeline.outages;
   return {
     kind,
     jobId,
     triggerId,
     retrigger: init.retrigger,
     async poll(options: RequestOptions): Promise<OperationStatus<T>> {
-      const body = await init.pipeline.request(
-        {
-          method: 'GET',
-          path: init.path,
-          schema: init.schema,
-          alwaysValidate: true,
-          resource: { kind: 'operation', operation: kind, triggerId, jobId },
-        },
-        options,
-      );
+      const body = await init.pipeline
+        .request(
+          {
+            method: 'GET',
+            path: init.path,
+            schema: init.schema,
+            alwaysValidate: true,
+            resource: { kind: 'operation', operation: kind, triggerId, jobId },
+          },
+          options,
+        )
+        .catch((err: unknown) => {
+          if (err instanceof OperationNotFoundError && !(err instanceof OperationLostError) && init.pipeline.outages > outagesAtStart) {
+            throw new OperationLostError({ ...err, message: undefined, triggerId, operation: kind, jobId, cause: err });
+          }
+          throw err;
+        });
       if (body.status.id !== 'COMPLETED') return { state: 'IN_PROGRESS' };
       const outcome = init.outcome(body);
       if ('result' in outcome) return { state: 'SUCCEEDED', result: outcome.result };

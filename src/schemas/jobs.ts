@@ -524,7 +524,7 @@ export interface JobDetails {
  * stream graph, `stream-graph`; 2.3 adds `application-id` and `schedulerType`.
  */
 export const JobDetailsSchema = typedSchema<JobDetails>()(defineSchema((k) =>
-  k.object({
+  z.preprocess(planOfRecoveringJob, k.object({
     jid: hexId(k),
     'application-id': hexId(k).nullable().optional(),
     name: z.string(),
@@ -543,8 +543,21 @@ export const JobDetailsSchema = typedSchema<JobDetails>()(defineSchema((k) =>
     plan: jobPlanGraph(k),
     'stream-graph': opaqueJsonObject().optional(),
     'pending-operators': z.number().optional(),
-  }),
+  })),
 ));
+
+/**
+ * Flink 1.20 sends a plan without `jid`, `name`, `type` and `nodes` (`"plan": {}`) for a job its
+ * new leader is still recovering after an HA failover (INITIALIZING): it is read as the job's plan
+ * without vertices, which is what it is at that moment.
+ */
+function planOfRecoveringJob(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  const b = body as Record<string, unknown>;
+  const plan = b.plan as Record<string, unknown> | undefined;
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan) || 'jid' in plan || 'nodes' in plan) return body;
+  return { ...b, plan: { ...plan, jid: b.jid, name: b.name, type: b['job-type'] ?? 'STREAMING', nodes: [] } };
+}
 
 /** The body of `GET /jobs/:jobid/status`: the job's current status, not cached. */
 export interface JobStatusInfo {

@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ApplicationStatus,
   ApplicationFailedError,
   ApplicationNotFoundError,
-  ClusterClient,
   FlinkConflictError,
   UnsupportedFeatureError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
-import { atLeast, realClusters } from './support.js';
+import { atLeast, realClusters, sharedCluster } from './support.js';
 
 const clusters = realClusters();
 const native = clusters.filter((c) => atLeast(c.version, '2.3.0'));
 const older = clusters.filter((c) => !atLeast(c.version, '2.3.0'));
 
 describe.each(native)('applications (FLIP-549) against real Flink $version', (flink) => {
-  let cluster: ClusterClient;
-  const jar: Record<string, string> = {};
-
-  beforeAll(async () => {
-    cluster = new ClusterClient({ url: flink.url, validation: 'strict' });
-    for (const key of ['twoJobs', 'throwing', 'noExecute', 'streaming', 'failing'] as const) {
-      jar[key] = (await cluster.uploadJar(flink.jars[key])).jarId;
-    }
-  });
-  afterAll(async () => {
-    await cluster.close();
-  });
+  const { cluster, jarIds: jar } = sharedCluster(flink, ['twoJobs', 'throwing', 'noExecute', 'streaming', 'failing']);
 
   it('a main() running two jobs ends FINISHED with both jobs', async () => {
     const app = await cluster.runApplication(jar.twoJobs as string);
@@ -149,26 +137,17 @@ describe.each(native)('applications (FLIP-549) against real Flink $version', (fl
 });
 
 describe.each(older)('applications on real Flink $version (no FLIP-549: the emulated view)', (flink) => {
-  let cluster: ClusterClient;
-  let jarId: string;
-
-  beforeAll(async () => {
-    cluster = new ClusterClient({ url: flink.url, validation: 'strict' });
-    jarId = (await cluster.uploadJar(flink.jars.streaming)).jarId;
-  });
-  afterAll(async () => {
-    await cluster.close();
-  });
+  const { cluster, jarIds } = sharedCluster(flink, ['streaming']);
 
   it('runApplication() and exceptions() throw UnsupportedFeatureError naming both versions', async () => {
-    const err = await cluster.runApplication(jarId).catch((e) => e);
+    const err = await cluster.runApplication(jarIds.streaming).catch((e) => e);
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect(err).toMatchObject({ clusterVersion: flink.version, minimumVersion: '2.3.0' });
     await expect(cluster.application(hexId()).exceptions()).rejects.toBeInstanceOf(UnsupportedFeatureError);
   });
 
   it('every job is its own single-job application', async () => {
-    const job = await cluster.runJar(jarId, { args: ['--rate', '20'] });
+    const job = await cluster.runJar(jarIds.streaming, { args: ['--rate', '20'] });
     await job.waitFor('RUNNING', { timeoutMs: 60_000 });
     const app = await job.application();
     expect(app.applicationId).toBe(job.jobId);

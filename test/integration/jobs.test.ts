@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ClusterClient,
   FlinkConflictError,
   JarNotFoundError,
   JobFailedError,
@@ -10,22 +9,11 @@ import {
   OperationNotFoundError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
-import { eventually, localPath, readCount, realClusters, savepointDirs } from './support.js';
+import { eventually, localPath, readCount, realClusters, savepointDirs, sharedCluster } from './support.js';
 
 describe.each(realClusters())('FLIP-74 job lifecycle against real Flink $version', (flink) => {
-  let cluster: ClusterClient;
-  const jarIds: Partial<Record<keyof typeof flink.jars, string>> = {};
+  const { cluster, jarIds } = sharedCluster(flink, ['streaming', 'bounded', 'failing']);
   const scratch = mkdtempSync(join(flink.workDir, 'test-'));
-
-  beforeAll(async () => {
-    cluster = new ClusterClient({ url: flink.url, validation: 'strict' });
-    for (const key of ['streaming', 'bounded', 'failing'] as const) {
-      jarIds[key] = (await cluster.uploadJar(flink.jars[key])).jarId;
-    }
-  });
-  afterAll(async () => {
-    await cluster.close();
-  });
 
   it('reports the cluster: version, overview, task managers, configuration', async () => {
     expect(await cluster.flinkVersion()).toBe(flink.version);

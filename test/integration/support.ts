@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { ClusterClient } from 'flink-client';
+import type { FixtureJob } from '../../scripts/build-fixtures.mjs';
 import type { RealCluster } from './global-setup.js';
 
 /** The real clusters the global setup started, one per Flink version. */
@@ -9,6 +11,23 @@ export function realClusters(): RealCluster[] {
   const provided = inject('flink');
   if (!provided || provided.clusters.length === 0) throw new Error('no real Flink cluster was provided by the global setup');
   return provided.clusters;
+}
+
+/**
+ * A strict ClusterClient on a shared real cluster for one describe block, with the given fixture
+ * jars uploaded before its tests (`jarIds` is filled in `beforeAll`) and the client closed after
+ * them. Creating the client sends nothing, so it is usable in the describe body.
+ */
+export function sharedCluster<K extends FixtureJob>(flink: RealCluster, jobs: readonly K[]): { cluster: ClusterClient; jarIds: Record<K, string> } {
+  const cluster = new ClusterClient({ url: flink.url, validation: 'strict' });
+  const jarIds = {} as Record<K, string>;
+  beforeAll(async () => {
+    for (const key of jobs) jarIds[key] = (await cluster.uploadJar(flink.jars[key])).jarId;
+  });
+  afterAll(async () => {
+    await cluster.close();
+  });
+  return { cluster, jarIds };
 }
 
 /** Whether a version is at least `want` (numeric compare of x.y.z). */

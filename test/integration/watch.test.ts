@@ -1,22 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApplicationChange, ClusterClient, type JobChange, type WatchChange, type WatchErrorEvent } from 'flink-client';
+import { describe, expect, it } from 'vitest';
+import { type ApplicationChange, type JobChange, type WatchChange, type WatchErrorEvent } from 'flink-client';
 import { hexId } from '../support/ids.js';
-import { eventually, readCount, realClusters } from './support.js';
+import { eventually, readCount, realClusters, sharedCluster } from './support.js';
 
 describe.each(realClusters())('watching a job on real Flink $version', (flink) => {
-  let cluster: ClusterClient;
-  let jarId = '';
+  const { cluster, jarIds } = sharedCluster(flink, ['streaming']);
   const scratch = mkdtempSync(join(flink.workDir, 'watch-'));
-
-  beforeAll(async () => {
-    cluster = new ClusterClient({ url: flink.url, validation: 'strict' });
-    jarId = (await cluster.uploadJar(flink.jars.streaming)).jarId;
-  });
-  afterAll(async () => {
-    await cluster.close();
-  });
 
   it('sees a job run, stop with a savepoint and end: RUNNING, then FINISHED, then the iterators end', async () => {
     // The job id is chosen here, so the watchers start before the job exists.
@@ -45,7 +36,7 @@ describe.each(realClusters())('watching a job on real Flink $version', (flink) =
     })();
 
     const out = join(scratch, 'counter');
-    const job = await cluster.runJar(jarId, { jobId, args: ['--out', out, '--rate', '50'], parallelism: 1 });
+    const job = await cluster.runJar(jarIds.streaming, { jobId, args: ['--out', out, '--rate', '50'], parallelism: 1 });
     expect(job.jobId).toBe(jobId);
     await eventually(() => jobChanges.map((c) => c.status), (s) => s.includes('RUNNING'), 60_000, 'the watcher saw RUNNING');
     // The job is RUNNING seconds before its tasks are, and a savepoint needs them all running.

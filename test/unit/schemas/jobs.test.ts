@@ -223,6 +223,14 @@ describe('jobs schemas, wire format versus spec', () => {
     expect(exceptions['root-exception']).toBeNull();
   });
 
+  it('reads the empty plan 1.20 sends for a job a new HA leader is still recovering as a plan without vertices', () => {
+    const body = setAt(fixture('jobs/job-details.1.20.json'), ['plan'], {});
+    const details = JobDetailsSchema.for('strict').parse(body);
+    expect(details.plan).toMatchObject({ jid: details.jid, name: details.name, nodes: [] });
+    // A plan that says something but lacks fields is still refused.
+    expect(JobDetailsSchema.for('lenient').safeParse(setAt(body, ['plan'], { nodes: 'x' })).success).toBe(false);
+  });
+
   it('accepts "NaN" for accumulated-busy-time (Jackson quotes non-finite doubles), not other strings', () => {
     const body = fixture('jobs/job-details-batch.2.3.json');
     expect(getAt(body, ['vertices', 0, 'metrics', 'accumulated-busy-time'])).toBe('NaN');
