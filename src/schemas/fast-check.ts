@@ -16,6 +16,9 @@ interface Def {
   entries?: Record<string, string | number>;
   values?: unknown[];
   checks?: { _zod: { def: { check?: string; format?: string; pattern?: RegExp } } }[];
+  in?: z.ZodType;
+  out?: z.ZodType;
+  transform?: (value: unknown, ctx: unknown) => unknown;
 }
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -32,7 +35,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * Compiles a zod schema into a checker that validates a parsed JSON value in place, without
  * building the copy zod's `parse` returns. It covers the plain shapes response schemas use
  * (objects loose or strict, arrays, records, unions, enums, literals, optional, nullable,
- * strings with a regex, finite numbers, booleans) and gives up (returns undefined) on anything
+ * strings with a regex, finite numbers, booleans, preprocess repairs that leave valid bodies as
+ * they are) and gives up (returns undefined) on anything
  * else, such as transforms or defaults, so the caller falls back to zod.
  *
  * Response validation sits on every call's hot path: for a job-details body this check costs a
@@ -140,6 +144,18 @@ function compile(schema: z.ZodType): FastCheck {
           LAZY_CHECKS.set(lazy, inner);
         }
         return inner(v);
+      };
+    }
+    case 'pipe': {
+      // `z.preprocess(repair, schema)`: a body the repair leaves as it is (returns itself) and the
+      // schema accepts is valid as is; a body the repair changes goes to zod, which repairs it.
+      const repair = def.in && defOf(def.in).type === 'transform' ? defOf(def.in).transform : undefined;
+      if (!repair || !def.out) throw UNSUPPORTED;
+      const inner = compile(def.out);
+      return (v) => {
+        if (!inner(v)) return false;
+        const ctx = { issues: [] as unknown[], value: v };
+        return repair(v, ctx) === v && ctx.issues.length === 0;
       };
     }
     default:

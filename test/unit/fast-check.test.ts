@@ -85,6 +85,10 @@ describe('the compiled fast check agrees with zod', () => {
     expect(compileFastCheck(z.string().transform((s) => s.length))).toBeUndefined();
     expect(compileFastCheck(z.object({ a: z.number().default(1) }))).toBeUndefined();
     expect(compileFastCheck(z.number().int())).toBeUndefined();
+    // A preprocess repair: bodies it leaves alone are checked in place, bodies it changes go to zod.
+    const repaired = compileFastCheck(z.preprocess((b) => (b === null ? { a: 'x' } : b), z.object({ a: z.string() })));
+    expect(repaired?.({ a: 'y' })).toBe(true);
+    expect(repaired?.(null)).toBe(false);
     expect(compileFastCheck(z.looseObject({ a: z.string(), b: z.array(z.number()).optional() }))?.({ a: 'x', z: 1 })).toBe(true);
   });
 
