@@ -16,7 +16,9 @@ export interface ControlRequest {
 
 /** The control API's answer: a status and a JSON body (`{ "error": message }` when not 2xx). */
 export interface ControlResponse {
+  /** The HTTP status the control API answers with. */
   status: number;
+  /** The JSON body it answers with. */
   body: unknown;
 }
 

@@ -329,6 +329,13 @@ describe.each(versions)('the HA fault matrix on real Flink %s', (version) => {
     const seenBefore = appWatch.changes.length;
     const { leader, killedAt } = await killLeader();
     const firstAnswerMs = await awaitNewLeader(leader, killedAt);
+    // The new leader answers before it has recovered the application: its job is 404 until then.
+    await eventually(
+      () => appJobClient.status().then((st) => st as string, (e: unknown) => (e instanceof Error && (e as { code?: string }).code === 'FLINK_JOB_NOT_FOUND' ? 'NOT_YET_RECOVERED' : Promise.reject(e))),
+      (st) => st !== 'NOT_YET_RECOVERED',
+      FAILOVER_DEADLINE_MS,
+      "the application's job recovered by the new leader",
+    );
     await appJobClient.ready({ timeoutMs: FAILOVER_DEADLINE_MS });
     const runningAgainMs = Date.now() - killedAt;
     // The same application and job, once each: nothing submitted again.

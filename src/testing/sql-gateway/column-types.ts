@@ -333,7 +333,14 @@ export type SimulatedRowKind = 'INSERT' | 'UPDATE_BEFORE' | 'UPDATE_AFTER' | 'DE
  * booleans; `Uint8Array` for binary; arrays; a `Map` or object for MAP; an array or object by field
  * name for ROW; `null`.
  */
-export type SimulatedRow = readonly unknown[] | { readonly kind: SimulatedRowKind; readonly values: readonly unknown[] };
+export type SimulatedRow =
+  | readonly unknown[]
+  | {
+      /** The change the row carries (INSERT, UPDATE_BEFORE, UPDATE_AFTER, DELETE). */
+      readonly kind: SimulatedRowKind;
+      /** The row's values, one per column. */
+      readonly values: readonly unknown[];
+    };
 
 /** A row written once in both row formats (pages are then spliced from text). @internal */
 export interface EncodedRow {

@@ -65,7 +65,14 @@ export interface SimulatedSqlSession {
   /** Simulated time of its last call or heartbeat. */
   readonly lastAccess: number;
   /** Operations it holds (not closed): handle, statement, status. */
-  readonly operations: ReadonlyArray<{ handle: string; statement: string; status: string }>;
+  readonly operations: ReadonlyArray<{
+    /** The operation handle. */
+    handle: string;
+    /** The statement it runs. */
+    statement: string;
+    /** Its status now (RUNNING, FINISHED, CANCELED, ...). */
+    status: string;
+  }>;
 }
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
