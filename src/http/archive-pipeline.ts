@@ -30,6 +30,10 @@ const JOB_RESULT_STATUS: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELED'> = {
  * ArchiveReadOnlyError before sending.
  */
 export class ArchivePipeline extends RequestPipeline {
+  // A HistoryServer truncates and rewrites its overview files on every refresh that found a new
+  // or expired archive (seen on 2.3.0: a 200 with an empty body for /applications/overview).
+  protected override readonly servesFilesRewrittenInPlace = true;
+
   override async request<T>(spec: RequestSpec<T>, options: RequestOptions = {}): Promise<T> {
     if (spec.method !== 'GET' || LIVE_ONLY.test(spec.path)) throw new ArchiveReadOnlyError({ operation: `${spec.method} ${spec.path}` });
     const status = JOB_STATUS.exec(spec.path);

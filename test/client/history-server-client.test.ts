@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApplicationNotFoundError, ArchiveReadOnlyError, ClusterClient, FlinkArgumentError, FlinkConnectionError, HistoryServerClient, JobFailedError, JobNotFoundError } from 'flink-client';
+import { ApplicationNotFoundError, ArchiveReadOnlyError, ClusterClient, FlinkArgumentError, FlinkConnectionError, FlinkValidationError, HistoryServerClient, JobFailedError, JobNotFoundError } from 'flink-client';
 import { type MswServer, startMswServer } from '../support/msw-server.js';
 
 // A HistoryServer serves precomputed JSON files at the REST paths without /v1, and 404
@@ -133,6 +133,23 @@ describe('HistoryServerClient', () => {
     expect(await app.jobManagerConfig()).toEqual([{ key: 'parallelism.default', value: '1' }]);
     expect((await app.jobs()).map((j) => j.jobId)).toEqual([JOB]);
     await expect(history.application('cccccccccccccccccccccccccccccccc').describe()).rejects.toBeInstanceOf(ApplicationNotFoundError);
+  });
+
+  it('reads again when a read raced the rewrite of an overview (an empty or cut 200)', async () => {
+    // A HistoryServer truncates its overview files and then writes them on every refresh that
+    // found an archive; a read in between gets a 200 with an empty body (seen on 2.3.0).
+    const torn = [new HttpResponse('', { status: 200, headers: { 'content-type': 'application/json' } }), new HttpResponse('{"applications":[{"id"', { status: 200, headers: { 'content-type': 'application/json' } })];
+    hs.use(http.get('*/applications/overview', () => torn.shift()));
+    const retrying = new HistoryServerClient({ url: hs.url, retry: { initialDelayMs: 1 } });
+    try {
+      expect((await retrying.listApplications()).map((a) => a.applicationId)).toEqual([APP]);
+      expect(hs.requests.filter((r) => r.url === '/applications/overview')).toHaveLength(3);
+    } finally {
+      await retrying.close();
+    }
+    // Without retries the torn read is a validation error that keeps the body, not a wrong answer.
+    torn.push(new HttpResponse('', { status: 200, headers: { 'content-type': 'application/json' } }));
+    await expect(history.listApplications()).rejects.toBeInstanceOf(FlinkValidationError);
   });
 
   it('rejects historyServer as an option of its own', () => {

@@ -87,9 +87,13 @@ describe.each(versions)('the HistoryServer on real Flink %s', (version) => {
     });
     const jobManager = local.processes.find((p) => p.name === 'jobmanager');
     const changes: ApplicationChange[] = [];
+    // Settles to the watch's error (or undefined) so a failure earlier in the test cannot leave it unhandled.
     const watching = (async () => {
       for await (const change of app.watch({ pollIntervalMs: 500 })) changes.push(change);
-    })();
+    })().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
 
     // The cluster exits ~250 ms after the application ends, taking its REST API with it.
     const first = await app.result({ timeoutMs: 120_000 });
@@ -103,7 +107,7 @@ describe.each(versions)('the HistoryServer on real Flink %s', (version) => {
     const result = await app.result({ timeoutMs: 10_000 });
     expect(result.status).toBe('FINISHED');
     expect(result.jobs.map((j) => [j.name, j.state])).toEqual([['archived-app', 'FINISHED']]);
-    await watching;
+    expect(await watching).toBeUndefined();
     expect(changes.at(-1)?.status).toBe('FINISHED');
     expect(changes.map((c) => c.status)).not.toContain('FAILED');
     const [job] = await app.jobs();
