@@ -6,7 +6,8 @@
  *   npx tsx --expose-gc bench/sql-results.ts [--rows 500000] [--page 5000] [--rounds 5]
  *
  * 1. rows/s for columns (INT, VARCHAR, DOUBLE, BOOLEAN): the SDK iterator (typed rows with their
- *    kind) vs undici + JSON.parse reading the same pages (target ≥ 0.9×). Then the same with a
+ *    kind), and `pages()` (the same rows a page at a time), vs undici + JSON.parse reading the same
+ *    pages (target ≥ 0.9×); rounds interleaved and rotated, ratios per round: median (min–max). Then the same with a
  *    BIGINT and a DECIMAL column, where the SDK parses exactly (numbers kept as their text).
  * 2. heap: heapUsed after a full GC every 100 000 rows while the SDK iterates; the slope in KB per
  *    100 000 rows says whether memory stays flat.
@@ -100,23 +101,39 @@ async function sdk(onRow?: (n: number) => void): Promise<number> {
   return n;
 }
 
+/** The same rows page by page (`op.pages()`): one await per page. */
+async function sdkPages(): Promise<number> {
+  let n = 0;
+  for await (const page of session.operation(OP, 'SELECT ...').pages()) for (const row of page) if (row.kind === 'INSERT') n++;
+  return n;
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 console.log(`Node ${process.version}; ${ROWS} rows in pages of ${PAGE}; ${ROUNDS} rounds, median`);
 for (const exact of [false, true]) {
   served = pages(exact);
-  const times: Record<'sdk' | 'raw', number[]> = { sdk: [], raw: [] };
-  for (const fn of [sdk, raw]) if ((await fn()) !== ROWS) throw new Error('row count mismatch');
+  const times: Record<'sdk' | 'pages' | 'raw', number[]> = { sdk: [], pages: [], raw: [] };
+  for (const fn of [sdk, sdkPages, raw]) if ((await fn()) !== ROWS) throw new Error('row count mismatch');
+  const contestants = [['sdk', sdk], ['pages', sdkPages], ['raw', raw]] as const;
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of [['sdk', sdk], ['raw', raw]] as const) {
+    // Rotated each round, so no contestant always runs right after the same one.
+    for (let k = 0; k < contestants.length; k++) {
+      const [name, fn] = contestants[(round + k) % contestants.length] as (typeof contestants)[number];
       const t = performance.now();
       await fn();
       times[name].push(performance.now() - t);
     }
   }
-  const s = median(times.sdk);
-  const r = median(times.raw);
+  // Ratios per round (the rounds interleave), reported as median (min–max).
+  const ratios = (name: 'sdk' | 'pages'): string => {
+    const per = times[name].map((t, i) => (times.raw[i] as number) / t);
+    return `${median(per).toFixed(2)}× (${Math.min(...per).toFixed(2)}–${Math.max(...per).toFixed(2)})`;
+  };
+  const rate = (name: 'sdk' | 'pages' | 'raw'): string => Math.round(ROWS / (median(times[name]) / 1000)).toLocaleString('en');
   const label = exact ? 'with BIGINT + DECIMAL (exact)' : 'INT, VARCHAR, DOUBLE, BOOLEAN';
-  console.log(`${label.padEnd(32)} SDK ${Math.round(ROWS / (s / 1000)).toLocaleString('en')} rows/s, raw ${Math.round(ROWS / (r / 1000)).toLocaleString('en')} rows/s: ${(r / s).toFixed(2)}× raw${exact ? '' : ' (target ≥ 0.9×)'}`);
+  console.log(`${label}: raw ${rate('raw')} rows/s`);
+  console.log(`  rows()  ${rate('sdk').padStart(9)} rows/s: ${ratios('sdk')} raw${exact ? '' : ' (target ≥ 0.9×)'}`);
+  console.log(`  pages() ${rate('pages').padStart(9)} rows/s: ${ratios('pages')} raw`);
 }
 
 if (gc) {

@@ -3,6 +3,7 @@ import { FlinkError } from '../errors/flink-error.js';
 import { FlinkServerError } from '../errors/flink-server-error.js';
 import { SqlStatementError } from '../errors/sql-statement-error.js';
 import type { JobClient } from '../context/handles.js';
+import { linkedController } from '../internal/abort.js';
 import { pollUntil } from '../operations/poll.js';
 import type { RequestOptions } from '../options/request-options.js';
 import { type FetchResultsResponse, FetchResultsResponseSchema, OperationStatusResponseSchema, type SqlColumn } from '../schemas/sql-gateway.js';
@@ -67,6 +68,15 @@ export interface SqlOperation extends AsyncIterable<SqlRow> {
   close(options?: RequestOptions): Promise<void>;
   /** The rows, as an async iterator with its own signal and deadline. */
   rows(options?: SqlWaitOptions): AsyncIterable<SqlRow>;
+  /**
+   * The rows page by page as the gateway sends them: one await per page instead of one per row,
+   * for consumers that handle rows in batches (an insert per page). Pages are never empty; the
+   * same reading, read-ahead, waits and early close as {@link SqlOperation.rows}.
+   * @throws SqlStatementError when the statement failed; FlinkAbortError, FlinkTimeoutError
+   * @example
+   * for await (const page of op.pages()) await db.insertMany(page.map((r) => r.values));
+   */
+  pages(options?: SqlWaitOptions): AsyncIterable<SqlRow[]>;
   /** Every row (or the first `limit`) of a bounded result. */
   collect(options?: SqlCollectOptions): Promise<SqlRow[]>;
   /** The result columns, once the first page arrived. */
@@ -92,6 +102,17 @@ interface Page {
   convert: RowConverter;
 }
 
+/** One iteration's reading of the pages (see `#cursor`). */
+interface Cursor {
+  /** Whether the iteration ended (EOS, an error, or left early). */
+  readonly done: boolean;
+  /** The next page with rows, or null once the iteration ended. */
+  next(): Promise<Page | null>;
+  /** Ends the iteration; `early` closes the operation on the gateway. Safe to repeat. */
+  finish(early: boolean): Promise<void>;
+}
+
+const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const NO_ROWS: readonly unknown[] = [];
 const NO_CONVERSION: RowConverter = () => ({ kind: 'INSERT', values: {} });
 
@@ -113,6 +134,13 @@ export class SqlOperationHandle implements SqlOperation {
   #pending: Page | undefined;
   #reading = false;
   #closed = false;
+  /**
+   * The next page, asked for while the rows of the current one are read: one request ahead, so the
+   * gateway's round trip overlaps the caller's work on the rows (memory stays two pages at most).
+   * Settles to the page or to what the fetch threw; never rejects, so nothing goes unhandled when
+   * the iteration ends first.
+   */
+  #ahead: { settled: Promise<{ page: Page } | { error: unknown }>; controller: AbortController; dispose: () => void } | undefined;
 
   constructor(context: SqlGatewayContext, session: string, handle: string, statement: string, options: SqlResultOptions = {}) {
     this.#context = context;
@@ -167,30 +195,53 @@ export class SqlOperationHandle implements SqlOperation {
   }
 
 
+  pages(options: SqlWaitOptions = {}): AsyncIterable<SqlRow[]> {
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<SqlRow[]> => {
+        const cursor = this.#cursor(options);
+        return {
+          next: async (): Promise<IteratorResult<SqlRow[]>> => {
+            const page = await cursor.next();
+            if (!page) return END;
+            const out = new Array<SqlRow>(page.rows.length);
+            try {
+              for (let i = 0; i < out.length; i++) out[i] = page.convert(page.rows[i]);
+            } catch (err) {
+              await cursor.finish(true);
+              throw err;
+            }
+            return { done: false, value: out };
+          },
+          return: () => cursor.finish(true).then(() => END),
+        };
+      },
+    };
+  }
+
   /**
-   * The row iterator: a plain object over the current page rather than an async generator, so a
-   * row costs one resolved promise and no generator bookkeeping.
+   * Reads the result page by page for one iteration: hands out pages with rows until EOS, reading
+   * the next page ahead, and closes the operation when the iteration is left early (break, an
+   * abort, an error), as a database driver closes its cursor; a continuous query's job is
+   * cancelled with it.
    */
-  #iterate(options: SqlWaitOptions): AsyncIterator<SqlRow> {
+  #cursor(options: SqlWaitOptions): Cursor {
     if (this.#reading) throw new FlinkError(`the rows of operation ${this.handle} are already being read: a result can be read once, in order`, 'FLINK_ERROR');
     this.#reading = true;
-    let rows: readonly unknown[] = NO_ROWS;
-    let convert: RowConverter = NO_CONVERSION;
-    let index = 0;
-    let done = false;
-    const finish = async (early: boolean): Promise<IteratorResult<SqlRow>> => {
-      if (!done) {
-        done = true;
-        this.#reading = false;
-        // Left early (break, abort, error): the cursor is closed, as a database driver's is; a
-        // continuous query's job is cancelled with it.
-        if (early) await this.close().catch(() => undefined);
-      }
-      return { done: true, value: undefined };
-    };
     const timeoutMs = options.timeoutMs ?? Infinity;
-    const refill = async (): Promise<IteratorResult<SqlRow>> => {
-      while (index >= rows.length) {
+    let done = false;
+    const finish = async (early: boolean): Promise<void> => {
+      if (done) return;
+      done = true;
+      this.#reading = false;
+      this.#dropReadAhead();
+      if (early) await this.close().catch(() => undefined);
+    };
+    return {
+      get done() {
+        return done;
+      },
+      next: async (): Promise<Page | null> => {
+        if (done) return null;
         let page: Page | null;
         try {
           page = await this.#nextPage(options, timeoutMs);
@@ -198,7 +249,30 @@ export class SqlOperationHandle implements SqlOperation {
           await finish(true);
           throw err;
         }
-        if (!page) return finish(false);
+        if (!page) {
+          await finish(false);
+          return null;
+        }
+        this.#readAhead(options.signal);
+        return page;
+      },
+      finish,
+    };
+  }
+
+  /**
+   * The row iterator: a plain object over the current page rather than an async generator, so a
+   * row costs one resolved promise and no generator bookkeeping.
+   */
+  #iterate(options: SqlWaitOptions): AsyncIterator<SqlRow> {
+    const cursor = this.#cursor(options);
+    let rows: readonly unknown[] = NO_ROWS;
+    let convert: RowConverter = NO_CONVERSION;
+    let index = 0;
+    const refill = async (): Promise<IteratorResult<SqlRow>> => {
+      while (index >= rows.length) {
+        const page = await cursor.next();
+        if (!page) return END;
         rows = page.rows;
         convert = page.convert;
         index = 0;
@@ -206,7 +280,7 @@ export class SqlOperationHandle implements SqlOperation {
       try {
         return { done: false, value: convert(rows[index++]) };
       } catch (err) {
-        await finish(true);
+        await cursor.finish(true);
         throw err;
       }
     };
@@ -214,18 +288,18 @@ export class SqlOperationHandle implements SqlOperation {
       // A row of the current page is an already-resolved promise: no async function frame per row
       // (the profile showed that frame as the largest cost after JSON.parse).
       next: (): Promise<IteratorResult<SqlRow>> => {
-        if (done) return Promise.resolve({ done: true, value: undefined });
+        if (cursor.done) return Promise.resolve(END);
         if (index < rows.length) {
           try {
             return Promise.resolve({ done: false, value: convert(rows[index++]) });
           } catch (err) {
             // A value that does not convert (a BIGINT that is no integer): close, as on any error.
-            return finish(true).then(() => Promise.reject(err));
+            return cursor.finish(true).then(() => Promise.reject(err));
           }
         }
         return refill();
       },
-      return: () => finish(true),
+      return: () => cursor.finish(true).then(() => END),
     };
   }
 
@@ -273,6 +347,17 @@ export class SqlOperationHandle implements SqlOperation {
       this.#pending = undefined;
       return page;
     }
+    const ahead = this.#ahead;
+    if (ahead) {
+      this.#ahead = undefined;
+      const got = await ahead.settled;
+      ahead.dispose();
+      if ('error' in got) throw got.error;
+      const { page } = got;
+      if (page.rows.length > 0) return page;
+      if (page.body.resultType === 'EOS') return null;
+      // NOT_READY or an empty page: wait for rows as usual.
+    }
     if (this.#token === undefined) return null;
     const page = await pollUntil(
       (signal) => this.#fetch(signal),
@@ -288,6 +373,26 @@ export class SqlOperationHandle implements SqlOperation {
     );
     if (page.body.resultType === 'EOS' && page.rows.length === 0) return null;
     return page;
+  }
+
+  /** Starts fetching the page after the current one, unless the result has ended or a read-ahead is running. */
+  #readAhead(signal: AbortSignal | undefined): void {
+    if (this.#ahead || this.#token === undefined) return;
+    const { controller, dispose } = linkedController([signal, this.#context.closeSignal]);
+    const settled = this.#fetch(controller.signal).then(
+      (page) => ({ page }),
+      (error: unknown) => ({ error }),
+    );
+    this.#ahead = { settled, controller, dispose };
+  }
+
+  /** Cancels a read-ahead nobody will read (the iteration ended). */
+  #dropReadAhead(): void {
+    const ahead = this.#ahead;
+    if (!ahead) return;
+    this.#ahead = undefined;
+    ahead.controller.abort();
+    ahead.dispose();
   }
 
   async #fetch(signal: AbortSignal): Promise<Page> {

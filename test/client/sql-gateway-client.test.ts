@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FlinkArgumentError, SqlGatewayClient, SqlStatementError, UnsupportedFeatureError, isFlinkError } from '../../src/index.js';
 
 // The client's own logic against a small loopback gateway: negotiation, paths, paging, waiting out
@@ -118,5 +118,80 @@ describe('SqlGatewayClient', () => {
     expect(session.closed).toBe(true);
     expect(seen).toContain(`DELETE /v4/sessions/${S}`);
     await expect(session.heartbeat()).rejects.toSatisfy((e) => isFlinkError(e, 'FLINK_CLIENT_CLOSED'));
+  });
+
+  it('reads the next page ahead while the rows of the current one are read; pages() hands out whole pages', async () => {
+    const { url, seen } = await gateway((req) => {
+      if (req.url?.endsWith('/statements')) return { body: { operationHandle: O } };
+      const token = Number(/result\/(\d+)/.exec(req.url ?? '')?.[1]);
+      return { body: token < 3 ? page(token, [{ kind: 'INSERT', fields: [token * 2, 1] }, { kind: 'INSERT', fields: [token * 2 + 1, 1] }]) : page(3, [], true) };
+    });
+    client = new SqlGatewayClient({ url });
+    const session = client.session(S, { heartbeatIntervalMs: Infinity });
+    const fetched = (): string[] => seen.filter((r) => r.includes('/result/')).map((r) => r.replace(/.*\/result\/(\d+).*/, '$1'));
+    const it = (await session.execute('SELECT n, d FROM t'))[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual({ kind: 'INSERT', values: { n: 0n, d: '1.00' } });
+    // Page 1 is asked for while row 2 of page 0 has not been read yet.
+    await vi.waitFor(() => expect(fetched()).toEqual(['0', '1']), { timeout: 10_000 });
+    const rest: bigint[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value.values.n as bigint);
+    expect(rest).toEqual([1n, 2n, 3n, 4n, 5n]);
+    expect(fetched()).toEqual(['0', '1', '2', '3']);
+
+    const pages: bigint[][] = [];
+    for await (const p of (await session.execute('SELECT n, d FROM t')).pages()) pages.push(p.map((r) => r.values.n as bigint));
+    expect(pages).toEqual([
+      [0n, 1n],
+      [2n, 3n],
+      [4n, 5n],
+    ]);
+  });
+
+  it('a failure of the page read ahead surfaces after the rows before it; leaving early aborts the read-ahead and closes', async () => {
+    const held: (() => void)[] = [];
+    let aborted = 0;
+    let statements = 0;
+    const H = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+    const seen: string[] = [];
+    server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const send = (status: number, body: unknown): void => {
+        res.statusCode = status;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(body));
+      };
+      if (req.url === '/v1/api_versions') return send(200, { versions: ['V4'] });
+      if (req.url?.endsWith('/statements')) return send(200, { operationHandle: statements++ === 0 ? O : H });
+      if (req.method === 'DELETE') return send(200, { status: 'CLOSED' });
+      const token = Number(/result\/(\d+)/.exec(req.url ?? '')?.[1]);
+      if (token === 0) return send(200, { ...(page(0, [{ kind: 'INSERT', fields: [1, 1] }, { kind: 'INSERT', fields: [2, 1] }]) as object), nextResultUri: req.url?.replace('/result/0', '/result/1') });
+      if (req.url?.includes(`/operations/${O}/`)) return send(500, { errors: ['Internal server error.', '<Exception on server side:\nCaused by: java.lang.RuntimeException: the source failed\n\nEnd of exception on server side>'] });
+      // The other operation's page 1 is held until the test lets go.
+      res.on('close', () => {
+        if (!res.writableEnded) aborted++;
+      });
+      held.push(() => send(200, page(1, [], true)));
+    });
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    client = new SqlGatewayClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxRetries: 0 });
+    const session = client.session(S, { heartbeatIntervalMs: Infinity });
+
+    const got: number[] = [];
+    const failed = await (async () => {
+      for await (const row of await session.execute('SELECT n, d FROM t')) got.push(Number(row.values.n));
+    })().catch((e: unknown) => e);
+    expect(got).toEqual([1, 2]);
+    expect(failed).toBeInstanceOf(SqlStatementError);
+    expect((failed as SqlStatementError).message).toContain('the source failed');
+
+    const op = await session.execute('SELECT hold');
+    for await (const row of op) {
+      expect(row.values.n).toBe(1n);
+      await vi.waitFor(() => expect(held).toHaveLength(1), { timeout: 10_000 });
+      break;
+    }
+    expect(seen.at(-1)).toBe(`DELETE /v4/sessions/${S}/operations/${H}/close`);
+    await vi.waitFor(() => expect(aborted).toBe(1), { timeout: 10_000 });
+    for (const release of held) release();
   });
 });

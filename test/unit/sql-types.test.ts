@@ -21,6 +21,14 @@ describe('SQL result values', () => {
     });
   });
 
+  it('tells strings from numbers in exact mode: escaped quotes and backslashes, digits inside strings, exponents', () => {
+    const text = String.raw`{"data":[{"fields":["a\\",12345678901234567,"x,1234567890123456789","q\"12345678901234567\"",-12345678901234567.5e3,1e400,[9007199254740993]]}]}`;
+    expect(parseExact(text)).toEqual({ data: [{ fields: ['a\\', '12345678901234567', 'x,1234567890123456789', 'q"12345678901234567"', '-12345678901234567.5e3', Infinity, ['9007199254740993']] }] });
+    // Nothing long: the text is parsed as it is.
+    expect(parseExact('{"data":[{"fields":[1,"2",-3]}]}')).toEqual({ data: [{ fields: [1, '2', -3] }] });
+    expect(() => parseExact('{"data":["unterminated')).toThrow(SyntaxError);
+  });
+
   it('types nested arrays, maps, rows and binaries', () => {
     expect(convertValue(['1', '2'], { type: 'ARRAY', elementType: { type: 'BIGINT' } }, opts)).toEqual([1n, 2n]);
     expect(convertValue({ a: 1 }, { type: 'MAP', keyType: { type: 'VARCHAR' }, valueType: { type: 'INTEGER' } }, opts)).toEqual(new Map([['a', 1]]));
