@@ -1,4 +1,4 @@
-import { pathTemplate, type SpanAttributes, startSpan, type TraceSpan } from '../internal/telemetry.js';
+import { NO_SPAN, pathTemplate, type SpanAttributes, startSpan, type TraceSpan, tracingActive } from '../internal/telemetry.js';
 import type { ResourceRef } from './map-error.js';
 
 /** Flink's ids of what a call is about, as span attributes. */
@@ -22,6 +22,7 @@ function resourceAttributes(resource: ResourceRef | undefined): SpanAttributes {
  * OpenTelemetry's HTTP conventions name client spans. A no-op span when tracing is off.
  */
 export function openCallSpan(spec: { method: string; path: string; resource?: ResourceRef }, requestId: string): TraceSpan {
+  if (!tracingActive()) return NO_SPAN;
   const ids = resourceAttributes(spec.resource);
   const template = pathTemplate(spec.path, {
     jobId: ids['flink.job.id'] as string | undefined,

@@ -29,6 +29,7 @@ import { type Endpoint, EndpointSet } from './endpoint-set.js';
 import { mapHttpError, type ResourceRef } from './map-error.js';
 import { readBody, type ReadBodyResult } from './read-body.js';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type ResolvedRetryOptions } from './retry-policy.js';
+import { AnswerCollector, type CollectedAnswer } from './answer-collector.js';
 import { isLeaderUnreachable, isNotSent, isTransientStatus, isTransientTransportError, transience } from './transient.js';
 
 /** HTTP methods the Flink REST API uses. */
@@ -490,6 +491,7 @@ export class RequestPipeline {
     if (this.closed) attemptSignal.abort(this.#closing.signal.reason);
     else this.#attempts.add(attemptSignal);
     let sent = false;
+    let collector: AnswerCollector | undefined;
     // Set once a successful body was handed to `spec.consume`: the attempt cannot be repeated then.
     let consuming = false;
     try {
@@ -498,11 +500,19 @@ export class RequestPipeline {
       // encodes synchronously, and sending and reading happen here rather than in helpers.
       const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, attemptSignal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call.options.headers), undefined);
       if (call.span.recording) spanAttempt(call.span, endpoint.origin, this.#displayUrl(endpoint, call.spec), attempt);
-      // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
+      const consume = call.spec.consume;
+      if (!consume) {
+        // The common call: the whole answer read in one undici handler, no body stream.
+        const limit = this.options.maxResponseBytes;
+        const collect = (): Promise<CollectedAnswer> => AnswerCollector.collect(this.#dispatcher, dispatchOptions(request), limit, attemptSignal, (c) => (collector = c));
+        // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
+        const answer = await (call.span.recording ? call.span.run(collect) : collect());
+        sent = true;
+        return this.#classifyAnswer(call, endpoint, attempt, { status: answer.status, headers: answer.headers, read: answer.read, durationMs: performance.now() - request.started });
+      }
       const response = await (call.span.recording ? call.span.run(() => this.#send(request, attemptSignal)) : this.#send(request, attemptSignal));
       sent = true;
-      const consume = call.spec.consume;
-      if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+      if (response.statusCode >= 200 && response.statusCode < 300) {
         consuming = true;
         const value = await consume(response.body, response.headers);
         return this.#classifyAnswer(call, endpoint, attempt, { consumed: { value }, status: response.statusCode, headers: response.headers, read: { ok: true, text: '' }, durationMs: performance.now() - request.started });
@@ -516,7 +526,7 @@ export class RequestPipeline {
         contentLength !== undefined && contentLength <= limit && typeof body.text === 'function' ? { ok: true, text: await body.text() } : await readBody(body, limit, contentLength);
       return this.#classifyAnswer(call, endpoint, attempt, { status: response.statusCode, headers: response.headers, read, durationMs: performance.now() - request.started });
     } catch (err) {
-      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, sent, consuming) };
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, sent || collector?.started === true, consuming) };
     } finally {
       if (timer) clearTimeout(timer);
       if (onAbort) userSignal?.removeEventListener('abort', onAbort);
@@ -559,18 +569,9 @@ export class RequestPipeline {
   }
 
   /** Sends the request; resolves once the answer's headers arrived. */
+  /** Sends a request whose answer `spec.consume` streams (a log file, a download). */
   #send(request: EncodedRequest, signal: AttemptSignal): Promise<Dispatcher.ResponseData> {
-    return this.#dispatcher.request({
-      origin: request.origin,
-      path: request.path,
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-      // The attempt deadline governs; undici's own 300 s timers would only fire later.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    return this.#dispatcher.request({ ...dispatchOptions(request), signal });
   }
 
   /** Turns an answer into the parsed value, or into a typed failure saying whether to try again. */
@@ -822,4 +823,18 @@ function toIssues(error: ZodError): ValidationIssue[] {
     path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
     message: issue.message,
   }));
+}
+
+/** The undici options of an encoded request. */
+function dispatchOptions(request: EncodedRequest): Dispatcher.DispatchOptions {
+  return {
+    origin: request.origin,
+    path: request.path,
+    method: request.method as Dispatcher.HttpMethod,
+    headers: request.headers,
+    body: request.body,
+    // The attempt deadline governs; undici's own 300 s timers would only fire later.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  };
 }

@@ -73,7 +73,7 @@ export interface TraceSpan {
 }
 
 /** The span used when tracing is off: does nothing. */
-const NO_SPAN: TraceSpan = {
+export const NO_SPAN: TraceSpan = {
   recording: false,
   set: () => undefined,
   event: () => undefined,
@@ -127,12 +127,30 @@ class RecordingSpan implements TraceSpan {
   }
 }
 
+/** What the API's global provider delegates to while no tracer provider is registered. */
+let noopDelegate: unknown;
+
+/**
+ * Whether spans may record: the API is loaded and a tracer provider is registered. A cheap check
+ * (two property reads) made before anything is computed for a span: with the API installed but
+ * no provider, building a call's span name and attributes cost ~2.5 µs per call for a span the
+ * API then drops.
+ */
+export function tracingActive(): boolean {
+  if (!api) return false;
+  const provider = api.trace.getTracerProvider();
+  // Another copy of the API, or a provider set some other way: let the API decide per span.
+  if (!(provider instanceof api.ProxyTracerProvider)) return true;
+  noopDelegate ??= new api.ProxyTracerProvider().getDelegate();
+  return provider.getDelegate() !== noopDelegate;
+}
+
 /**
  * Starts a span, child of the active one, if the API is loaded and a recording tracer provider
  * is registered; otherwise returns a span that does nothing.
  */
 export function startSpan(name: string, kind: 'client' | 'internal', attributes: SpanAttributes): TraceSpan {
-  if (!api) return NO_SPAN;
+  if (!api || !tracingActive()) return NO_SPAN;
   const span = api.trace.getTracer(SCOPE).startSpan(name, {
     kind: kind === 'client' ? api.SpanKind.CLIENT : api.SpanKind.INTERNAL,
     attributes: clean(attributes),

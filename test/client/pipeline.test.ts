@@ -213,6 +213,27 @@ describe('request pipeline', () => {
     await expect(client({ maxResponseBytes: 5_000 }).listJobs()).rejects.toBeInstanceOf(FlinkResponseTooLargeError);
   });
 
+  it('an abort while a call waits for a connection settles it at once; the connection stays usable', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    server.use(http.get('*/v1/overview', async () => {
+      await held;
+      return HttpResponse.json({ taskmanagers: 1, 'slots-total': 1, 'slots-available': 1, 'jobs-running': 0, 'jobs-finished': 0, 'jobs-cancelled': 0, 'jobs-failed': 0, 'flink-version': '2.3.0', 'flink-commit': 'x' }, { headers: FLINK_JSON });
+    }));
+    const c = client({ connections: 1 });
+    const first = c.overview();
+    // The only connection is busy with `first`: this call waits in undici's queue until aborted.
+    const controller = new AbortController();
+    const queued = c.job(JOB).status({ signal: controller.signal });
+    controller.abort(new Error('no longer needed'));
+    await expect(queued).rejects.toBeInstanceOf(FlinkAbortError);
+    release();
+    expect((await first).taskmanagers).toBe(1);
+    expect(await c.job(JOB).status()).toBe('RUNNING');
+    // The aborted call never reached the server.
+    expect(server.requests.filter((r) => r.url.endsWith('/status'))).toHaveLength(1);
+  });
+
   it('rejects a malformed job id before sending anything', async () => {
     const c = client();
     expect(() => c.job('../../cluster')).toThrow(FlinkArgumentError);
