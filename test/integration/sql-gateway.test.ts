@@ -126,6 +126,11 @@ describe.each(targets)('SQL Gateway on Flink $version', (target) => {
     expect(await op.jobId()).toMatch(/^[0-9a-f]{32}$/);
     expect(await op.status()).toBe('FINISHED');
     await op.close();
+    // The same paging a page per await: the rows in order, no empty page.
+    const pages: number[][] = [];
+    for await (const page of (await session.execute('SELECT n FROM (VALUES (1), (2), (3)) AS t(n)')).pages()) pages.push(page.map((r) => r.values.n as number));
+    expect(pages.every((p) => p.length > 0)).toBe(true);
+    expect(pages.flat()).toEqual([1, 2, 3]);
     await session.close();
   });
 

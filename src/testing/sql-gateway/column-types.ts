@@ -254,72 +254,97 @@ function fieldValues(value: unknown, type: SqlLogicalType): unknown[] {
   throw new TypeError('flink-client/testing: a ROW value must be an array or an object by field name');
 }
 
-/** One value as JSON text in the gateway's JSON row format. @internal */
-export function jsonValue(value: unknown, type: SqlLogicalType | undefined): string {
-  if (value === null || value === undefined) return 'null';
+/**
+ * How one row format writes each kind of value; {@link formatValue} walks a value by its type
+ * and asks the format for the text of each part, so both formats check values the same way.
+ */
+interface ValueFormat {
+  null: string;
+  integer(text: string): string;
+  decimal(text: string): string;
+  float(value: unknown): string;
+  boolean(value: boolean): string;
+  binary(bytes: Buffer): string;
+  array(items: string[]): string;
+  /** A map entry's key, written from the key's own value and type. */
+  mapKey(key: unknown, type: SqlLogicalType | undefined): string;
+  map(entries: Array<[string, string]>): string;
+  row(fields: Array<[name: string, text: string]>): string;
+  other(value: unknown): string;
+}
+
+/** The gateway's JSON row format: values as JSON (DECIMAL as a number with its scale, BINARY as base64). */
+const JSON_FORMAT: ValueFormat = {
+  null: 'null',
+  integer: (text) => text,
+  decimal: (text) => text,
+  float: (v) => (typeof v === 'number' && !Number.isFinite(v) ? JSON.stringify(String(v)) : String(Number(v))),
+  boolean: (b) => (b ? 'true' : 'false'),
+  binary: (bytes) => JSON.stringify(bytes.toString('base64')),
+  array: (items) => `[${items.join(',')}]`,
+  mapKey: (k) => JSON.stringify(String(k)),
+  map: (entries) => `{${entries.map(([k, v]) => `${k}:${v}`).join(',')}}`,
+  row: (fields) => `{${fields.map(([name, v]) => `${JSON.stringify(name)}:${v}`).join(',')}}`,
+  other: (v) => (typeof v === 'bigint' ? v.toString() : JSON.stringify(v)),
+};
+
+/** PLAIN_TEXT: every value as Flink prints it (`TRUE`, `x'6162'`, `{k=1}`, `(1, a)`, `NULL`). */
+const PLAIN_FORMAT: ValueFormat = {
+  null: 'NULL',
+  integer: (text) => text,
+  decimal: (text) => text,
+  float: (v) => String(v),
+  boolean: (b) => (b ? 'TRUE' : 'FALSE'),
+  binary: (bytes) => `x'${bytes.toString('hex')}'`,
+  array: (items) => `[${items.join(', ')}]`,
+  mapKey: (k, type) => formatValue(k, type, PLAIN_FORMAT),
+  map: (entries) => `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`,
+  row: (fields) => `(${fields.map(([, v]) => v).join(', ')})`,
+  other: (v) => String(v),
+};
+
+/** One value in a row format, checked against its type. */
+function formatValue(value: unknown, type: SqlLogicalType | undefined, f: ValueFormat): string {
+  if (value === null || value === undefined) return f.null;
   switch (type?.type) {
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
     case 'BIGINT':
-      return integerText(value);
+      return f.integer(integerText(value));
     case 'DECIMAL':
-      return decimalText(value, type.scale ?? 0);
+      return f.decimal(decimalText(value, type.scale ?? 0));
     case 'FLOAT':
     case 'DOUBLE':
-      return typeof value === 'number' && !Number.isFinite(value) ? JSON.stringify(String(value)) : String(Number(value));
+      return f.float(value);
     case 'BOOLEAN':
-      return value === true || value === 'true' ? 'true' : 'false';
+      return f.boolean(value === true || value === 'true');
     case 'BINARY':
     case 'VARBINARY':
-      return JSON.stringify(bytesOf(value).toString('base64'));
+      return f.binary(bytesOf(value));
     case 'ARRAY':
     case 'MULTISET':
       if (!Array.isArray(value)) throw new TypeError('flink-client/testing: an ARRAY value must be an array');
-      return `[${value.map((v) => jsonValue(v, type.elementType)).join(',')}]`;
+      return f.array(value.map((v) => formatValue(v, type.elementType, f)));
     case 'MAP':
-      return `{${entriesOf(value)
-        .map(([k, v]) => `${JSON.stringify(String(k))}:${jsonValue(v, type.valueType)}`)
-        .join(',')}}`;
+      return f.map(entriesOf(value).map(([k, v]) => [f.mapKey(k, type.keyType), formatValue(v, type.valueType, f)]));
     case 'ROW': {
       const values = fieldValues(value, type);
-      return `{${(type.fields ?? []).map((f, i) => `${JSON.stringify(f.name)}:${jsonValue(values[i], f.fieldType)}`).join(',')}}`;
+      return f.row((type.fields ?? []).map((field, i) => [field.name, formatValue(values[i], field.fieldType, f)]));
     }
     default:
-      return typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
+      return f.other(value);
   }
+}
+
+/** One value as JSON text in the gateway's JSON row format. @internal */
+export function jsonValue(value: unknown, type: SqlLogicalType | undefined): string {
+  return formatValue(value, type, JSON_FORMAT);
 }
 
 /** One value as Flink prints it (PLAIN_TEXT row format). @internal */
 export function plainValue(value: unknown, type: SqlLogicalType | undefined): string {
-  if (value === null || value === undefined) return 'NULL';
-  switch (type?.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER':
-    case 'BIGINT':
-      return integerText(value);
-    case 'DECIMAL':
-      return decimalText(value, type.scale ?? 0);
-    case 'BOOLEAN':
-      return value === true || value === 'true' ? 'TRUE' : 'FALSE';
-    case 'BINARY':
-    case 'VARBINARY':
-      return `x'${bytesOf(value).toString('hex')}'`;
-    case 'ARRAY':
-    case 'MULTISET':
-      return `[${(value as unknown[]).map((v) => plainValue(v, type.elementType)).join(', ')}]`;
-    case 'MAP':
-      return `{${entriesOf(value)
-        .map(([k, v]) => `${plainValue(k, type.keyType)}=${plainValue(v, type.valueType)}`)
-        .join(', ')}}`;
-    case 'ROW': {
-      const values = fieldValues(value, type);
-      return `(${(type.fields ?? []).map((f, i) => plainValue(values[i], f.fieldType)).join(', ')})`;
-    }
-    default:
-      return String(value);
-  }
+  return formatValue(value, type, PLAIN_FORMAT);
 }
 
 /** A changelog row kind. */
