@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterClient, FlinkBadRequestError, FlinkServerError } from 'flink-client';
+import { describe, expect, it } from 'vitest';
+import { FlinkBadRequestError, FlinkServerError } from 'flink-client';
 import { hexId } from '../support/ids.js';
-import { type MswServer, startMswServer } from '../support/msw-server.js';
+import { failoverTestbed } from '../support/failover-testbed.js';
 
 // A standby JobManager's REST endpoint forwards to the leader; while the dead leader's ZooKeeper
 // session has not expired yet, Flink answers with the RPC failure wrapped in a 500 (or, for a jar
@@ -19,22 +19,7 @@ const unreachable = (status: number, headline: string) =>
     { status },
   );
 
-const servers: MswServer[] = [];
-const clients: ClusterClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(): Promise<MswServer> {
-  const s = await startMswServer([]);
-  servers.push(s);
-  return s;
-}
-function client(urls: string[]): ClusterClient {
-  const c = new ClusterClient({ url: urls, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
-  clients.push(c);
-  return c;
-}
+const { server, client } = failoverTestbed();
 
 describe('answers that say the leader could not be reached', () => {
   it('a 500 wrapping RecipientUnreachableException is retried on the other JobManager', async () => {

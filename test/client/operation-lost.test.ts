@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterClient, isFlinkError, OperationLostError, OperationNotFoundError } from 'flink-client';
+import { describe, expect, it } from 'vitest';
+import { isFlinkError, OperationLostError, OperationNotFoundError } from 'flink-client';
 import { hexId } from '../support/ids.js';
-import { type MswServer, startMswServer } from '../support/msw-server.js';
+import { failoverTestbed } from '../support/failover-testbed.js';
 import { recorded } from '../support/recorded.js';
 
 // An operation whose JobManager went away (HA failover, restart): the JobManager answering after
@@ -14,23 +14,7 @@ const unknownTrigger = recorded(V, 'savepoint-status-unknown-trigger');
 const notFound = () => HttpResponse.json(unknownTrigger.body as Record<string, unknown>, { status: 404 });
 const unavailable = () => HttpResponse.json({ errors: ['Service temporarily unavailable due to an ongoing leader election. Please refresh.'] }, { status: 503 });
 
-const servers: MswServer[] = [];
-const clients: ClusterClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(): Promise<MswServer> {
-  const s = await startMswServer([]);
-  servers.push(s);
-  return s;
-}
-function client(urls: string[]): ClusterClient {
-  const c = new ClusterClient({ url: urls, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
-  clients.push(c);
-  return c;
-}
+const { server, client, forget } = failoverTestbed();
 
 describe('an operation lost in a JobManager failover', () => {
   it('result() reports OperationLostError, typed and coded, when the trigger id is unknown after the cluster stopped answering', async () => {
@@ -60,7 +44,7 @@ describe('an operation lost in a JobManager failover', () => {
     const c = client([leader.url, standby.url]);
     const op = await c.job(jobId).stopWithSavepoint({ targetDirectory: 'file:///tmp/sp' });
     await leader.close(); // the leader dies: its port refuses connections
-    servers.splice(servers.indexOf(leader), 1);
+    forget(leader);
     const err = await op.result({ timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationLostError);
     expect((err as OperationLostError).operation).toBe('stop');
