@@ -45,9 +45,10 @@ export interface RouteContext {
   readonly method: string;
   /** The path as received (with `/v1` if it was sent). */
   readonly rawPath: string;
-  /** The body as text (undefined for GET and multipart uploads; read those through `request`). */
+  /** The body as text (undefined for GET and multipart uploads; read those through `request()`). */
   readonly bodyText: string | undefined;
-  readonly request: Request;
+  /** The request as a fetch `Request` (made on the first call: only multipart uploads read it). */
+  request(): Request;
   readonly settings: RouteSettings;
   /** Delays in real milliseconds (only with a real clock). */
   realDelay(ms: number): Promise<void>;
@@ -298,11 +299,10 @@ export function defineRoute<const Path extends string, B = undefined, C extends 
         if (isResult(read)) return read;
         body = read;
       }
-      // Not a spread: that would read the context's lazy `request` getter and make a fetch
-      // Request per call. The request inherits every context field and adds its own two.
-      const request = Object.create(ctx) as { params: unknown; body: unknown };
-      request.params = params;
-      request.body = body;
+      // A copy with the two fields replaced: V8 makes `Object.assign` onto a fresh literal a
+      // plain object in a few dozen ns, where `Object.create(ctx)` (ctx turned into a prototype)
+      // and a spread followed by new fields each cost microseconds per request.
+      const request = Object.assign({}, ctx, { params, body });
       return spec.handle(request as unknown as RouteRequest<PathParams<Path>, B, C>);
     },
   };
