@@ -28,7 +28,15 @@ export interface HandlerHost {
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
+/** The headers of JSON answers with CORS by body length (most answers): made once, shared, frozen. */
+const jsonHeaders = new Map<number, Readonly<Record<string, string>>>();
+
 function answerHeaders(contentLength: number, cors: boolean, type = JSON_TYPE): Record<string, string> {
+  if (cors && type === JSON_TYPE && contentLength < 65_536) {
+    let headers = jsonHeaders.get(contentLength);
+    if (!headers) jsonHeaders.set(contentLength, (headers = Object.freeze({ 'access-control-allow-origin': '*', 'content-length': String(contentLength), 'content-type': JSON_TYPE })));
+    return headers as Record<string, string>;
+  }
   return cors
     ? { 'access-control-allow-origin': '*', 'content-length': String(contentLength), 'content-type': type }
     : { 'content-length': String(contentLength), 'content-type': type };
