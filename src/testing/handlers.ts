@@ -109,8 +109,9 @@ interface Routed {
   readonly incoming: Incoming;
   readonly route: AnyRoute | undefined;
   readonly params: Record<string, string>;
-  /** The path as received (with `/v1` if it was sent), and without the base path and `/v1`. */
+  /** The path as received (with `/v1` if it was sent). */
   readonly rawPath: string;
+  /** The path without the base path and `/v1` (what fault rules match). */
   readonly path: string;
 }
 
@@ -167,8 +168,9 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
     try {
       answer = handle(incoming, route, params);
     } catch (err) {
+      // As a rejection, the way the server and msw have always been told (a 500 from the server).
       host.inFlight(-1);
-      throw err;
+      return Promise.reject(err);
     }
     if (!(answer instanceof Promise)) {
       host.inFlight(-1);
