@@ -50,7 +50,8 @@ function bodyText(result: RouteResult): string | Buffer {
 
 function jsonAnswer(result: RouteResult): FastAnswer {
   const text = bodyText(result);
-  return { status: result.status, headers: answerHeaders(typeof text === 'string' ? Buffer.byteLength(text) : text.length, !result.staticHandler, result.contentType), body: text };
+  const headers = answerHeaders(typeof text === 'string' ? Buffer.byteLength(text) : text.length, !result.staticHandler, result.contentType);
+  return result.sent ? { status: result.status, headers, body: text, sent: result.sent } : { status: result.status, headers, body: text };
 }
 
 /** An answer that sends half its body and then cuts the connection. */
@@ -276,7 +277,10 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
     const query = incoming.search === '' ? {} : Object.fromEntries(incoming.searchParams());
     const logged: SimulatorRequest = { method: incoming.method, path: routed.rawPath, query, route: routed.route?.path, requestBody, status, responseBody, fault, at: host.model.clock.now() };
     // A body sent as kept text is parsed only if someone reads the log entry (not a spread: that reads the getter).
-    if (answer) Object.defineProperty(logged, 'responseBody', { get: () => answer.body, enumerable: true });
+    // Bytes the route reuses are not kept: the entry holds only what reads the body.
+    const read = answer?.logBody;
+    if (read) Object.defineProperty(logged, 'responseBody', { get: read, enumerable: true });
+    else if (answer) Object.defineProperty(logged, 'responseBody', { get: () => answer.body, enumerable: true });
     return logged;
   };
 

@@ -22,6 +22,16 @@ export interface RouteResult {
   contentType?: string;
   /** `body` already serialised as JSON text or its UTF-8 bytes (see {@link okText}): sent as is. */
   text?: string | Buffer;
+  /**
+   * With `text` as bytes the route will write a later answer into: called once these reached the
+   * socket (only the simulator's own server calls it; bytes never confirmed are never reused).
+   */
+  sent?: () => void;
+  /**
+   * What the request log shows as the body, read only when a log entry is: set with `sent`, so the
+   * log keeps this, not the bytes.
+   */
+  logBody?: () => unknown;
 }
 
 /** Simulator settings the routes read. @internal */
@@ -99,6 +109,24 @@ export function okText(text: string | Buffer, status = 200): RouteResult {
     get body() {
       parsed ??= { value: JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown };
       return parsed.value;
+    },
+  };
+}
+
+/**
+ * A 200 answer of JSON bytes the route reuses once sent (see {@link RouteResult.sent}); `body`
+ * reads `parse`, never the bytes. @internal
+ */
+export function okReused(bytes: Buffer, parse: () => unknown, sent: () => void): RouteResult {
+  let parsed: { value: unknown } | undefined;
+  const logBody = (): unknown => (parsed ??= { value: parse() }).value;
+  return {
+    status: 200,
+    text: bytes,
+    sent,
+    logBody,
+    get body() {
+      return logBody();
     },
   };
 }

@@ -62,9 +62,10 @@ export interface FastRequest {
 /**
  * What a {@link FastPath} answers: `'destroy'` drops the connection (as `HttpResponse.error()`
  * does); otherwise status, headers and body, and with `cutAfter` only that many body bytes are
- * sent before the connection is cut (a truncated answer). @internal
+ * sent before the connection is cut (a truncated answer). `sent` is called once a whole body
+ * reached the socket (its owner may then reuse the buffer). @internal
  */
-export type FastAnswer = 'destroy' | { status: number; headers: Record<string, string>; body: string | Buffer; cutAfter?: number };
+export type FastAnswer = 'destroy' | { status: number; headers: Record<string, string>; body: string | Buffer; cutAfter?: number; sent?: () => void };
 
 /** A fast path of a {@link HandlerServer}: the answer, or undefined to let msw answer. @internal */
 export type FastPath = (request: FastRequest) => FastAnswer | Promise<FastAnswer> | undefined;
@@ -353,7 +354,10 @@ function writeFastAnswer(req: IncomingMessage, res: ServerResponse, answer: Fast
   }
   res.writeHead(answer.status, answer.headers);
   if (answer.cutAfter === undefined) {
-    res.end(answer.body);
+    const sent = answer.sent;
+    // 'finish': every byte was handed to the socket, so the answer's owner may reuse the buffer.
+    if (sent) res.end(answer.body, () => sent());
+    else res.end(answer.body);
     return;
   }
   const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;

@@ -1,7 +1,7 @@
 import { restHandlerError, serializedAccumulator, serializedThrowable } from '../java.js';
 import type { JobModel } from '../job-model.js';
 import type { ClusterModel, SimFailure } from '../model.js';
-import { defineRoute, fail, isResult, ok, okText, param, type Route } from '../route-kit.js';
+import { defineRoute, fail, isResult, ok, okReused, param, type Route, type RouteResult } from '../route-kit.js';
 import { renderClusterConfiguration } from './cluster.js';
 import { executionGraph, executionGraphRoute, limitExceptions } from './execution-graph.js';
 import { duration, jobNotFound500, jobOf, type Json, sortNewestFirst } from './shared.js';
@@ -111,15 +111,22 @@ interface OverviewState {
   readonly jobs: JobModel[];
   /** Newest first, as the overview lists them. */
   readonly sorted: JobModel[];
-  /** Per sorted job: its entry. */
-  readonly entries: CachedEntry[];
-  /** The answer last sent (never changed once made: it may still be on a socket or in the request log). */
+  /** Per sorted job: its entry. Replaced, never changed, when an entry changes (log entries read it later). */
+  entries: CachedEntry[];
+  /** The last answer: the template of the next one. */
   bytes: Buffer | undefined;
   /** When `bytes` was made. */
   at: number;
   /** Per sorted job: where its duration digits start in `bytes` and how many there are (-1: none). */
   readonly digitsAt: Int32Array;
   readonly digits: Int8Array;
+  /**
+   * Per answer buffer handed out: how many of its sends are not confirmed yet. Weak: bytes never
+   * confirmed (msw's path, a cut connection, the archive) are never reused, and are collected.
+   */
+  readonly unsent: WeakMap<Buffer, number>;
+  /** A buffer every send of which was confirmed and that is no longer the template: the next answer goes there. */
+  spare: Buffer | undefined;
 }
 
 const overviews = new WeakMap<ClusterModel, OverviewState>();
@@ -147,6 +154,8 @@ function overviewState(model: ClusterModel, state: OverviewState | undefined): O
     at: 0,
     digitsAt: new Int32Array(sorted.length),
     digits: new Int8Array(sorted.length),
+    unsent: new WeakMap(),
+    spare: undefined,
   };
   overviews.set(model, fresh);
   return fresh;
@@ -160,31 +169,65 @@ function digitCount(n: number): number {
 }
 
 /**
+ * The `GET /jobs/overview` answer. Its bytes are reused for a later answer once the server
+ * confirmed they were sent (a 4 MiB buffer per read was most of the garbage of a polled
+ * overview); its body, for the request log and the archive, is made again from the entries and
+ * the instant it was rendered at, so the log keeps no bytes.
+ */
+function overviewAnswer(model: ClusterModel): RouteResult {
+  const { bytes, state, entries, at } = renderOverview(model);
+  state.unsent.set(bytes, (state.unsent.get(bytes) ?? 0) + 1);
+  const parse = (): unknown => JSON.parse(assemble(state.sorted, entries, at).toString('utf8'));
+  return okReused(bytes, parse, () => {
+    const left = (state.unsent.get(bytes) ?? 1) - 1;
+    if (left > 0) {
+      state.unsent.set(bytes, left);
+      return;
+    }
+    state.unsent.delete(bytes);
+    if (bytes !== state.bytes) state.spare = bytes;
+  });
+}
+
+/**
  * `GET /jobs/overview` as UTF-8 JSON, byte for byte `JSON.stringify(renderJobsOverview(model))`:
  * each job's entry is kept as bytes with the fields it was made from and made again only when one
  * of them changed; a running job's `duration` (which moves with the clock) is written in between.
  * When no entry changed since the last answer and every duration kept its number of digits, the
  * last answer is copied whole and only the digits are written again: a 10,000-job overview is
- * then one 4 MiB copy, not 20,000 small ones. @internal
+ * then one 4 MiB copy, not 20,000 small ones.
  */
-export function renderJobsOverviewBytes(model: ClusterModel): Buffer {
+function renderOverview(model: ClusterModel): { bytes: Buffer; state: OverviewState; entries: CachedEntry[]; at: number } {
   const now = model.clock.now();
   const state = overviewState(model, overviews.get(model));
-  const { sorted, entries, digitsAt, digits } = state;
+  const { sorted, digitsAt, digits } = state;
+  let entries = state.entries;
   let changed = state.bytes === undefined;
   for (let k = 0; k < sorted.length; k++) {
     const job = sorted[k] as JobModel;
     if (isCurrent(entries[k], job, now)) continue;
+    if (entries === state.entries) entries = [...entries];
     entries[k] = cacheEntry(model, job);
     changed = true;
   }
-  if (!changed && now === state.at) return state.bytes as Buffer;
-  if (!changed) {
-    const again = rewriteDurations(state, now);
-    if (again) return again;
-  }
-  // The whole answer, entry by entry. TypedArray#set and a digit loop: Buffer#copy and
-  // Buffer#write cost more per call than these few hundred bytes take to copy.
+  state.entries = entries;
+  const last = state.bytes;
+  if (!changed && last !== undefined && now === state.at) return { bytes: last, state, entries, at: now };
+  const again = changed || last === undefined ? undefined : rewriteDurations(state, last, now);
+  const out = again ?? assemble(sorted, entries, now, digitsAt, digits);
+  state.bytes = out;
+  state.at = now;
+  // The old template is free once its sends are confirmed (it was the spare's only competitor).
+  if (last !== undefined && last !== out && !state.unsent.has(last)) state.spare = last;
+  return { bytes: out, state, entries, at: now };
+}
+
+/**
+ * The whole answer, entry by entry, recording where the durations' digits went (when asked).
+ * TypedArray#set and a digit loop: Buffer#copy and Buffer#write cost more per call than these few
+ * hundred bytes take to copy.
+ */
+function assemble(sorted: readonly JobModel[], entries: readonly CachedEntry[], now: number, digitsAt?: Int32Array, digits?: Int8Array): Buffer {
   const texts: Array<string | undefined> = new Array(sorted.length);
   let size = OVERVIEW_OPEN.length + OVERVIEW_CLOSE.length + Math.max(0, sorted.length - 1);
   for (let k = 0; k < sorted.length; k++) {
@@ -205,11 +248,11 @@ export function renderJobsOverviewBytes(model: ClusterModel): Buffer {
     const entry = entries[k] as CachedEntry;
     out.set(entry.before, at);
     at += entry.before.length;
-    digitsAt[k] = -1;
+    if (digitsAt) digitsAt[k] = -1;
     if (entry.after !== undefined) {
       const text = texts[k] as string;
       // Only plain integers are rewritten in place later (not `null`, fractions or negatives).
-      if (/^\d{1,15}$/.test(text)) {
+      if (digitsAt && digits && /^\d{1,15}$/.test(text)) {
         digitsAt[k] = at;
         digits[k] = text.length;
       }
@@ -219,24 +262,24 @@ export function renderJobsOverviewBytes(model: ClusterModel): Buffer {
     }
   }
   out.set(OVERVIEW_CLOSE, at);
-  state.bytes = out;
-  state.at = now;
   return out;
 }
 
 /**
- * The last answer with today's durations, when each running job's duration has as many digits as
- * before (it then sits at the same offset); undefined when one does not, or is no plain integer.
+ * `last` with today's durations, when each running job's duration has as many digits as before
+ * (it then sits at the same offset); undefined when one does not, or is no plain integer. Written
+ * into the spare buffer when there is one of the size (every send of it confirmed), else a new one.
  */
-function rewriteDurations(state: OverviewState, now: number): Buffer | undefined {
+function rewriteDurations(state: OverviewState, last: Buffer, now: number): Buffer | undefined {
   const { sorted, entries, digitsAt, digits } = state;
   for (let k = 0; k < sorted.length; k++) {
     if ((entries[k] as CachedEntry).after === undefined) continue;
     const ms = now - (sorted[k] as JobModel).startTime;
     if (digitsAt[k] === -1 || !Number.isSafeInteger(ms) || ms < 0 || digitCount(ms) !== digits[k]) return undefined;
   }
-  const last = state.bytes as Buffer;
-  const out = Buffer.allocUnsafe(last.length);
+  const spare = state.spare;
+  state.spare = undefined;
+  const out = spare !== undefined && spare.length === last.length ? spare : Buffer.allocUnsafe(last.length);
   out.set(last, 0);
   for (let k = 0; k < sorted.length; k++) {
     const at = digitsAt[k] as number;
@@ -248,8 +291,6 @@ function rewriteDurations(state: OverviewState, now: number): Buffer | undefined
       ms = (ms - digit) / 10;
     }
   }
-  state.bytes = out;
-  state.at = now;
   return out;
 }
 
@@ -302,7 +343,7 @@ const jobid = { jobid: param.flinkId };
 /** The job routes. More specific paths come before the parameterised ones they overlap with. @internal */
 export const jobRoutes: readonly Route[] = [
   defineRoute({ method: 'GET', path: '/jobs', params: {}, handle: ({ model }) => ok(renderJobIds(model)) }),
-  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => okText(renderJobsOverviewBytes(model)) }),
+  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => overviewAnswer(model) }),
   executionGraphRoute('/jobs/:jobid', 'details'),
   defineRoute({
     method: 'PATCH',
