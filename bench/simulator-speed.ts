@@ -3,13 +3,14 @@
  * SDK against the simulator and against a plain `node:http` stub answering the same body (both in
  * this process, as a test harness runs them), and the 10,000-job overview.
  *
- *   npx tsx bench/simulator-speed.ts [--rounds 7] [--jobs 10000] [--before <git rev>]
+ *   npx tsx bench/simulator-speed.ts [--rounds 7] [--jobs 10000] [--reads 3] [--before <git rev>]
  *
  * Targets (issue 15): at least 10,000 status calls/s; a 10,000-job overview in at most 15 ms.
  * Rounds alternate the contestants; medians and min–max are printed, and ratios per round against
  * the stub of the same round. The overview is timed two ways: the simulator's answer alone (an
  * undici `Pool` reading the body's bytes, against a plain stub sending the same bytes as the
- * floor) and `listJobs()` (adds the SDK's parse and validation: see overview-parse.ts).
+ * floor), `--reads` times per round each, interleaved, and `listJobs()` once per round (adds the
+ * SDK's parse and validation: see overview-parse.ts).
  * `--before <rev>` adds the simulator as of that commit (extracted under .tmp/), same client.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,8 @@ const arg = (name: string, fallback: number): number => {
 };
 const ROUNDS = arg('rounds', 7);
 const JOBS = arg('jobs', 10_000);
+/** Overview reads per contestant and round (one read per round was mostly noise on a shared machine). */
+const READS = arg('reads', 3);
 const IN_FLIGHT = 1_000;
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
@@ -129,16 +132,18 @@ const reads = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const lists = new Map<string, number[]>(targets.map((t) => [t.name, []]));
 const stubReads: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
-  stubReads.push(await readOverview(stubPool));
+  for (let k = 0; k < READS; k++) {
+    stubReads.push(await readOverview(stubPool));
+    for (const t of targets) reads.get(t.name)?.push(await readOverview(pools.get(t.name) as Pool));
+  }
   for (const t of targets) {
-    reads.get(t.name)?.push(await readOverview(pools.get(t.name) as Pool));
     const start = performance.now();
     const jobs = await t.client.listJobs();
     lists.get(t.name)?.push(performance.now() - start);
     if (jobs.length !== JOBS) throw new Error(`listed ${jobs.length} jobs, expected ${JOBS}`);
   }
 }
-console.log(`overview of ${JOBS} jobs (${(overviewBody.length / 1048576).toFixed(2)} MiB) read as bytes: stub with the same body ${median(stubReads).toFixed(1)} ms (${spread(stubReads, 1)})`);
+console.log(`overview of ${JOBS} jobs (${(overviewBody.length / 1048576).toFixed(2)} MiB), ${READS} reads per round, read as bytes: stub with the same body ${median(stubReads).toFixed(1)} ms (${spread(stubReads, 1)})`);
 for (const t of targets) {
   const xs = reads.get(t.name) as number[];
   const ls = lists.get(t.name) as number[];

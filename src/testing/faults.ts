@@ -178,6 +178,8 @@ export class FaultRegistry {
    * hit on each fault used.
    */
   take(method: string, path: string): { latencyMs: number; fault: Exclude<Fault, { type: 'latency' }> | undefined } {
+    // Asked per request; most simulators have no faults.
+    if (this.#entries.length === 0) return NO_FAULT;
     let latencyMs = 0;
     let fault: Exclude<Fault, { type: 'latency' }> | undefined;
     for (const e of this.#entries) {
@@ -196,6 +198,9 @@ export class FaultRegistry {
     return { latencyMs, fault };
   }
 }
+
+/** What {@link FaultRegistry.take} answers while no fault is registered. */
+const NO_FAULT = Object.freeze({ latencyMs: 0, fault: undefined });
 
 function validateFault(rule: FaultRule): void {
   if (!rule || typeof rule !== 'object' || !rule.fault || typeof rule.fault !== 'object') throw new TypeError('a fault rule needs a `fault`');

@@ -1,7 +1,7 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import type { FastAnswer, FastPath } from './server.js';
 import { RouteTable } from './route-table.js';
-import type { FaultRegistry } from './faults.js';
+import type { Fault, FaultRegistry } from './faults.js';
 import { internalServerError, LEADER_ELECTION_BODY } from './java.js';
 import type { ClusterModel } from './model.js';
 import { type RouteContext, type RouteResult, type RouteSettings, unknownRoute } from './route-kit.js';
@@ -28,7 +28,15 @@ export interface HandlerHost {
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
+/** The headers of JSON answers with CORS by body length (most answers): made once, shared, frozen. */
+const jsonHeaders = new Map<number, Readonly<Record<string, string>>>();
+
 function answerHeaders(contentLength: number, cors: boolean, type = JSON_TYPE): Record<string, string> {
+  if (cors && type === JSON_TYPE && contentLength < 65_536) {
+    let headers = jsonHeaders.get(contentLength);
+    if (!headers) jsonHeaders.set(contentLength, (headers = Object.freeze({ 'access-control-allow-origin': '*', 'content-length': String(contentLength), 'content-type': JSON_TYPE })));
+    return headers as Record<string, string>;
+  }
   return cors
     ? { 'access-control-allow-origin': '*', 'content-length': String(contentLength), 'content-type': type }
     : { 'content-length': String(contentLength), 'content-type': type };
@@ -42,7 +50,8 @@ function bodyText(result: RouteResult): string | Buffer {
 
 function jsonAnswer(result: RouteResult): FastAnswer {
   const text = bodyText(result);
-  return { status: result.status, headers: answerHeaders(typeof text === 'string' ? Buffer.byteLength(text) : text.length, !result.staticHandler, result.contentType), body: text };
+  const headers = answerHeaders(typeof text === 'string' ? Buffer.byteLength(text) : text.length, !result.staticHandler, result.contentType);
+  return result.sent ? { status: result.status, headers, body: text, sent: result.sent } : { status: result.status, headers, body: text };
 }
 
 /** An answer that sends half its body and then cuts the connection. */
@@ -78,10 +87,33 @@ function toResponse(answer: FastAnswer): Response {
 /** A request as the dispatcher reads it, from msw's `Request` or straight from node:http. */
 interface Incoming {
   readonly method: string;
-  readonly url: URL;
+  /** The URL's pathname and search (`''` or with its `?`). */
+  readonly pathname: string;
+  readonly search: string;
+  /** The URL's query parameters (made when read: most requests have none). */
+  searchParams(): URLSearchParams;
   readonly contentType: string;
   text(): string | Promise<string>;
   request(): Request;
+}
+
+/** A route's exception as the answer Flink's dispatcher gives (500). */
+function threw(err: unknown): RouteResult {
+  return {
+    status: 500,
+    body: internalServerError({ className: 'java.lang.RuntimeException', message: `flink-client/testing simulator error: ${err instanceof Error ? err.message : String(err)}` }),
+  };
+}
+
+/** What the dispatcher knows of a request once it is routed: enough for its log entry. */
+interface Routed {
+  readonly incoming: Incoming;
+  readonly route: AnyRoute | undefined;
+  readonly params: Record<string, string>;
+  /** The path as received (with `/v1` if it was sent). */
+  readonly rawPath: string;
+  /** The path without the base path and `/v1` (what fault rules match). */
+  readonly path: string;
 }
 
 function firstParam(value: string | readonly string[] | undefined): string {
@@ -129,42 +161,53 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
     await host.realDelay(ms);
   };
 
-  const serve = async (incoming: Incoming, route: AnyRoute | undefined, params: Record<string, string>): Promise<FastAnswer> => {
+  // The dispatcher answers synchronously unless something waits (a latency fault, a body read
+  // through msw, an async route): no promise and no microtask per request for most calls.
+  const serve = (incoming: Incoming, route: AnyRoute | undefined, params: Record<string, string>): FastAnswer | Promise<FastAnswer> => {
     host.inFlight(1);
+    let answer: FastAnswer | Promise<FastAnswer>;
     try {
-      return await handle(incoming, route, params);
-    } finally {
+      answer = handle(incoming, route, params);
+    } catch (err) {
+      // As a rejection, the way the server and msw have always been told (a 500 from the server).
       host.inFlight(-1);
+      return Promise.reject(err);
     }
+    if (!(answer instanceof Promise)) {
+      host.inFlight(-1);
+      return answer;
+    }
+    return answer.finally(() => host.inFlight(-1));
   };
 
-  const handle = async (incoming: Incoming, route: AnyRoute | undefined, params: Record<string, string>): Promise<FastAnswer> => {
+  const handle = (incoming: Incoming, route: AnyRoute | undefined, params: Record<string, string>): FastAnswer | Promise<FastAnswer> => {
     if (host.isGone() || host.isDown()) return 'destroy';
-    const url = incoming.url;
-    const rawPath = url.pathname;
+    const rawPath = incoming.pathname;
     const relative = rawPath.slice(basePath.length) || '/';
-    const path = relative.replace(/^\/v1(?=\/|$)/, '') || '/';
-    const method = incoming.method;
-    const query = Object.fromEntries(url.searchParams);
-    const model = host.model;
-    const entry = (status: number, responseBody: unknown, fault: string | undefined, requestBody: unknown, answer?: RouteResult): SimulatorRequest => {
-      const logged: SimulatorRequest = { method, path: rawPath, query, route: route?.path, requestBody, status, responseBody, fault, at: model.clock.now() };
-      // A body sent as kept text is parsed only if someone reads the log entry (not a spread: that reads the getter).
-      if (answer) Object.defineProperty(logged, 'responseBody', { get: () => answer.body, enumerable: true });
-      return logged;
-    };
+    const path = (relative.startsWith('/v1') && (relative.length === 3 || relative[3] === '/') ? relative.slice(3) : relative) || '/';
+    const routed: Routed = { incoming, route, params, rawPath, path };
+    const { latencyMs, fault } = host.faults.take(incoming.method, path);
+    if (latencyMs > 0) return host.realDelay(latencyMs).then((alive) => (alive ? afterDelay(routed, fault) : 'destroy'));
+    return afterDelay(routed, fault);
+  };
 
-    const { latencyMs, fault } = host.faults.take(method, path);
-    if (latencyMs > 0 && !(await host.realDelay(latencyMs))) return 'destroy';
+  const afterDelay = (routed: Routed, fault: Fault | undefined): FastAnswer | Promise<FastAnswer> => {
     if (host.isGone() || host.isDown()) return 'destroy';
-
+    const { incoming } = routed;
+    const method = incoming.method;
     const multipart = incoming.contentType.toLowerCase().startsWith('multipart/');
-    const bodyText = multipart || method === 'GET' || method === 'HEAD' ? undefined : await incoming.text();
-    const requestBody = multipart ? '<multipart/form-data>' : parseLoggedBody(bodyText);
+    if (multipart || method === 'GET' || method === 'HEAD') return respond(routed, fault, undefined, multipart ? '<multipart/form-data>' : undefined);
+    const text = incoming.text();
+    if (typeof text === 'string') return respond(routed, fault, text, parseLoggedBody(text));
+    return text.then((t) => respond(routed, fault, t, parseLoggedBody(t)));
+  };
 
+  const respond = (routed: Routed, fault: Fault | undefined, bodyText: string | undefined, requestBody: unknown): FastAnswer | Promise<FastAnswer> => {
+    const { incoming, route } = routed;
+    const method = incoming.method;
     if (host.inLeaderElection() || fault?.type === 'leader-election') {
       const result = { status: 503, body: LEADER_ELECTION_BODY };
-      host.log(entry(503, result.body, fault?.type ?? 'leader-election', requestBody));
+      host.log(logEntry(routed, 503, result.body, fault?.type ?? 'leader-election', requestBody));
       return jsonAnswer(result);
     }
     if (fault?.type === 'error') {
@@ -174,67 +217,85 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
         : status === 503
           ? LEADER_ELECTION_BODY
           : internalServerError({ className: 'java.lang.RuntimeException', message: 'Simulated failure injected by flink-client/testing' });
-      host.log(entry(status, body, 'error', requestBody));
+      host.log(logEntry(routed, status, body, 'error', requestBody));
       return jsonAnswer({ status, body });
     }
     if (fault?.type === 'reset' && !fault.afterProcessing) {
-      host.log(entry(0, undefined, 'reset', requestBody));
+      host.log(logEntry(routed, 0, undefined, 'reset', requestBody));
       return 'destroy';
     }
-
-    let result: RouteResult;
-    if (!route) {
-      result = unknownRoute(method, rawPath, rawPath + url.search);
-    } else {
-      const ctx: RouteContext = {
-        model,
-        params,
-        query: url.searchParams,
-        method,
-        rawPath,
-        bodyText,
-        // Made only for the routes that read it (multipart uploads).
-        get request() {
-          return incoming.request();
-        },
-        settings: host.settings,
-        realDelay,
-      };
-      try {
-        result = await route.handle(ctx);
-      } catch (err) {
-        result = {
-          status: 500,
-          body: internalServerError({ className: 'java.lang.RuntimeException', message: `flink-client/testing simulator error: ${err instanceof Error ? err.message : String(err)}` }),
-        };
-      }
+    if (!route) return finish(routed, fault, requestBody, unknownRoute(method, routed.rawPath, routed.rawPath + incoming.search));
+    const ctx: RouteContext = {
+      model: host.model,
+      params: routed.params,
+      query: incoming.searchParams(),
+      method,
+      rawPath: routed.rawPath,
+      bodyText,
+      // Made only for the routes that read it (multipart uploads).
+      request: () => incoming.request(),
+      settings: host.settings,
+      realDelay,
+    };
+    let result: RouteResult | Promise<RouteResult>;
+    try {
+      result = route.handle(ctx);
+    } catch (err) {
+      result = threw(err);
     }
+    if (result instanceof Promise) {
+      return result.then(
+        (r) => finish(routed, fault, requestBody, r),
+        (err: unknown) => finish(routed, fault, requestBody, threw(err)),
+      );
+    }
+    return finish(routed, fault, requestBody, result);
+  };
+
+  const finish = (routed: Routed, fault: Fault | undefined, requestBody: unknown, result: RouteResult): FastAnswer => {
     if (host.isGone() || host.isDown()) return 'destroy';
     if (fault?.type === 'reset') {
-      host.log(entry(0, undefined, 'reset', requestBody));
+      host.log(logEntry(routed, 0, undefined, 'reset', requestBody));
       return 'destroy';
     }
     if (fault?.type === 'truncate') {
-      host.log(entry(result.status, undefined, 'truncate', requestBody));
+      host.log(logEntry(routed, result.status, undefined, 'truncate', requestBody));
       return truncatedAnswer(result);
     }
     if (fault?.type === 'malformed-json') {
-      host.log(entry(200, undefined, 'malformed-json', requestBody));
+      host.log(logEntry(routed, 200, undefined, 'malformed-json', requestBody));
       return malformedAnswer(result);
     }
     // Text answers (log files) are not logged: they can be large and are no JSON.
-    if (result.contentType !== undefined) host.log(entry(result.status, undefined, undefined, requestBody));
-    else host.log(result.text === undefined ? entry(result.status, result.body, undefined, requestBody) : entry(result.status, undefined, undefined, requestBody, result));
+    if (result.contentType !== undefined) host.log(logEntry(routed, result.status, undefined, undefined, requestBody));
+    else host.log(result.text === undefined ? logEntry(routed, result.status, result.body, undefined, requestBody) : logEntry(routed, result.status, undefined, undefined, requestBody, result));
     return jsonAnswer(result);
   };
 
-  const fromMsw = (request: Request): Incoming => ({
-    method: request.method.toUpperCase(),
-    url: new URL(request.url),
-    contentType: request.headers.get('content-type') ?? '',
-    text: () => request.text(),
-    request: () => request,
-  });
+  const logEntry = (routed: Routed, status: number, responseBody: unknown, fault: string | undefined, requestBody: unknown, answer?: RouteResult): SimulatorRequest => {
+    const { incoming } = routed;
+    const query = incoming.search === '' ? {} : Object.fromEntries(incoming.searchParams());
+    const logged: SimulatorRequest = { method: incoming.method, path: routed.rawPath, query, route: routed.route?.path, requestBody, status, responseBody, fault, at: host.model.clock.now() };
+    // A body sent as kept text is parsed only if someone reads the log entry (not a spread: that reads the getter).
+    // Bytes the route reuses are not kept: the entry holds only what reads the body.
+    const read = answer?.logBody;
+    if (read) Object.defineProperty(logged, 'responseBody', { get: read, enumerable: true });
+    else if (answer) Object.defineProperty(logged, 'responseBody', { get: () => answer.body, enumerable: true });
+    return logged;
+  };
+
+  const fromMsw = (request: Request): Incoming => {
+    const url = new URL(request.url);
+    return {
+      method: request.method.toUpperCase(),
+      pathname: url.pathname,
+      search: url.search,
+      searchParams: () => url.searchParams,
+      contentType: request.headers.get('content-type') ?? '',
+      text: () => request.text(),
+      request: () => request,
+    };
+  };
 
   const handlers: RequestHandler[] = [];
   const table = new RouteTable<AnyRoute>();
@@ -257,14 +318,18 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
   const fastPath: FastPath = (req) => {
     // The catch-all is `<base>/*`: with a path prefix in the base URL, msw decides what is under it.
     if (basePath !== '') return undefined;
-    const found = table.match(req.method, req.url.pathname);
+    const found = table.match(req.method, req.pathname);
     if (found === undefined) return undefined;
+    let query: URLSearchParams | undefined;
     const incoming: Incoming = {
       method: req.method,
-      url: req.url,
+      pathname: req.pathname,
+      search: req.search,
+      // One per request: a route may change its own copy.
+      searchParams: () => (query ??= new URLSearchParams(req.search)),
       contentType: req.headers['content-type'] ?? '',
       text: () => (req.body ? UTF8.decode(req.body) : ''),
-      request: req.toRequest,
+      request: () => req.toRequest(),
     };
     return found ? serve(incoming, found.value, found.params) : serve(incoming, undefined, {});
   };

@@ -22,6 +22,16 @@ export interface RouteResult {
   contentType?: string;
   /** `body` already serialised as JSON text or its UTF-8 bytes (see {@link okText}): sent as is. */
   text?: string | Buffer;
+  /**
+   * With `text` as bytes the route will write a later answer into: called once these reached the
+   * socket (only the simulator's own server calls it; bytes never confirmed are never reused).
+   */
+  sent?: () => void;
+  /**
+   * What the request log shows as the body, read only when a log entry is: set with `sent`, so the
+   * log keeps this, not the bytes.
+   */
+  logBody?: () => unknown;
 }
 
 /** Simulator settings the routes read. @internal */
@@ -45,9 +55,10 @@ export interface RouteContext {
   readonly method: string;
   /** The path as received (with `/v1` if it was sent). */
   readonly rawPath: string;
-  /** The body as text (undefined for GET and multipart uploads; read those through `request`). */
+  /** The body as text (undefined for GET and multipart uploads; read those through `request()`). */
   readonly bodyText: string | undefined;
-  readonly request: Request;
+  /** The request as a fetch `Request` (made on the first call: only multipart uploads read it). */
+  request(): Request;
   readonly settings: RouteSettings;
   /** Delays in real milliseconds (only with a real clock). */
   realDelay(ms: number): Promise<void>;
@@ -98,6 +109,24 @@ export function okText(text: string | Buffer, status = 200): RouteResult {
     get body() {
       parsed ??= { value: JSON.parse(typeof text === 'string' ? text : text.toString('utf8')) as unknown };
       return parsed.value;
+    },
+  };
+}
+
+/**
+ * A 200 answer of JSON bytes the route reuses once sent (see {@link RouteResult.sent}); `body`
+ * reads `parse`, never the bytes. @internal
+ */
+export function okReused(bytes: Buffer, parse: () => unknown, sent: () => void): RouteResult {
+  let parsed: { value: unknown } | undefined;
+  const logBody = (): unknown => (parsed ??= { value: parse() }).value;
+  return {
+    status: 200,
+    text: bytes,
+    sent,
+    logBody,
+    get body() {
+      return logBody();
     },
   };
 }
@@ -298,11 +327,10 @@ export function defineRoute<const Path extends string, B = undefined, C extends 
         if (isResult(read)) return read;
         body = read;
       }
-      // Not a spread: that would read the context's lazy `request` getter and make a fetch
-      // Request per call. The request inherits every context field and adds its own two.
-      const request = Object.create(ctx) as { params: unknown; body: unknown };
-      request.params = params;
-      request.body = body;
+      // A copy with the two fields replaced: V8 makes `Object.assign` onto a fresh literal a
+      // plain object in a few dozen ns, where `Object.create(ctx)` (ctx turned into a prototype)
+      // and a spread followed by new fields each cost microseconds per request.
+      const request = Object.assign({}, ctx, { params, body });
       return spec.handle(request as unknown as RouteRequest<PathParams<Path>, B, C>);
     },
   };

@@ -25,6 +25,9 @@ export interface RouteMatch<T> {
   readonly params: Record<string, string>;
 }
 
+/** How many answers {@link RouteTable} keeps (distinct paths: a fleet of jobs' status paths). */
+const MEMO_SIZE = 16_384;
+
 const SIMPLE_SEGMENT = /^(?::[A-Za-z0-9_]+|[A-Za-z0-9._~-]+)$/;
 
 function compile(path: string): Segment[] | undefined {
@@ -45,9 +48,15 @@ export class RouteTable<T> {
   /** Entries whose path this table cannot match like msw: a request they might match falls back. */
   readonly #opaque = new Map<string, Entry<T>[]>();
   #order = 0;
+  /**
+   * Answers of `match` by method and pathname: a load test asks the same few paths again and
+   * again, and splitting and matching each costs more than this lookup. Bounded; cleared by `add`.
+   */
+  readonly #memo = new Map<string, RouteMatch<T> | null | undefined>();
 
   /** Adds a route (msw path syntax, no origin); earlier routes win over later ones. */
   add(method: string, path: string, value: T): void {
+    this.#memo.clear();
     const segments = compile(path);
     const entry: Entry<T> = { order: this.#order++, segments, value };
     if (!segments) {
@@ -72,6 +81,18 @@ export class RouteTable<T> {
    * `null` when none does, `undefined` when msw must decide.
    */
   match(method: string, pathname: string): RouteMatch<T> | null | undefined {
+    const key = `${method} ${pathname}`;
+    const known = this.#memo.get(key);
+    if (known !== undefined || this.#memo.has(key)) return known;
+    const found = this.#match(method, pathname);
+    if (this.#memo.size >= MEMO_SIZE) this.#memo.clear();
+    // Frozen: every request for the path shares its parameters.
+    if (found) Object.freeze(found.params);
+    this.#memo.set(key, found);
+    return found;
+  }
+
+  #match(method: string, pathname: string): RouteMatch<T> | null | undefined {
     let path = pathname;
     if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
     const parts = path === '/' ? [] : path.slice(1).split('/');

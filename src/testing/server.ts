@@ -6,6 +6,9 @@ import { getResponse, type RequestHandler } from 'msw';
 /** Flink's default `rest.server.max-content-length`: 100 MiB. */
 const MAX_BODY_BYTES = 104_857_600;
 
+/** The body of a request without one (shared: it has no bytes to change). */
+const NO_BODY = Buffer.alloc(0);
+
 /** A request as the server received it (for request logs of tests). @internal */
 export interface ReceivedRequest {
   method: string;
@@ -42,7 +45,11 @@ export interface HandlerServerOptions {
 /** A request as a {@link FastPath} gets it. @internal */
 export interface FastRequest {
   readonly method: string;
-  /** The URL as msw handlers would see it (the server's origin and the path as received). */
+  /** `url.pathname`, read without parsing a URL when the target is plain (most are). */
+  readonly pathname: string;
+  /** `url.search`: `''` or the query with its `?`. */
+  readonly search: string;
+  /** The URL as msw handlers would see it (the server's origin and the path as received), made when read. */
   readonly url: URL;
   readonly headers: IncomingHttpHeaders;
   /** The body; undefined when it was only counted (above `keepBodyBytes`). */
@@ -55,12 +62,30 @@ export interface FastRequest {
 /**
  * What a {@link FastPath} answers: `'destroy'` drops the connection (as `HttpResponse.error()`
  * does); otherwise status, headers and body, and with `cutAfter` only that many body bytes are
- * sent before the connection is cut (a truncated answer). @internal
+ * sent before the connection is cut (a truncated answer). `sent` is called once a whole body
+ * reached the socket (its owner may then reuse the buffer). @internal
  */
-export type FastAnswer = 'destroy' | { status: number; headers: Record<string, string>; body: string | Buffer; cutAfter?: number };
+export type FastAnswer = 'destroy' | { status: number; headers: Record<string, string>; body: string | Buffer; cutAfter?: number; sent?: () => void };
 
 /** A fast path of a {@link HandlerServer}: the answer, or undefined to let msw answer. @internal */
-export type FastPath = (request: FastRequest) => Promise<FastAnswer> | undefined;
+export type FastPath = (request: FastRequest) => FastAnswer | Promise<FastAnswer> | undefined;
+
+/**
+ * A request target whose WHATWG-parsed pathname and search are the target itself: no
+ * percent-escapes, no dot segments, no characters the URL parser would encode or change.
+ */
+const PLAIN_TARGET = /^\/[A-Za-z0-9_~\-./]*(?:\?[A-Za-z0-9_~\-.=&+,:@/]*)?$/;
+
+/** The pathname and search `new URL(origin + target)` gives, or undefined when only the parser can tell. */
+function plainTarget(target: string): { pathname: string; search: string } | undefined {
+  if (!PLAIN_TARGET.test(target)) return undefined;
+  const q = target.indexOf('?');
+  const pathname = q < 0 ? target : target.slice(0, q);
+  // A dot segment (`/.`, `/..`) is removed by the parser.
+  if (pathname.includes('/.')) return undefined;
+  // An empty query (`/x?`) has the search `''`.
+  return { pathname, search: q < 0 || q === target.length - 1 ? '' : target.slice(q) };
+}
 
 /**
  * The one msw <-> node:http bridge (the simulator's server and the tests' loopback servers).
@@ -82,6 +107,7 @@ export class HandlerServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   #port = 0;
+  #origin: { port: number; text: string } | undefined;
   #listening = false;
   #closed = false;
   /** While true, new connections are destroyed at once (a JobManager that resets connections). */
@@ -92,7 +118,14 @@ export class HandlerServer {
     this.#host = options.host ?? '127.0.0.1';
     this.#options = options;
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
-      this.#handle(req, res).catch(() => res.destroy());
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.#handle(req, res);
+      } catch {
+        res.destroy();
+        return;
+      }
+      pending?.catch(() => res.destroy());
     };
     this.#server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
     // Node closes idle keep-alive connections after 5 s and announces it in a `Keep-Alive`
@@ -111,8 +144,12 @@ export class HandlerServer {
 
   /** The origin the server answers on. */
   get origin(): string {
-    const host = this.#host.includes(':') ? `[${this.#host}]` : this.#host;
-    return `${this.#options.tls ? 'https' : 'http'}://${host}:${this.#port}`;
+    // Read per request: made once per port.
+    if (this.#origin?.port !== this.#port) {
+      const host = this.#host.includes(':') ? `[${this.#host}]` : this.#host;
+      this.#origin = { port: this.#port, text: `${this.#options.tls ? 'https' : 'http'}://${host}:${this.#port}` };
+    }
+    return this.#origin.text;
   }
 
   /** Open connections right now. */
@@ -160,16 +197,21 @@ export class HandlerServer {
     await this.stopListening();
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const max = this.#options.maxBodyBytes ?? MAX_BODY_BYTES;
-    const keep = this.#options.keepBodyBytes ?? Number.POSITIVE_INFINITY;
+  /** Answers one request: synchronously when the fast path answers at once, else the promise of it. */
+  #handle(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     res.sendDate = false;
-    const chunks: Buffer[] = [];
-    let size = 0;
     // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: skip the
     // stream's async iterator (most requests are such GETs).
     const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
-    if (!bodyless) for await (const chunk of req as AsyncIterable<Buffer>) {
+    return bodyless ? this.#answer(req, res, NO_BODY, 0) : this.#readBody(req, res);
+  }
+
+  async #readBody(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const max = this.#options.maxBodyBytes ?? MAX_BODY_BYTES;
+    const keep = this.#options.keepBodyBytes ?? Number.POSITIVE_INFINITY;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > max) {
         res.writeHead(413, { 'content-type': 'application/json; charset=UTF-8', connection: 'close' });
@@ -180,45 +222,48 @@ export class HandlerServer {
       if (size <= keep) chunks.push(chunk);
     }
     const body = size <= keep ? (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)) : undefined;
+    await this.#answer(req, res, body, size);
+  }
+
+  #answer(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, size: number): Promise<void> | undefined {
     const method = req.method ?? 'GET';
-    this.#options.onRequest?.({ method, url: req.url ?? '/', headers: req.headers, body, bodyBytes: size });
-    const href = this.origin + (req.url ?? '/');
-    let request: Request | undefined;
-    const toRequest = (): Request => {
-      if (request) return request;
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined) continue;
-        for (const v of [value].flat()) headers.append(name, v);
-      }
-      const hasBody = method !== 'GET' && method !== 'HEAD' && size > 0;
-      request = new Request(href, { method, headers, body: hasBody ? (body ?? Buffer.alloc(0)) : undefined });
-      return request;
-    };
+    const target = req.url ?? '/';
+    this.#options.onRequest?.({ method, url: target, headers: req.headers, body, bodyBytes: size });
+    const href = this.origin + target;
     const fast = this.#options.fastPath;
     if (fast) {
+      const plain = plainTarget(target);
       let url: URL | undefined;
-      try {
-        url = new URL(href);
-      } catch {
-        // msw's path below answers what a URL that does not parse gets.
-      }
-      const pending = url && fast({ method, url, headers: req.headers, body, bodyBytes: size, toRequest });
-      if (pending) {
-        let answer: FastAnswer;
+      if (!plain) {
         try {
-          answer = await pending;
-        } catch (err) {
-          handlerThrew(res, err);
-          return;
+          url = new URL(href);
+        } catch {
+          // msw's path below answers what a URL that does not parse gets.
         }
-        writeFastAnswer(req, res, answer);
-        return;
+      }
+      if (plain || url) {
+        const request = new ReceivedFastRequest(method, href, plain?.pathname ?? (url as URL).pathname, plain?.search ?? (url as URL).search, url, req.headers, body, size);
+        const pending = fast(request);
+        if (pending instanceof Promise) {
+          return pending.then(
+            (answer) => writeFastAnswer(req, res, answer),
+            (err: unknown) => handlerThrew(res, err),
+          );
+        }
+        if (pending !== undefined) {
+          writeFastAnswer(req, res, pending);
+          return undefined;
+        }
+        return this.#viaMsw(req, res, request.toRequest());
       }
     }
+    return this.#viaMsw(req, res, toFetchRequest(href, method, req.headers, body, size));
+  }
+
+  async #viaMsw(req: IncomingMessage, res: ServerResponse, request: Request): Promise<void> {
     let response: Response | undefined;
     try {
-      response = await getResponse(this.#handlers(), toRequest());
+      response = await getResponse(this.#handlers(), request);
     } catch (err) {
       handlerThrew(res, err);
       return;
@@ -257,6 +302,46 @@ export class HandlerServer {
   }
 }
 
+/** The fetch `Request` msw handlers get for a received request. */
+function toFetchRequest(href: string, method: string, received: IncomingHttpHeaders, body: Buffer | undefined, size: number): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(received)) {
+    if (value === undefined) continue;
+    for (const v of [value].flat()) headers.append(name, v);
+  }
+  const hasBody = method !== 'GET' && method !== 'HEAD' && size > 0;
+  return new Request(href, { method, headers, body: hasBody ? (body ?? Buffer.alloc(0)) : undefined });
+}
+
+/** A {@link FastRequest}: the URL and the fetch `Request` are made only if read. */
+class ReceivedFastRequest implements FastRequest {
+  #url: URL | undefined;
+  #request: Request | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly href: string,
+    readonly pathname: string,
+    readonly search: string,
+    url: URL | undefined,
+    readonly headers: IncomingHttpHeaders,
+    readonly body: Buffer | undefined,
+    readonly bodyBytes: number,
+  ) {
+    this.#url = url;
+  }
+
+  get url(): URL {
+    this.#url ??= new URL(this.href);
+    return this.#url;
+  }
+
+  toRequest(): Request {
+    this.#request ??= toFetchRequest(this.href, this.method, this.headers, this.body, this.bodyBytes);
+    return this.#request;
+  }
+}
+
 function handlerThrew(res: ServerResponse, err: unknown): void {
   res.writeHead(500, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ errors: [`request handler threw: ${err instanceof Error ? err.message : String(err)}`] }));
@@ -269,7 +354,10 @@ function writeFastAnswer(req: IncomingMessage, res: ServerResponse, answer: Fast
   }
   res.writeHead(answer.status, answer.headers);
   if (answer.cutAfter === undefined) {
-    res.end(answer.body);
+    const sent = answer.sent;
+    // 'finish': every byte was handed to the socket, so the answer's owner may reuse the buffer.
+    if (sent) res.end(answer.body, () => sent());
+    else res.end(answer.body);
     return;
   }
   const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;

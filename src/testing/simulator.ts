@@ -13,6 +13,7 @@ import { savepointsView, type SimulatedSavepoints } from './resources/savepoints
 import { type SimulatorFlinkVersion, versionProfile } from './profiles.js';
 import { type ProgramDefinition, ProgramRegistry, type ProgramSource } from './programs.js';
 import type { RouteSettings } from './route-kit.js';
+import { RequestLog } from './request-log.js';
 import { HandlerServer } from './server.js';
 import type { SimulatorEvents, SimulatorRequest } from './state.js';
 import { resolveTiming, type SimulatorTiming } from './timing.js';
@@ -162,8 +163,7 @@ export class FlinkSimulator {
   readonly #events = new EventEmitter();
   readonly #server: HandlerServer | undefined;
   readonly #baseUrl: string;
-  readonly #requests: SimulatorRequest[] = [];
-  readonly #requestLogSize: number;
+  readonly #requests: RequestLog<SimulatorRequest>;
   readonly #realTimers = new Map<ReturnType<typeof setTimeout>, (alive: boolean) => void>();
   readonly #settings: RouteSettings;
   #routes: SimulatorHandlers | undefined;
@@ -188,7 +188,7 @@ export class FlinkSimulator {
     this.clock = this.#clock;
     this.programs = new ProgramRegistry();
     if (options.programs) this.programs.registerAll(options.programs);
-    this.#requestLogSize = options.requestLogSize ?? 1000;
+    this.#requests = new RequestLog(options.requestLogSize ?? 1000);
     this.#baseUrl = (options.baseUrl ?? 'http://flink-simulator.test:8081').replace(/\/+$/, '');
     this.#model = new ClusterModel(
       modelConfig(options, {
@@ -255,12 +255,12 @@ export class FlinkSimulator {
 
   /** The requests answered so far (the last `requestLogSize`), oldest first. */
   get requests(): readonly SimulatorRequest[] {
-    return [...this.#requests];
+    return this.#requests.toArray();
   }
 
   /** Forgets the logged requests. */
   clearRequests(): void {
-    this.#requests.length = 0;
+    this.#requests.clear();
   }
 
   /**
@@ -354,14 +354,19 @@ export class FlinkSimulator {
       settings: this.#settings,
       isGone: () => this.#closed || this.#gone,
       isDown: () => this.#down,
-      inLeaderElection: () => Date.now() < this.#leaderElectionUntil,
+      inLeaderElection: () => {
+        // Asked per request: the clock is read only while an election may still be going on.
+        if (this.#leaderElectionUntil === 0) return false;
+        if (Date.now() < this.#leaderElectionUntil) return true;
+        this.#leaderElectionUntil = 0;
+        return false;
+      },
       realDelay: (ms) => this.#realDelay(ms),
       inFlight: (delta) => {
         this.#inFlight += delta;
       },
       log: (entry) => {
         this.#requests.push(entry);
-        if (this.#requests.length > this.#requestLogSize) this.#requests.splice(0, this.#requests.length - this.#requestLogSize);
         if (this.#events.listenerCount('request') > 0) this.#events.emit('request', entry);
       },
     };

@@ -57,7 +57,78 @@ function rawHead(url: string, path: string): Promise<string> {
   });
 }
 
+/** Status and body of one request sent with this exact request target (fetch would normalise it). */
+function rawGet(url: string, target: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: hostname, port: Number(port) }, () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const end = text.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(text.slice(0, end));
+      if (end >= 0 && length && Buffer.byteLength(text.slice(end + 4)) >= Number(length[1])) {
+        socket.destroy();
+        resolve({ status: Number(text.slice(9, 12)), body: text.slice(end + 4) });
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
 describe('the simulator server fast path', () => {
+  it('reads request targets as the URL parser does (dot segments, escapes, empty queries)', async () => {
+    sim = await createFlinkSimulator({ clock: 'virtual' });
+    const job = sim.jobs.submit({ name: 'x', durationMs: 'unbounded' });
+    sim.clock.advance(1_000);
+    const targets = [
+      '/v1/overview',
+      '/v1/./overview',
+      '/v1/jobs/../overview',
+      '/v1/overview/.',
+      '/v1/overview?',
+      '/v1/overview?a=1&b=%20c',
+      `/v1/jobs/${job.id}/status`,
+      `/v1/jobs/${job.id}/%2e%2e/${job.id}/status`,
+      `/v1/jobs/${job.id}/.hidden`,
+      '/v1/jobs//status',
+      '//v1/overview',
+    ];
+    for (const target of targets) {
+      const fast = await rawGet(sim.url, target);
+      const msw = await viaMsw(sim, 'GET', target);
+      expect({ target, status: fast.status, body: fast.body }).toEqual({ target, status: msw.status, body: msw.body });
+    }
+    // Logged twice per target (the server, then msw): the same path and query both times.
+    const logged = sim.requests.map((r) => [r.path, r.query]);
+    for (let i = 0; i < logged.length; i += 2) expect(logged[i]).toEqual(logged[i + 1]);
+    expect(logged[2]).toEqual(['/v1/overview', {}]);
+    expect(logged[10]).toEqual(['/v1/overview', { a: '1', b: ' c' }]);
+  });
+
+  it('keeps every overview sent as sent while durations move across digit counts', async () => {
+    sim = await createFlinkSimulator({ clock: 'virtual' });
+    const jobs = Array.from({ length: 5 }, (_, i) => sim!.jobs.submit({ name: `job-${i}`, durationMs: 'unbounded' }));
+    const durations = (text: string): unknown[] => (JSON.parse(text) as { jobs: Array<{ duration: unknown }> }).jobs.map((e) => e.duration);
+    const sent: string[] = [];
+    // 0 -> 9 -> 10 ms: a digit more; 10 -> 99 ms: same count; 9,999 -> 10,000 ms; the same instant twice.
+    for (const step of [0, 9, 1, 89, 9_900, 0, 1, 0, 1_000_000]) {
+      sim.clock.advance(step);
+      const text = (await viaServer(sim, 'GET', '/v1/jobs/overview')).body;
+      expect(JSON.stringify(JSON.parse(text))).toBe(text);
+      const details = await Promise.all(jobs.map(async (j) => (JSON.parse((await viaServer(sim!, 'GET', `/v1/jobs/${j.id}`)).body) as { duration: number }).duration));
+      expect(durations(text).sort()).toEqual(details.sort());
+      sent.push(text);
+    }
+    // Each logged answer is still the body sent then (an answer is never rewritten afterwards).
+    const logged = sim.requests.filter((r) => r.route === '/jobs/overview').map((r) => JSON.stringify(r.responseBody));
+    expect(logged).toEqual(sent);
+  });
+
+
   it('answers exactly what the msw handlers answer, with their precedence and matching', async () => {
     sim = await createFlinkSimulator({ clock: 'virtual' });
     const running = sim.jobs.submit({ name: 'running', durationMs: 'unbounded' });

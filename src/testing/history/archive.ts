@@ -165,7 +165,7 @@ function render(source: ArchiveSource, entry: ArchivedPath, params: Params): Ren
     method: 'GET',
     rawPath: path,
     bodyText: undefined,
-    request: new Request(`http://archive.invalid${path}${entry.query ? `?${query.toString()}` : ''}`),
+    request: () => new Request(`http://archive.invalid${path}${entry.query ? `?${query.toString()}` : ''}`),
     settings,
     realDelay: async () => {},
   };

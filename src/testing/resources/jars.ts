@@ -108,7 +108,7 @@ export const jarRoutes: readonly Route[] = [
     handle: async ({ model, request }) => {
       let files: File[] = [];
       try {
-        const form = await request.formData();
+        const form = await request().formData();
         for (const [, value] of form) if (typeof value !== 'string') files.push(value as File);
       } catch {
         files = [];

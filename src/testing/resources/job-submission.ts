@@ -181,4 +181,4 @@ async function submit(model: ClusterModel, request: Request): Promise<RouteResul
 }
 
 /** The job-submission route. @internal */
-export const jobSubmissionRoutes: readonly Route[] = [defineRoute({ method: 'POST', path: '/jobs', params: {}, handle: ({ model, request }) => submit(model, request) })];
+export const jobSubmissionRoutes: readonly Route[] = [defineRoute({ method: 'POST', path: '/jobs', params: {}, handle: ({ model, request }) => submit(model, request()) })];

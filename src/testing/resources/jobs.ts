@@ -1,7 +1,7 @@
 import { restHandlerError, serializedAccumulator, serializedThrowable } from '../java.js';
 import type { JobModel } from '../job-model.js';
 import type { ClusterModel, SimFailure } from '../model.js';
-import { defineRoute, fail, isResult, ok, okText, param, type Route } from '../route-kit.js';
+import { defineRoute, fail, isResult, ok, okReused, param, type Route, type RouteResult } from '../route-kit.js';
 import { renderClusterConfiguration } from './cluster.js';
 import { executionGraph, executionGraphRoute, limitExceptions } from './execution-graph.js';
 import { duration, jobNotFound500, jobOf, type Json, sortNewestFirst } from './shared.js';
@@ -68,12 +68,12 @@ interface CachedEntry {
 
 const entryCache = new WeakMap<JobModel, CachedEntry>();
 
-function isCurrent(cached: CachedEntry | undefined, job: JobModel): cached is CachedEntry {
+function isCurrent(cached: CachedEntry | undefined, job: JobModel, now: number): cached is CachedEntry {
   if (!cached || cached.status !== job.status || cached.startTime !== job.startTime || cached.endTime !== job.endTime || cached.lastModification !== job.lastModification) return false;
   if (cached.vertices.length !== job.vertices.length) return false;
   for (let i = 0; i < job.vertices.length; i++) {
     const v = cached.vertices[i] as CachedEntry['vertices'][number];
-    if (v.parallelism !== (job.vertices[i] as { parallelism: number }).parallelism || v.state !== job.vertexState(i)) return false;
+    if (v.parallelism !== (job.vertices[i] as { parallelism: number }).parallelism || v.state !== job.vertexState(i, now)) return false;
   }
   return true;
 }
@@ -100,35 +100,146 @@ function cacheEntry(model: ClusterModel, job: JobModel): CachedEntry {
 const OVERVIEW_OPEN = Buffer.from('{"jobs":[');
 const OVERVIEW_CLOSE = Buffer.from(']}');
 const COMMA = 0x2c;
+const ZERO = 0x30;
+
+/**
+ * A model's last overview: its jobs in the order the overview lists them, their entries, the
+ * bytes sent and where each running job's duration digits are in them.
+ */
+interface OverviewState {
+  /** `model.jobs` in insertion order when the order was made (same jobs, same order: still valid). */
+  readonly jobs: JobModel[];
+  /** Newest first, as the overview lists them. */
+  readonly sorted: JobModel[];
+  /** Per sorted job: its entry. Replaced, never changed, when an entry changes (log entries read it later). */
+  entries: CachedEntry[];
+  /** The last answer: the template of the next one. */
+  bytes: Buffer | undefined;
+  /** When `bytes` was made. */
+  at: number;
+  /** Per sorted job: where its duration digits start in `bytes` and how many there are (-1: none). */
+  readonly digitsAt: Int32Array;
+  readonly digits: Int8Array;
+  /**
+   * Per answer buffer handed out: how many of its sends are not confirmed yet. Weak: bytes never
+   * confirmed (msw's path, a cut connection, the archive) are never reused, and are collected.
+   */
+  readonly unsent: WeakMap<Buffer, number>;
+  /** A buffer every send of which was confirmed and that is no longer the template: the next answer goes there. */
+  spare: Buffer | undefined;
+}
+
+const overviews = new WeakMap<ClusterModel, OverviewState>();
+
+/** `state` if it still lists exactly the model's jobs, else a fresh one. */
+function overviewState(model: ClusterModel, state: OverviewState | undefined): OverviewState {
+  if (state && state.jobs.length === model.jobs.size) {
+    let k = 0;
+    let same = true;
+    for (const job of model.jobs.values()) {
+      if (job !== state.jobs[k++]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return state;
+  }
+  const jobs = [...model.jobs.values()];
+  const sorted = sortNewestFirst(jobs);
+  const fresh: OverviewState = {
+    jobs,
+    sorted,
+    entries: sorted.map((job) => entryCache.get(job) as CachedEntry),
+    bytes: undefined,
+    at: 0,
+    digitsAt: new Int32Array(sorted.length),
+    digits: new Int8Array(sorted.length),
+    unsent: new WeakMap(),
+    spare: undefined,
+  };
+  overviews.set(model, fresh);
+  return fresh;
+}
+
+/** How many decimal digits a non-negative safe integer has. */
+function digitCount(n: number): number {
+  let count = 1;
+  for (let limit = 10; n >= limit && count < 16; limit *= 10) count++;
+  return count;
+}
+
+/**
+ * The `GET /jobs/overview` answer. Its bytes are reused for a later answer once the server
+ * confirmed they were sent (a 4 MiB buffer per read was most of the garbage of a polled
+ * overview); its body, for the request log and the archive, is made again from the entries and
+ * the instant it was rendered at, so the log keeps no bytes.
+ */
+function overviewAnswer(model: ClusterModel): RouteResult {
+  const { bytes, state, entries, at } = renderOverview(model);
+  state.unsent.set(bytes, (state.unsent.get(bytes) ?? 0) + 1);
+  const parse = (): unknown => JSON.parse(assemble(state.sorted, entries, at).toString('utf8'));
+  return okReused(bytes, parse, () => {
+    const left = (state.unsent.get(bytes) ?? 1) - 1;
+    if (left > 0) {
+      state.unsent.set(bytes, left);
+      return;
+    }
+    state.unsent.delete(bytes);
+    if (bytes !== state.bytes) state.spare = bytes;
+  });
+}
 
 /**
  * `GET /jobs/overview` as UTF-8 JSON, byte for byte `JSON.stringify(renderJobsOverview(model))`:
  * each job's entry is kept as bytes with the fields it was made from and made again only when one
  * of them changed; a running job's `duration` (which moves with the clock) is written in between.
- * A 10,000-job overview is then one 4 MiB copy, not 10,000 objects, a `JSON.stringify` and a
- * UTF-8 encoding. @internal
+ * When no entry changed since the last answer and every duration kept its number of digits, the
+ * last answer is copied whole and only the digits are written again: a 10,000-job overview is
+ * then one 4 MiB copy, not 20,000 small ones.
  */
-export function renderJobsOverviewBytes(model: ClusterModel): Buffer {
+function renderOverview(model: ClusterModel): { bytes: Buffer; state: OverviewState; entries: CachedEntry[]; at: number } {
   const now = model.clock.now();
-  const jobs = sortNewestFirst(model.jobs.values());
-  const entries: CachedEntry[] = new Array(jobs.length);
-  const durations: Array<string | undefined> = new Array(jobs.length);
-  let size = OVERVIEW_OPEN.length + OVERVIEW_CLOSE.length + Math.max(0, jobs.length - 1);
-  for (let k = 0; k < jobs.length; k++) {
-    const job = jobs[k] as JobModel;
-    const cached = entryCache.get(job);
-    const entry = isCurrent(cached, job) ? cached : cacheEntry(model, job);
-    entries[k] = entry;
+  const state = overviewState(model, overviews.get(model));
+  const { sorted, digitsAt, digits } = state;
+  let entries = state.entries;
+  let changed = state.bytes === undefined;
+  for (let k = 0; k < sorted.length; k++) {
+    const job = sorted[k] as JobModel;
+    if (isCurrent(entries[k], job, now)) continue;
+    if (entries === state.entries) entries = [...entries];
+    entries[k] = cacheEntry(model, job);
+    changed = true;
+  }
+  state.entries = entries;
+  const last = state.bytes;
+  if (!changed && last !== undefined && now === state.at) return { bytes: last, state, entries, at: now };
+  const again = changed || last === undefined ? undefined : rewriteDurations(state, last, now);
+  const out = again ?? assemble(sorted, entries, now, digitsAt, digits);
+  state.bytes = out;
+  state.at = now;
+  // The old template is free once its sends are confirmed (it was the spare's only competitor).
+  if (last !== undefined && last !== out && !state.unsent.has(last)) state.spare = last;
+  return { bytes: out, state, entries, at: now };
+}
+
+/**
+ * The whole answer, entry by entry, recording where the durations' digits went (when asked).
+ * TypedArray#set and a digit loop: Buffer#copy and Buffer#write cost more per call than these few
+ * hundred bytes take to copy.
+ */
+function assemble(sorted: readonly JobModel[], entries: readonly CachedEntry[], now: number, digitsAt?: Int32Array, digits?: Int8Array): Buffer {
+  const texts: Array<string | undefined> = new Array(sorted.length);
+  let size = OVERVIEW_OPEN.length + OVERVIEW_CLOSE.length + Math.max(0, sorted.length - 1);
+  for (let k = 0; k < sorted.length; k++) {
+    const entry = entries[k] as CachedEntry;
     size += entry.before.length;
     if (entry.after !== undefined) {
-      const ms = now - job.startTime;
-      const digits = Number.isFinite(ms) ? String(ms) : 'null';
-      durations[k] = digits;
-      size += digits.length + entry.after.length;
+      const ms = now - (sorted[k] as JobModel).startTime;
+      const text = Number.isFinite(ms) ? String(ms) : 'null';
+      texts[k] = text;
+      size += text.length + entry.after.length;
     }
   }
-  // TypedArray#set and a digit loop: Buffer#copy and Buffer#write cost more per call than these
-  // few hundred bytes take to copy.
   const out = Buffer.allocUnsafe(size);
   out.set(OVERVIEW_OPEN, 0);
   let at = OVERVIEW_OPEN.length;
@@ -137,14 +248,49 @@ export function renderJobsOverviewBytes(model: ClusterModel): Buffer {
     const entry = entries[k] as CachedEntry;
     out.set(entry.before, at);
     at += entry.before.length;
+    if (digitsAt) digitsAt[k] = -1;
     if (entry.after !== undefined) {
-      const digits = durations[k] as string;
-      for (let d = 0; d < digits.length; d++) out[at++] = digits.charCodeAt(d);
+      const text = texts[k] as string;
+      // Only plain integers are rewritten in place later (not `null`, fractions or negatives).
+      if (digitsAt && digits && /^\d{1,15}$/.test(text)) {
+        digitsAt[k] = at;
+        digits[k] = text.length;
+      }
+      for (let d = 0; d < text.length; d++) out[at++] = text.charCodeAt(d);
       out.set(entry.after, at);
       at += entry.after.length;
     }
   }
   out.set(OVERVIEW_CLOSE, at);
+  return out;
+}
+
+/**
+ * `last` with today's durations, when each running job's duration has as many digits as before
+ * (it then sits at the same offset); undefined when one does not, or is no plain integer. Written
+ * into the spare buffer when there is one of the size (every send of it confirmed), else a new one.
+ */
+function rewriteDurations(state: OverviewState, last: Buffer, now: number): Buffer | undefined {
+  const { sorted, entries, digitsAt, digits } = state;
+  for (let k = 0; k < sorted.length; k++) {
+    if ((entries[k] as CachedEntry).after === undefined) continue;
+    const ms = now - (sorted[k] as JobModel).startTime;
+    if (digitsAt[k] === -1 || !Number.isSafeInteger(ms) || ms < 0 || digitCount(ms) !== digits[k]) return undefined;
+  }
+  const spare = state.spare;
+  state.spare = undefined;
+  const out = spare !== undefined && spare.length === last.length ? spare : Buffer.allocUnsafe(last.length);
+  out.set(last, 0);
+  for (let k = 0; k < sorted.length; k++) {
+    const at = digitsAt[k] as number;
+    if (at < 0) continue;
+    let ms = now - (sorted[k] as JobModel).startTime;
+    for (let p = at + (digits[k] as number) - 1; p >= at; p--) {
+      const digit = ms % 10;
+      out[p] = ZERO + digit;
+      ms = (ms - digit) / 10;
+    }
+  }
   return out;
 }
 
@@ -197,7 +343,7 @@ const jobid = { jobid: param.flinkId };
 /** The job routes. More specific paths come before the parameterised ones they overlap with. @internal */
 export const jobRoutes: readonly Route[] = [
   defineRoute({ method: 'GET', path: '/jobs', params: {}, handle: ({ model }) => ok(renderJobIds(model)) }),
-  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => okText(renderJobsOverviewBytes(model)) }),
+  defineRoute({ method: 'GET', path: '/jobs/overview', params: {}, handle: ({ model }) => overviewAnswer(model) }),
   executionGraphRoute('/jobs/:jobid', 'details'),
   defineRoute({
     method: 'PATCH',
