@@ -149,7 +149,9 @@ async function pollLoop<T>(read: (signal: AbortSignal) => Promise<T>, done: (val
         polls++;
         const value = await read(controller.signal);
         span?.event('poll', { 'flink.poll': polls, 'flink.state': pollState(value) });
-        last = value;
+        // Only a deadline reports the last value: a poll without end (a watcher's) keeps none, or
+        // each read's whole body would outlive the pause and be promoted to the old generation.
+        if (timer !== undefined) last = value;
         lastError = undefined;
         unreachableSince = undefined;
         unreachableReads = 0;
