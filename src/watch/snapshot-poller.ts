@@ -112,6 +112,8 @@ export class SnapshotPoller<E> {
   #sleepReject: ((error: unknown) => void) | undefined;
   /** The signal the pause listens to: pollUntil passes the same one to every pause of a poll. */
   #sleepSignal: AbortSignal | undefined;
+  /** Whether a pause has run yet: the first one sets the poll's phase (see {@link #wakeableSleep}). */
+  #phased = false;
 
   constructor(source: OverviewSource<E>, options: SnapshotPollerOptions) {
     this.#source = source;
@@ -243,9 +245,19 @@ export class SnapshotPoller<E> {
    * The real sleep, which {@link #wake} cuts short when a faster subscriber joins. Its abort
    * listener is added once per signal (pollUntil hands every pause of a poll the same one), not
    * once per pause.
+   *
+   * The first pause after a successful first poll lasts a random 10–100 % of itself: it sets the
+   * poll's phase within the interval. A platform that starts watching a thousand clusters at once
+   * would otherwise poll all of them in the same instant of every interval, and each burst keeps a
+   * thousand requests alive together (long enough for all of them to be promoted to the old
+   * generation, and to cost a major GC). The pace stays one poll per interval.
    */
   readonly #wakeableSleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) return Promise.reject(new FlinkAbortError(signal.reason, 'wait'));
+    if (!this.#phased) {
+      this.#phased = true;
+      if (this.#failures === 0) ms = Math.max(1, Math.round(ms * (0.1 + 0.9 * (this.#options.random ?? Math.random)())));
+    }
     if (signal !== this.#sleepSignal) {
       this.#sleepSignal?.removeEventListener('abort', this.#onSleepAbort);
       this.#sleepSignal = signal;
