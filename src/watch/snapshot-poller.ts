@@ -112,8 +112,6 @@ export class SnapshotPoller<E> {
   #sleepReject: ((error: unknown) => void) | undefined;
   /** The signal the pause listens to: pollUntil passes the same one to every pause of a poll. */
   #sleepSignal: AbortSignal | undefined;
-  /** Whether a pause has run yet: the first one sets the poll's phase (see {@link #wakeableSleep}). */
-  #phased = false;
 
   constructor(source: OverviewSource<E>, options: SnapshotPollerOptions) {
     this.#source = source;
@@ -245,19 +243,13 @@ export class SnapshotPoller<E> {
    * The real sleep, which {@link #wake} cuts short when a faster subscriber joins. Its abort
    * listener is added once per signal (pollUntil hands every pause of a poll the same one), not
    * once per pause.
-   *
-   * The first pause after a successful first poll lasts a random 10–100 % of itself: it sets the
-   * poll's phase within the interval. A platform that starts watching a thousand clusters at once
-   * would otherwise poll all of them in the same instant of every interval, and each burst keeps a
-   * thousand requests alive together (long enough for all of them to be promoted to the old
-   * generation, and to cost a major GC). The pace stays one poll per interval.
+
    */
   readonly #wakeableSleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) return Promise.reject(new FlinkAbortError(signal.reason, 'wait'));
-    if (!this.#phased) {
-      this.#phased = true;
-      if (this.#failures === 0) ms = Math.max(1, Math.round(ms * (0.1 + 0.9 * (this.#options.random ?? Math.random)())));
-    }
+    // Pauses end on a shared grid of ticks: the polls of every client of a process that fall due
+    // in one tick start together, woken by one timer expiry, and their answers are read in batches.
+    ms = alignedPause(ms);
     if (signal !== this.#sleepSignal) {
       this.#sleepSignal?.removeEventListener('abort', this.#onSleepAbort);
       this.#sleepSignal = signal;
@@ -437,27 +429,51 @@ export class SnapshotPoller<E> {
   }
 }
 
+/** The spacing of the grid pauses end on, in ms: at most a 60th of the pause. */
+const PAUSE_TICK_MS = 50;
+
+/**
+ * `ms`, moved by at most half a tick to end on a tick of a grid shared by the whole process.
+ * Rounding to the nearest tick (not up) keeps the pace: a poll that starts a little after its
+ * tick is due again a pause after that tick, not a tick later.
+ */
+function alignedPause(ms: number): number {
+  const tick = Math.min(PAUSE_TICK_MS, Math.floor(ms / 60));
+  if (tick < 2) return ms;
+  const due = Date.now() + ms;
+  const off = due % tick;
+  const aligned = off < tick / 2 ? ms - off : ms + (tick - off);
+  return Math.max(1, aligned);
+}
+
 /**
  * Whether two parsed JSON values are equal: same primitives, same keys with equal values, arrays
  * of equal elements. Overview entries are a dozen primitives and a small record of counts.
  */
 function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x: unknown = a[i];
+      const y: unknown = b[i];
+      if (x !== y && !sameJson(x, y)) return false;
+    }
     return true;
   }
   if (Array.isArray(b)) return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
+  // Parsed JSON has no inherited enumerable keys and no undefined values: a key of `x` whose value
+  // equals `y`'s is a key of `y` too (an inherited `y.constructor` equals no JSON value).
   let n = 0;
   for (const key in x) {
-    if (!hasOwn.call(y, key) || !sameJson(x[key], y[key])) return false;
+    const v = x[key];
+    const w = y[key];
+    if (v !== w && (typeof v !== 'object' || !hasOwn.call(y, key) || !sameJson(v, w))) return false;
     n++;
   }
-  for (const key in y) if (hasOwn.call(y, key)) n--;
+  for (const _ in y) n--;
   return n === 0;
 }
 
