@@ -1,4 +1,4 @@
-import { pathTemplate, type SpanAttributes, startSpan, type TraceSpan } from '../internal/telemetry.js';
+import { pathTemplate, type SpanAttributes, spanIfUntraced, startSpan, type TraceSpan } from '../internal/telemetry.js';
 import type { ResourceRef } from './map-error.js';
 
 /** Flink's ids of what a call is about, as span attributes. */
@@ -22,6 +22,9 @@ function resourceAttributes(resource: ResourceRef | undefined): SpanAttributes {
  * OpenTelemetry's HTTP conventions name client spans. A no-op span when tracing is off.
  */
 export function openCallSpan(spec: { method: string; path: string; resource?: ResourceRef }, requestId: string): TraceSpan {
+  // Untraced (the common case), the template and attributes below would be built for nothing on every call.
+  const untraced = spanIfUntraced();
+  if (untraced) return untraced;
   const ids = resourceAttributes(spec.resource);
   const template = pathTemplate(spec.path, {
     jobId: ids['flink.job.id'] as string | undefined,

@@ -128,6 +128,14 @@ class RecordingSpan implements TraceSpan {
 }
 
 /**
+ * The no-op span when no OpenTelemetry API is loaded (no span can record then), else undefined: a
+ * caller on a hot path checks it before building a span's name and attributes.
+ */
+export function spanIfUntraced(): TraceSpan | undefined {
+  return api ? undefined : NO_SPAN;
+}
+
+/**
  * Starts a span, child of the active one, if the API is loaded and a recording tracer provider
  * is registered; otherwise returns a span that does nothing.
  */
