@@ -247,9 +247,6 @@ export class SnapshotPoller<E> {
    */
   readonly #wakeableSleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) return Promise.reject(new FlinkAbortError(signal.reason, 'wait'));
-    // Pauses end on a shared grid of ticks: the polls of every client of a process that fall due
-    // in one tick start together, woken by one timer expiry, and their answers are read in batches.
-    ms = alignedPause(ms);
     if (signal !== this.#sleepSignal) {
       this.#sleepSignal?.removeEventListener('abort', this.#onSleepAbort);
       this.#sleepSignal = signal;
@@ -427,23 +424,6 @@ export class SnapshotPoller<E> {
       else this.#byId.set(id, rest.length === 1 ? (rest[0] as PollSubscriber<E>) : rest);
     }
   }
-}
-
-/** The spacing of the grid pauses end on, in ms: at most a 60th of the pause. */
-const PAUSE_TICK_MS = 50;
-
-/**
- * `ms`, moved by at most half a tick to end on a tick of a grid shared by the whole process.
- * Rounding to the nearest tick (not up) keeps the pace: a poll that starts a little after its
- * tick is due again a pause after that tick, not a tick later.
- */
-function alignedPause(ms: number): number {
-  const tick = Math.min(PAUSE_TICK_MS, Math.floor(ms / 60));
-  if (tick < 2) return ms;
-  const due = Date.now() + ms;
-  const off = due % tick;
-  const aligned = off < tick / 2 ? ms - off : ms + (tick - off);
-  return Math.max(1, aligned);
 }
 
 /**
