@@ -684,11 +684,11 @@ export class RequestPipeline {
   #parse<T>(call: Call<T>, status: number, contentType: string | undefined, text: string): T {
     const { spec } = call;
     if (!spec.schema) return undefined as T;
-    const endpoint = `${spec.method} ${spec.path}`;
     let json: unknown;
     try {
       json = text.length === 0 ? {} : spec.decode ? spec.decode(text) : JSON.parse(text);
     } catch (err) {
+      const endpoint = `${spec.method} ${spec.path}`;
       const body = this.#keep(call, text).body;
       throw new FlinkValidationError({
         endpoint,
@@ -703,7 +703,8 @@ export class RequestPipeline {
     if (mode === 'off' && !spec.alwaysValidate) return json as T;
     const result = spec.schema.validate(mode, json);
     if (result.success) return result.data;
-    throw new FlinkValidationError({ endpoint, issues: toIssues(result.error), body: this.#keep(call, text).body });
+    // The endpoint's name is built here, on failure only: a valid answer allocates no string for it.
+    throw new FlinkValidationError({ endpoint: `${spec.method} ${spec.path}`, issues: toIssues(result.error), body: this.#keep(call, text).body });
   }
 
   /**

@@ -147,14 +147,19 @@ async function pollLoop<T>(read: (signal: AbortSignal) => Promise<T>, done: (val
       const readStarted = now();
       try {
         polls++;
-        const value = await read(controller.signal);
+        // `let`, cleared below: a local of an async function stays in its suspended frame, and would
+        // keep each read's value alive through the pause that follows.
+        let value: T | undefined = await read(controller.signal);
         span?.event('poll', { 'flink.poll': polls, 'flink.state': pollState(value) });
-        last = value;
+        // Only a deadline reports the last value: a poll without end (a watcher's) keeps none, or
+        // each read's whole body would outlive the pause and be promoted to the old generation.
+        if (timer !== undefined) last = value;
         lastError = undefined;
         unreachableSince = undefined;
         unreachableReads = 0;
         options.onValue?.(value);
         if (done(value)) return value;
+        value = undefined;
       } catch (err) {
         span?.event('poll', { 'flink.poll': polls, 'error.type': err instanceof FlinkError ? err.code : 'unknown' });
         if (controller.signal.aborted) stopped();

@@ -103,8 +103,15 @@ export class SnapshotPoller<E> {
   #failures = 0;
   #controller: AbortController | undefined;
   #stopped = false;
-  #wake: (() => void) | undefined;
   #polls = 0;
+  // The pause between polls, kept in fields rather than closures: a platform runs thousands of
+  // pollers, and what one pause allocates lives the whole interval (and is promoted to the old
+  // generation), so a pause allocates only its promise and its timer.
+  #sleepTimer: ReturnType<typeof setTimeout> | undefined;
+  #sleepResolve: (() => void) | undefined;
+  #sleepReject: ((error: unknown) => void) | undefined;
+  /** The signal the pause listens to: pollUntil passes the same one to every pause of a poll. */
+  #sleepSignal: AbortSignal | undefined;
 
   constructor(source: OverviewSource<E>, options: SnapshotPollerOptions) {
     this.#source = source;
@@ -157,7 +164,7 @@ export class SnapshotPoller<E> {
     if (!this.#controller) this.#start();
     else if (this.#interval < before && this.#failures === 0) {
       // A faster watcher joined: poll now, then at its pace, rather than finish a longer sleep.
-      this.#wake?.();
+      this.#wake();
     }
     if (this.#polled) this.#replay(sub);
   }
@@ -232,32 +239,54 @@ export class SnapshotPoller<E> {
     });
   }
 
-  /** The real sleep, plus a way to cut it short when a faster subscriber joins. */
-  readonly #wakeableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new FlinkAbortError(signal.reason, 'wait'));
-        return;
-      }
-      const finish = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#wake = undefined;
-      };
-      const onAbort = (): void => {
-        finish();
-        reject(new FlinkAbortError(signal?.reason, 'wait'));
-      };
-      const timer = setTimeout(() => {
-        finish();
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        finish();
-        resolve();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  /**
+   * The real sleep, which {@link #wake} cuts short when a faster subscriber joins. Its abort
+   * listener is added once per signal (pollUntil hands every pause of a poll the same one), not
+   * once per pause.
+
+   */
+  readonly #wakeableSleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) return Promise.reject(new FlinkAbortError(signal.reason, 'wait'));
+    if (signal !== this.#sleepSignal) {
+      this.#sleepSignal?.removeEventListener('abort', this.#onSleepAbort);
+      this.#sleepSignal = signal;
+      signal?.addEventListener('abort', this.#onSleepAbort, { once: true });
+    }
+    const promise = new Promise<void>(this.#holdSleep);
+    this.#sleepTimer = setTimeout(this.#onSleepTimer, ms);
+    return promise;
+  };
+
+  readonly #holdSleep = (resolve: () => void, reject: (error: unknown) => void): void => {
+    this.#sleepResolve = resolve;
+    this.#sleepReject = reject;
+  };
+
+  /** Ends the pause in progress, if any: resolved (`error` undefined) or rejected. */
+  #endSleep(error: unknown): void {
+    const resolve = this.#sleepResolve;
+    const reject = this.#sleepReject;
+    if (!resolve || !reject) return;
+    clearTimeout(this.#sleepTimer);
+    this.#sleepTimer = undefined;
+    this.#sleepResolve = undefined;
+    this.#sleepReject = undefined;
+    if (error === undefined) resolve();
+    else reject(error);
+  }
+
+  readonly #onSleepTimer = (): void => this.#endSleep(undefined);
+
+  readonly #onSleepAbort = (): void => {
+    const signal = this.#sleepSignal;
+    this.#sleepSignal = undefined;
+    this.#endSleep(new FlinkAbortError(signal?.reason, 'wait'));
+  };
+
+  /** Cuts the pause in progress short (the next poll starts now); nothing when no pause runs. */
+  #wake(): void {
+    this.#endSleep(undefined);
+  }
 
   #apply(entries: readonly E[]): void {
     if (this.#stopped) return;
@@ -285,13 +314,22 @@ export class SnapshotPoller<E> {
       }
       // Listed twice in one body: the first entry stands.
       if (record.gen === gen) continue;
-      const previous = record.entry;
-      record.entry = entry;
       record.gen = gen;
       touched++;
+      const previous = record.entry;
+      if (previous === entry) continue;
       const before = source.status(previous);
-      if (before !== source.status(entry)) this.#dispatch('status', id, before, entry, false, now);
-      else if (this.#modificationSubscribers > 0 && !source.sameDetails(previous, entry)) this.#dispatch('modified', id, before, entry, false, now);
+      if (before !== source.status(entry)) {
+        record.entry = entry;
+        this.#dispatch('status', id, before, entry, false, now);
+        continue;
+      }
+      // An entry equal to the one kept is dropped, the one kept stays: the new one then dies young
+      // (a scavenge frees it), where replacing it would keep each poll's entries for an interval,
+      // long enough to be promoted and to cost a major GC. Only a changed entry is kept.
+      if (sameJson(previous, entry)) continue;
+      record.entry = entry;
+      if (this.#modificationSubscribers > 0 && !source.sameDetails(previous, entry)) this.#dispatch('modified', id, before, entry, false, now);
     }
     // Only when something is missing: the steady state skips this second pass.
     if (touched !== snapshot.size && !this.#stopped) {
@@ -387,6 +425,39 @@ export class SnapshotPoller<E> {
     }
   }
 }
+
+/**
+ * Whether two parsed JSON values are equal: same primitives, same keys with equal values, arrays
+ * of equal elements. Overview entries are a dozen primitives and a small record of counts.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x: unknown = a[i];
+      const y: unknown = b[i];
+      if (x !== y && !sameJson(x, y)) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // Parsed JSON has no inherited enumerable keys and no undefined values: a key of `x` whose value
+  // equals `y`'s is a key of `y` too (an inherited `y.constructor` equals no JSON value).
+  let n = 0;
+  for (const key in x) {
+    const v = x[key];
+    const w = y[key];
+    if (v !== w && (typeof v !== 'object' || !hasOwn.call(y, key) || !sameJson(v, w))) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function isSubscriberList<E>(slot: Slot<E>): slot is readonly PollSubscriber<E>[] {
   return Array.isArray(slot);

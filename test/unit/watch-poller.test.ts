@@ -158,6 +158,26 @@ describe('SnapshotPoller: diffing', () => {
     expect(later.brief()).toEqual(['added 9 ->INITIALIZING']);
   });
 
+  it('replays the latest details to a late joiner: an entry read again unchanged keeps the object first reported, a changed one replaces it', async () => {
+    const h = harness();
+    const first = recorder();
+    cleanup.push(sub(h.poller, first.sub));
+    await h.serve(job(1, 'RUNNING'), job(2, 'RUNNING'));
+    // Job 2's duration moved (as a running job's does on every poll): no event, but new details.
+    await h.serve(job(1, 'RUNNING'), { ...job(2, 'RUNNING'), duration: 99, tasks: { ...job(2, 'RUNNING').tasks } });
+    expect(first.events).toHaveLength(2);
+    const late = recorder();
+    cleanup.push(sub(h.poller, late.sub));
+    expect(late.brief()).toEqual(['added 1 ->RUNNING initial', 'added 2 ->RUNNING initial']);
+    expect(late.events[0]?.entry).toBe(first.events[0]?.entry);
+    expect(late.events[1]?.entry).toEqual({ ...job(2, 'RUNNING'), duration: 99 });
+    // A changed task count is a change too, though no status or last-modification moved.
+    await h.serve(job(1, 'RUNNING'), { ...job(2, 'RUNNING'), duration: 99, tasks: { ...job(2, 'RUNNING').tasks, running: 0, failed: 1 } });
+    const later = recorder();
+    cleanup.push(sub(h.poller, later.sub));
+    expect(later.events[1]?.entry.tasks).toMatchObject({ running: 0, failed: 1 });
+  });
+
   it('replays the snapshot to a late joiner as its initial state, with no read of its own', async () => {
     const h = harness();
     const first = recorder();
