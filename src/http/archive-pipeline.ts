@@ -1,6 +1,8 @@
 import { ArchiveReadOnlyError } from '../errors/archive-read-only-error.js';
 import { FlinkConnectionError } from '../errors/flink-connection-error.js';
 import { FlinkNotFoundError } from '../errors/flink-not-found-error.js';
+import { FlinkValidationError } from '../errors/flink-validation-error.js';
+import { sleep } from '../internal/abort.js';
 import type { RequestOptions } from '../options/request-options.js';
 import { type JobDetails, JobDetailsSchema, type JobExecutionResultResponse, type JobExceptions, JobExceptionsSchema, type JobAccumulators, JobAccumulatorsSchema } from '../schemas/jobs.js';
 import { RequestPipeline, type RequestSpec } from './request-pipeline.js';
@@ -14,6 +16,15 @@ const JOB_RESULT = /^\/jobs\/([0-9a-f]{32})\/execution-result$/;
  * logs, TaskManagers, jars, data sets, operation status).
  */
 const LIVE_ONLY = /^\/(taskmanagers|jars|datasets|savepoint-disposal|jobmanager\/(logs?|metrics|thread-dump))(\/|$)|\/(resource-requirements|metrics|backpressure|flamegraph|watermarks|savepoints|stop|rescaling)(\/|$)/;
+
+/** How often, and how far apart (ms, growing), a read that raced a file's rewrite is read again. */
+const TORN_READ_RETRIES = 4;
+const TORN_READ_PAUSE_MS = 50;
+
+/** Whether a failure is a 2xx whose body was empty or cut: a file read while it was rewritten. */
+function isTornRead(err: unknown): boolean {
+  return err instanceof FlinkValidationError && (err.notJson || err.body.trim().length === 0);
+}
 
 const JOB_RESULT_STATUS: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELED'> = { FINISHED: 'SUCCEEDED', FAILED: 'FAILED', CANCELED: 'CANCELED' };
 
@@ -30,11 +41,22 @@ const JOB_RESULT_STATUS: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELED'> = {
  * ArchiveReadOnlyError before sending.
  */
 export class ArchivePipeline extends RequestPipeline {
-  // A HistoryServer truncates and rewrites its overview files on every refresh that found a new
-  // or expired archive (seen on 2.3.0: a 200 with an empty body for /applications/overview).
-  protected override readonly servesFilesRewrittenInPlace = true;
-
   override async request<T>(spec: RequestSpec<T>, options: RequestOptions = {}): Promise<T> {
+    // A HistoryServer truncates and rewrites its overview files on every refresh that found a new
+    // or expired archive, and serves a file mid-rewrite as it is (seen on 2.3.0: a 200 with an
+    // empty body for /applications/overview). Such a read is not a failure of the server, so it
+    // is read again a few times whatever `maxRetries` says (watch polls send with no retries).
+    for (let torn = 1; ; torn++) {
+      try {
+        return await this.#read(spec, options);
+      } catch (err) {
+        if (torn > TORN_READ_RETRIES || !isTornRead(err)) throw err;
+        await sleep(TORN_READ_PAUSE_MS * torn, options.signal);
+      }
+    }
+  }
+
+  async #read<T>(spec: RequestSpec<T>, options: RequestOptions): Promise<T> {
     if (spec.method !== 'GET' || LIVE_ONLY.test(spec.path)) throw new ArchiveReadOnlyError({ operation: `${spec.method} ${spec.path}` });
     const status = JOB_STATUS.exec(spec.path);
     if (status) {

@@ -237,12 +237,6 @@ export class RequestPipeline {
    * thousand calls in flight would mean a thousand listeners on one signal.
    */
   readonly #attempts = new Set<AttemptSignal>();
-  /**
-   * Whether the server serves files it rewrites in place, so that an empty or cut 2xx body is a
-   * read that raced a rewrite and is tried again (within `maxRetries`) rather than a bad answer.
-   */
-  protected readonly servesFilesRewrittenInPlace: boolean = false;
-
   constructor(options: PipelineOptions) {
     this.options = options;
     this.endpoints = new EndpointSet(options.urls);
@@ -593,18 +587,7 @@ export class RequestPipeline {
     const contentType = headerValue(answer.headers['content-type']);
     call.span.set({ 'http.response.status_code': status });
     if (status >= 200 && status < 300) {
-      let value: T;
-      try {
-        value = this.#parse(call, status, contentType, read.text);
-      } catch (err) {
-        // A file server that rewrites its files in place (a HistoryServer truncates its overviews
-        // and then writes them) serves an empty or cut body to a read that raced the rewrite; the
-        // next read gets the whole file.
-        if (this.servesFilesRewrittenInPlace && err instanceof FlinkValidationError && (err.notJson || read.text.trim().length === 0)) {
-          return { ok: false, failure: { error: err, retry: 'idempotent', failover: false } };
-        }
-        throw err;
-      }
+      const value = this.#parse(call, status, contentType, read.text);
       call.span.end();
       return { ok: true, value };
     }
