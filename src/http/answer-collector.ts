@@ -31,8 +31,8 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   started = false;
   readonly #limit: number;
   readonly #signal: AttemptSignal;
-  readonly #resolve: (answer: CollectedAnswer) => void;
-  readonly #reject: (err: unknown) => void;
+  #resolve: (answer: CollectedAnswer) => void = () => undefined;
+  #reject: (err: unknown) => void = () => undefined;
   #controller: Dispatcher.DispatchController | undefined;
   #settled = false;
   #status = 0;
@@ -40,29 +40,28 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = [];
   #size = 0;
 
-  private constructor(limit: number, signal: AttemptSignal, resolve: (answer: CollectedAnswer) => void, reject: (err: unknown) => void) {
+  /** A collector for one attempt: answers over `limit` bytes are refused, `signal` cancels it. */
+  constructor(limit: number, signal: AttemptSignal) {
     this.#limit = limit;
     this.#signal = signal;
-    this.#resolve = resolve;
-    this.#reject = reject;
   }
 
   /**
    * Dispatches `options` on `dispatcher` and resolves with the whole answer; rejects with the
    * signal's reason when it aborts, or with undici's error (a refused or reset connection).
-   * `onCollector` receives the handler before anything is sent, so a caller can read `started`
-   * after a failure.
+   * Called once per collector.
    */
-  static collect(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, limit: number, signal: AttemptSignal, onCollector: (collector: AnswerCollector) => void): Promise<CollectedAnswer> {
+  collect(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<CollectedAnswer> {
     return new Promise<CollectedAnswer>((resolve, reject) => {
-      const collector = new AnswerCollector(limit, signal, resolve, reject);
-      onCollector(collector);
-      if (signal.aborted) return collector.#fail(signal.reason);
-      signal.on('abort', collector.#onAbort);
+      this.#resolve = resolve;
+      this.#reject = reject;
+      const signal = this.#signal;
+      if (signal.aborted) return this.#fail(signal.reason);
+      signal.on('abort', this.#onAbort);
       try {
-        dispatcher.dispatch(options, collector);
+        dispatcher.dispatch(options, this);
       } catch (err) {
-        collector.#fail(err);
+        this.#fail(err);
       }
     });
   }

@@ -497,8 +497,8 @@ export class RequestPipeline {
       const consume = call.spec.consume;
       if (!consume) {
         // The common call: the whole answer read in one undici handler, no body stream.
-        const limit = this.options.maxResponseBytes;
-        const collect = (): Promise<CollectedAnswer> => AnswerCollector.collect(this.#dispatcher, dispatchOptions(request), limit, attemptSignal, (c) => (collector = c));
+        const answerCollector = (collector = new AnswerCollector(this.options.maxResponseBytes, attemptSignal));
+        const collect = (): Promise<CollectedAnswer> => answerCollector.collect(this.#dispatcher, dispatchOptions(request));
         // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
         const answer = await (call.span.recording ? call.span.run(collect) : collect());
         sent = true;

@@ -36,29 +36,11 @@ async function viaMsw(s: FlinkSimulator, method: string, path: string): Promise<
   return { status: res.status, cors: res.headers.get('access-control-allow-origin'), contentType: res.headers.get('content-type'), body: method === 'HEAD' ? '' : await res.text() };
 }
 
-/** Raw response head of one request on a fresh connection. */
-function rawHead(url: string, path: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: hostname, port: Number(port) }, () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
-    });
-    let text = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      const end = text.indexOf('\r\n\r\n');
-      if (end >= 0) {
-        socket.destroy();
-        resolve(text.slice(0, end));
-      }
-    });
-    socket.on('error', reject);
-  });
-}
-
-/** Status and body of one request sent with this exact request target (fetch would normalise it). */
-function rawGet(url: string, target: string): Promise<{ status: number; body: string }> {
+/**
+ * One GET sent with this exact request target on a fresh connection (fetch would normalise it):
+ * the raw response head, the status and the body (read up to its Content-Length).
+ */
+function rawGet(url: string, target: string): Promise<{ head: string; status: number; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: hostname, port: Number(port) }, () => {
@@ -72,7 +54,7 @@ function rawGet(url: string, target: string): Promise<{ status: number; body: st
       const length = /content-length: (\d+)/i.exec(text.slice(0, end));
       if (end >= 0 && length && Buffer.byteLength(text.slice(end + 4)) >= Number(length[1])) {
         socket.destroy();
-        resolve({ status: Number(text.slice(9, 12)), body: text.slice(end + 4) });
+        resolve({ head: text.slice(0, end), status: Number(text.slice(9, 12)), body: text.slice(end + 4) });
       }
     });
     socket.on('error', reject);
@@ -202,7 +184,7 @@ describe('the simulator server fast path', () => {
 
   it('sends the headers Flink sends: no Date, no Keep-Alive, connection: keep-alive', async () => {
     sim = await createFlinkSimulator({ clock: 'virtual' });
-    const head = (await rawHead(sim.url, '/v1/config')).toLowerCase().split('\r\n');
+    const head = (await rawGet(sim.url, '/v1/config')).head.toLowerCase().split('\r\n');
     expect(head[0]).toBe('http/1.1 200 ok');
     const names = head.slice(1).map((line) => line.slice(0, line.indexOf(':')));
     expect(names.sort()).toEqual(['access-control-allow-origin', 'connection', 'content-length', 'content-type']);
