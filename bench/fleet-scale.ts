@@ -4,17 +4,22 @@
  * `cluster.watch({ jobs: 'all' })` on each, against loopback JobManagers in a child process (so
  * the CPU figures are the client's alone).
  *
- *   npx tsx bench/fleet-scale.ts [--clusters 1000] [--jobs 20] [--interval 3000] [--cycles 5] [--changes 20]
+ *   npx tsx bench/fleet-scale.ts [--clusters 1000] [--jobs 20] [--interval 3000] [--cycles 5] [--changes 20] [--floor-rounds 2]
  *
  * Prints CPU as % of one core (target ≤ 5 %), heap after a full GC (target ≤ 64 MB), open
  * sockets and connections made (target 1 per cluster), overview requests per cluster per
  * interval (target 1), and the time from a server-side status change to the watcher's event.
+ * Then the floor: the same clusters polled by the least a hand-written poller does (one undici
+ * `Client` per cluster, a `setTimeout` loop, `body.text()` + `JSON.parse`, a state map per job),
+ * CPU measured the same way, in phases alternating with the SDK's (SDK, floor, SDK, floor, SDK) so
+ * drift of the machine falls on both; printed per phase and as the SDK/floor ratio.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Client } from 'undici';
 import { ClusterClient } from '../src/index.js';
 import type { FleetCommand, FleetReply } from './support/fleet-stub.js';
 import { benchJobId } from './support/jobs.js';
@@ -28,6 +33,7 @@ const JOBS = arg('jobs', 20);
 const INTERVAL = arg('interval', 3_000);
 const CYCLES = arg('cycles', 5);
 const CHANGES = arg('changes', 20);
+const FLOOR_ROUNDS = arg('floor-rounds', 2);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -113,4 +119,75 @@ console.log(
 
 for (const w of watchers) w.stop();
 await Promise.all(clients.map((c) => c.close()));
+
+/** CPU as % of one core over CYCLES intervals, after two intervals to settle. */
+async function cpuOver(): Promise<number> {
+  await sleep(INTERVAL * 2);
+  const before = process.cpuUsage();
+  const t = performance.now();
+  await sleep(INTERVAL * CYCLES);
+  const used = process.cpuUsage(before);
+  return ((used.user + used.system) / 1000 / (performance.now() - t)) * 100;
+}
+
+/** The SDK's watchers again, for a CPU phase only. */
+async function sdkPhase(): Promise<number> {
+  const cs = urls.map((url) => new ClusterClient({ url, connections: 1 }));
+  let seen = 0;
+  const ws = cs.map((c) => c.watch({ jobs: 'all', pollIntervalMs: INTERVAL }).on('added', () => seen++).start());
+  while (seen < CLUSTERS * JOBS) await sleep(50);
+  const pct = await cpuOver();
+  for (const w of ws) w.stop();
+  await Promise.all(cs.map((c) => c.close()));
+  return pct;
+}
+
+/** The floor: what a hand-written poller does at the least, per cluster. */
+async function floorPhase(): Promise<number> {
+  let running = true;
+  let seen = 0;
+  const pollers = urls.map((url) => {
+    const client = new Client(url, { pipelining: 1 });
+    const states = new Map<string, string>();
+    let timer: NodeJS.Timeout | undefined;
+    const poll = async (): Promise<void> => {
+      try {
+        const res = await client.request({ method: 'GET', path: '/v1/jobs/overview', headers: { accept: 'application/json' } });
+        const body = JSON.parse(await res.body.text()) as { jobs: { jid: string; state: string }[] };
+        for (const job of body.jobs) {
+          const before = states.get(job.jid);
+          if (before !== job.state) {
+            if (before === undefined) seen++;
+            states.set(job.jid, job.state);
+          }
+        }
+      } catch {
+        // a floor has no error handling to speak of
+      }
+      if (running) timer = setTimeout(poll, INTERVAL);
+    };
+    void poll();
+    return { client, stop: () => clearTimeout(timer) };
+  });
+  while (seen < CLUSTERS * JOBS) await sleep(50);
+  const pct = await cpuOver();
+  running = false;
+  for (const p of pollers) p.stop();
+  await Promise.all(pollers.map((p) => p.client.close()));
+  return pct;
+}
+
+if (FLOOR_ROUNDS > 0) {
+  // Phases alternate SDK, floor, SDK, floor, …, SDK (the first SDK phase is the one above); each
+  // floor phase is compared with the mean of the SDK phases on either side of it.
+  const phases: { sdk: number[]; floor: number[] } = { sdk: [cpuPct], floor: [] };
+  for (let r = 0; r < FLOOR_ROUNDS; r++) {
+    phases.floor.push(await floorPhase());
+    phases.sdk.push(await sdkPhase());
+  }
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const ratios = phases.floor.map((f, i) => ((phases.sdk[i] as number) + (phases.sdk[i + 1] as number)) / 2 / f);
+  console.log(`CPU by phase (% of one core): sdk ${phases.sdk.map((v) => v.toFixed(2)).join(', ')}; floor ${phases.floor.map((v) => v.toFixed(2)).join(', ')}`);
+  console.log(`CPU sdk / floor: median ${med(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}); floor median ${med(phases.floor).toFixed(2)} % of one core`);
+}
 stub.disconnect();

@@ -7,8 +7,10 @@
  *
  * 1. rows/s for columns (INT, VARCHAR, DOUBLE, BOOLEAN): the SDK iterator (typed rows with their
  *    kind), and `pages()` (the same rows a page at a time), vs undici + JSON.parse reading the same
- *    pages (target ≥ 0.9×); rounds interleaved and rotated, ratios per round: median (min–max). Then the same with a
- *    BIGINT and a DECIMAL column, where the SDK parses exactly (numbers kept as their text).
+ *    pages (target ≥ 0.9×), and vs the async floor: raw's rows handed out one `await` each by a
+ *    minimal AsyncIterator, untyped (what the iteration protocol alone costs); rounds interleaved
+ *    and rotated, ratios per round: median (min–max). Then the same with a BIGINT and a DECIMAL
+ *    column, where the SDK parses exactly (numbers kept as their text).
  * 2. heap: heapUsed after a full GC every 100 000 rows while the SDK iterates; the slope in KB per
  *    100 000 rows says whether memory stays flat.
  */
@@ -101,6 +103,38 @@ async function sdk(onRow?: (n: number) => void): Promise<number> {
   return n;
 }
 
+/**
+ * The floor of any async row iterator: raw's pages handed out a row per `await` by the least an
+ * `AsyncIterator` can be (a plain object, a resolved promise per row, no typing). What it costs
+ * over raw is the protocol itself, which no row iterator can avoid.
+ */
+function rawRows(): AsyncIterable<{ kind: string }> {
+  let uri: string | undefined = `/v4/sessions/${SESSION}/operations/${OP}/result/0?rowFormat=JSON`;
+  let rows: { kind: string }[] = [];
+  let i = 0;
+  const END = { done: true as const, value: undefined };
+  const refill = async (): Promise<IteratorResult<{ kind: string }>> => {
+    while (i >= rows.length) {
+      if (!uri) return END;
+      const res = await request(base + uri, { dispatcher: agent });
+      const body = JSON.parse(await res.body.text()) as { resultType: string; nextResultUri?: string; results?: { data?: { kind: string }[] } };
+      rows = body.results?.data ?? [];
+      i = 0;
+      uri = body.resultType === 'EOS' ? undefined : body.nextResultUri;
+    }
+    return { done: false, value: rows[i++] as { kind: string } };
+  };
+  const it: AsyncIterator<{ kind: string }> = {
+    next: () => (i < rows.length ? Promise.resolve({ done: false, value: rows[i++] as { kind: string } }) : refill()),
+  };
+  return { [Symbol.asyncIterator]: () => it };
+}
+async function rawAsync(): Promise<number> {
+  let n = 0;
+  for await (const row of rawRows()) if (row.kind === 'INSERT') n++;
+  return n;
+}
+
 /** The same rows page by page (`op.pages()`): one await per page. */
 async function sdkPages(): Promise<number> {
   let n = 0;
@@ -112,9 +146,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 console.log(`Node ${process.version}; ${ROWS} rows in pages of ${PAGE}; ${ROUNDS} rounds, median`);
 for (const exact of [false, true]) {
   served = pages(exact);
-  const times: Record<'sdk' | 'pages' | 'raw', number[]> = { sdk: [], pages: [], raw: [] };
-  for (const fn of [sdk, sdkPages, raw]) if ((await fn()) !== ROWS) throw new Error('row count mismatch');
-  const contestants = [['sdk', sdk], ['pages', sdkPages], ['raw', raw]] as const;
+  const times: Record<'sdk' | 'pages' | 'raw' | 'async', number[]> = { sdk: [], pages: [], raw: [], async: [] };
+  for (const fn of [sdk, sdkPages, raw, rawAsync]) if ((await fn()) !== ROWS) throw new Error('row count mismatch');
+  const contestants = [['sdk', sdk], ['pages', sdkPages], ['raw', raw], ['async', rawAsync]] as const;
   for (let round = 0; round < ROUNDS; round++) {
     // Rotated each round, so no contestant always runs right after the same one.
     for (let k = 0; k < contestants.length; k++) {
@@ -125,14 +159,15 @@ for (const exact of [false, true]) {
     }
   }
   // Ratios per round (the rounds interleave), reported as median (min–max).
-  const ratios = (name: 'sdk' | 'pages'): string => {
-    const per = times[name].map((t, i) => (times.raw[i] as number) / t);
+  const ratios = (name: 'sdk' | 'pages' | 'async', against: 'raw' | 'async' = 'raw'): string => {
+    const per = times[name].map((t, i) => (times[against][i] as number) / t);
     return `${median(per).toFixed(2)}× (${Math.min(...per).toFixed(2)}–${Math.max(...per).toFixed(2)})`;
   };
-  const rate = (name: 'sdk' | 'pages' | 'raw'): string => Math.round(ROWS / (median(times[name]) / 1000)).toLocaleString('en');
+  const rate = (name: 'sdk' | 'pages' | 'raw' | 'async'): string => Math.round(ROWS / (median(times[name]) / 1000)).toLocaleString('en');
   const label = exact ? 'with BIGINT + DECIMAL (exact)' : 'INT, VARCHAR, DOUBLE, BOOLEAN';
   console.log(`${label}: raw ${rate('raw')} rows/s`);
-  console.log(`  rows()  ${rate('sdk').padStart(9)} rows/s: ${ratios('sdk')} raw${exact ? '' : ' (target ≥ 0.9×)'}`);
+  console.log(`  rows()  ${rate('sdk').padStart(9)} rows/s: ${ratios('sdk')} raw${exact ? '' : ' (target ≥ 0.9×)'}; ${ratios('sdk', 'async')} the async floor`);
+  console.log(`  async floor (raw's rows, one await each, untyped) ${rate('async').padStart(9)} rows/s: ${ratios('async')} raw`);
   console.log(`  pages() ${rate('pages').padStart(9)} rows/s: ${ratios('pages')} raw`);
 }
 

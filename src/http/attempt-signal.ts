@@ -1,5 +1,10 @@
 type Listener = () => void;
 
+/** What an attempt's signal tells first when it aborts: the attempt's answer collector. */
+export interface AbortWatcher {
+  signalAborted(reason: unknown): void;
+}
+
 /**
  * The abort signal of one HTTP attempt, in the EventEmitter shape undici accepts (`on`, `once`,
  * `removeListener`, `aborted`, `reason`).
@@ -13,6 +18,20 @@ export class AttemptSignal {
   aborted = false;
   reason: unknown = undefined;
   #listeners: Listener[] = [];
+  // One watcher in a field of its own: the collector of every call would otherwise need a closure
+  // as a listener, and a thousand calls in flight keep a thousand of them alive.
+  #watcher: AbortWatcher | undefined;
+
+  /** Sets the one object told first when the signal aborts (called at once if it already has). */
+  watch(watcher: AbortWatcher): void {
+    if (this.aborted) watcher.signalAborted(this.reason);
+    else this.#watcher = watcher;
+  }
+
+  /** Forgets the watcher, if it is `watcher`. */
+  unwatch(watcher: AbortWatcher): void {
+    if (this.#watcher === watcher) this.#watcher = undefined;
+  }
 
   on(type: string, listener: Listener): this {
     if (type === 'abort') {
@@ -42,11 +61,14 @@ export class AttemptSignal {
     return this.removeListener(type, listener);
   }
 
-  /** Fires once: sets `aborted` and `reason` and calls every listener. */
+  /** Fires once: sets `aborted` and `reason`, tells the watcher, then calls every listener. */
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    watcher?.signalAborted(reason);
     const listeners = this.#listeners;
     this.#listeners = [];
     for (const listener of listeners) listener();

@@ -498,9 +498,10 @@ export class RequestPipeline {
       if (!consume) {
         // The common call: the whole answer read in one undici handler, no body stream.
         const answerCollector = (collector = new AnswerCollector(this.options.maxResponseBytes, attemptSignal));
-        const collect = (): Promise<CollectedAnswer> => answerCollector.collect(this.#dispatcher, dispatchOptions(request));
         // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
-        const answer = await (call.span.recording ? call.span.run(collect) : collect());
+        const answer = await (call.span.recording
+          ? call.span.run((): Promise<CollectedAnswer> => answerCollector.collect(this.#dispatcher, dispatchOptions(request)))
+          : answerCollector.collect(this.#dispatcher, dispatchOptions(request)));
         sent = true;
         return this.#classifyAnswer(call, endpoint, attempt, { status: answer.status, headers: answer.headers, read: answer.read, durationMs: performance.now() - request.started });
       }

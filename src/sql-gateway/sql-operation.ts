@@ -271,6 +271,9 @@ export class SqlOperationHandle implements SqlOperation {
     let index = 0;
     const refill = async (): Promise<IteratorResult<SqlRow>> => {
       while (index >= rows.length) {
+        // The finished page is let go before the next one is awaited: two pages alive at once
+        // would be copied by every scavenge that runs meanwhile.
+        rows = NO_ROWS;
         const page = await cursor.next();
         if (!page) return END;
         rows = page.rows;

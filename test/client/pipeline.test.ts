@@ -234,6 +234,30 @@ describe('request pipeline', () => {
     expect(server.requests.filter((r) => r.url.endsWith('/status'))).toHaveLength(1);
   });
 
+  it('reads answers whose header names are object keys or repeat, as plain headers', async () => {
+    // A raw server: msw's Headers would merge the repeats and drop nothing odd.
+    const body = '{"status":"RUNNING"}';
+    const head = (status: string, extra: string): string =>
+      `HTTP/1.1 ${status}\r\nconstructor: x\r\n__proto__: y\r\nhasOwnProperty: z\r\n${extra}Content-Length: ${status.startsWith('200') ? body.length : 0}\r\n\r\n`;
+    let answered = 0;
+    const raw = createServer((socket) => {
+      socket.on('data', () => {
+        // First a 429 with Retry-After twice (the first counts), then the answer with its content type twice.
+        socket.write(answered++ === 0 ? head('429 Too Many Requests', 'Retry-After: 0\r\nRetry-After: 9\r\n') : head('200 OK', 'Content-Type: application/json\r\nContent-Type: text/plain\r\n') + body);
+      });
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const c = client({ url: `http://127.0.0.1:${(raw.address() as { port: number }).port}` });
+      const delays: number[] = [];
+      c.on('retry', (e) => delays.push(e.delayMs));
+      expect(await c.job(JOB).status()).toBe('RUNNING');
+      expect(delays).toEqual([0]);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('rejects a malformed job id before sending anything', async () => {
     const c = client();
     expect(() => c.job('../../cluster')).toThrow(FlinkArgumentError);
