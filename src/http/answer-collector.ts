@@ -3,7 +3,10 @@ import type { Dispatcher } from 'undici';
 import type { AttemptSignal } from './attempt-signal.js';
 import type { ReadBodyResult } from './read-body.js';
 
-/** A whole answer as the pipeline classifies it: status, headers and the body read as text (or too large). */
+/**
+ * A whole answer as the pipeline classifies it: status, the headers it reads (see `headersOf`) and
+ * the body read as text (or too large).
+ */
 export interface CollectedAnswer {
   status: number;
   headers: IncomingHttpHeaders;
@@ -133,10 +136,8 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
     if (statusCode < 200 || this.#settled) return true;
     this.started = true;
     this.#status = statusCode;
-    const headers = rawHeaders ? headersOf(rawHeaders) : NO_HEADERS;
-    this.#headers = headers;
-    const length = headers['content-length'];
-    if (typeof length === 'string' && Number(length) > this.#limit) this.#tooLarge();
+    this.#headers = rawHeaders ? headersOf(rawHeaders) : NO_HEADERS;
+    if (rawHeaders && declaredLength(rawHeaders) > this.#limit) this.#tooLarge();
     return true;
   }
 
@@ -165,20 +166,61 @@ export class AnswerCollector implements Dispatcher.DispatchHandler {
   }
 }
 
+/** The answer headers the pipeline reads, by the length of their names (a cheap first test). */
+const READ_HEADERS = new Map<number, readonly string[]>([
+  [12, ['content-type']],
+  [11, ['retry-after']],
+  [8, ['location']],
+]);
+
 /**
- * Raw header pairs as Node's `IncomingHttpHeaders`: lower-case names; a repeated name gives an
- * array (what undici's own parse gives), so nothing a server sends twice is lost.
+ * The headers of an answer that the pipeline reads (`content-type`, `retry-after`, `location`; the
+ * first of a repeated one), under lower-case names. Decoding every
+ * raw header into strings was the collector's largest cost per call; the others are skipped by the
+ * length of their names, and a name is compared without being decoded.
  */
 function headersOf(raw: readonly (Buffer | string)[]): IncomingHttpHeaders {
-  // No prototype: a header named `constructor` or `__proto__` is just a header.
-  const headers = Object.create(null) as Record<string, string | string[]>;
+  const headers: IncomingHttpHeaders = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as Buffer | string).toString('latin1').toLowerCase();
-    const value = (raw[i + 1] as Buffer | string).toString('latin1');
-    const seen = headers[name];
-    if (seen === undefined) headers[name] = value;
-    else if (typeof seen === 'string') headers[name] = [seen, value];
-    else seen.push(value);
+    const name = raw[i] as Buffer | string;
+    const candidates = READ_HEADERS.get(name.length);
+    if (candidates === undefined) continue;
+    for (const wanted of candidates) {
+      if (!sameName(name, wanted)) continue;
+      if (headers[wanted] === undefined) headers[wanted] = (raw[i + 1] as Buffer | string).toString('latin1');
+      break;
+    }
   }
-  return headers as IncomingHttpHeaders;
+  return headers;
+}
+
+/**
+ * The Content-Length an answer declares, read from the raw bytes; 0 when absent or not a plain
+ * decimal (the body's own size is then capped as it arrives).
+ */
+function declaredLength(raw: readonly (Buffer | string)[]): number {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as Buffer | string;
+    if (name.length !== 14 || !sameName(name, 'content-length')) continue;
+    const value = raw[i + 1] as Buffer | string;
+    let n = 0;
+    for (let j = 0; j < value.length; j++) {
+      const c = typeof value === 'string' ? value.charCodeAt(j) : (value[j] as number);
+      if (c < 0x30 || c > 0x39) return c === 0x20 || c === 0x09 ? n : 0;
+      n = n * 10 + (c - 0x30);
+    }
+    return n;
+  }
+  return 0;
+}
+
+/** Whether a raw header name equals `lower` (lower-case ASCII) whatever its case. */
+function sameName(name: Buffer | string, lower: string): boolean {
+  if (typeof name === 'string') return name.toLowerCase() === lower;
+  for (let j = 0; j < lower.length; j++) {
+    const c = name[j] as number;
+    // ASCII letters differ from their lower case in bit 0x20 only; other bytes must match exactly.
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(j)) return false;
+  }
+  return true;
 }

@@ -492,7 +492,7 @@ export class RequestPipeline {
       // Each await of an async function costs a promise and a tick, and a thousand calls in flight
       // keep them alive long enough to be promoted: the common call (no token provider, no stream)
       // encodes synchronously, and sending and reading happen here rather than in helpers.
-      const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, attemptSignal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call.options.headers), undefined);
+      const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, attemptSignal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call, call.options.headers), undefined);
       if (call.span.recording) spanAttempt(call.span, endpoint.origin, this.#displayUrl(endpoint, call.spec), attempt);
       const consume = call.spec.consume;
       if (!consume) {
@@ -532,7 +532,7 @@ export class RequestPipeline {
   /** Builds the request of one attempt: path and query, headers (with a fresh token), body. */
   async #encode<T>(call: Call<T>, endpoint: Endpoint, attempt: number, signal: AttemptSignal): Promise<EncodedRequest> {
     const { spec, options } = call;
-    const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(options.headers), signal) : this.#headers(options.headers);
+    const headers = this.#tokenSource ? await untilAborted(this.#headersWithToken(call, options.headers), signal) : this.#headers(call, options.headers);
     return this.#encodeSync(call, endpoint, attempt, headers, spec.stream ? await spec.stream() : undefined);
   }
 
@@ -540,7 +540,6 @@ export class RequestPipeline {
   #encodeSync<T>(call: Call<T>, endpoint: Endpoint, attempt: number, headers: Record<string, string>, stream: StreamBody | undefined): EncodedRequest {
     const { spec } = call;
     const method = spec.method;
-    headers['x-request-id'] ??= call.requestId;
     let body: string | Readable | undefined;
     if (spec.json !== undefined) {
       body = JSON.stringify(spec.json);
@@ -640,14 +639,22 @@ export class RequestPipeline {
     };
   }
 
-  #headers(extra: Record<string, string> | undefined): Record<string, string> {
-    const headers = { ...this.#baseHeaders };
+  /**
+   * The headers of one attempt: the call's request id, the client's headers (a client-wide
+   * `x-request-id` stands over the call's), the token, then the call's own.
+   */
+  #headers(call: Call<unknown>, extra: Record<string, string> | undefined, authorization?: string): Record<string, string> {
+    // An object literal with the spread inside: a property added to a bare `{ ...base }` clone
+    // costs V8 a new map every time (about 1.5 µs, the largest cost of encoding a call), added to
+    // this it costs what any object's does.
+    const headers: Record<string, string> =
+      authorization === undefined ? { 'x-request-id': call.requestId, ...this.#baseHeaders } : { 'x-request-id': call.requestId, ...this.#baseHeaders, authorization };
     if (extra) for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
     return headers;
   }
 
   /** The headers with a fresh token from the bearer token function, asked before every attempt. */
-  async #headersWithToken(extra: Record<string, string> | undefined): Promise<Record<string, string>> {
+  async #headersWithToken(call: Call<unknown>, extra: Record<string, string> | undefined): Promise<Record<string, string>> {
     let token: unknown;
     try {
       token = await (this.#tokenSource as () => unknown)();
@@ -662,7 +669,7 @@ export class RequestPipeline {
       this.#secrets.add(token);
       if (this.#recentTokens.length > 8) this.#secrets.delete(this.#recentTokens.shift() as string);
     }
-    return this.#headers({ authorization: `Bearer ${token}`, ...extra });
+    return this.#headers(call, extra, `Bearer ${token}`);
   }
 
   #parse<T>(call: Call<T>, status: number, contentType: string | undefined, text: string): T {
