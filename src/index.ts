@@ -126,6 +126,7 @@ export { JobFailedError } from './errors/job-failed-error.js';
 export { ApplicationFailedError } from './errors/application-failed-error.js';
 export { OperationFailedError } from './errors/operation-failed-error.js';
 export { UnreachableStateError } from './errors/unreachable-state-error.js';
+export { ApplicationStuckError } from './errors/application-stuck-error.js';
 export { ClusterDeploymentError, type DeploymentFailure } from './errors/cluster-deployment-error.js';
 
 // Response types (Flink's wire names)

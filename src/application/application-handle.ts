@@ -1,5 +1,7 @@
 import { ApplicationFailedError } from '../errors/application-failed-error.js';
 import { ApplicationNotFoundError } from '../errors/application-not-found-error.js';
+import { ApplicationStuckError } from '../errors/application-stuck-error.js';
+import { FlinkNotFoundError } from '../errors/flink-not-found-error.js';
 import { FlinkConflictError } from '../errors/flink-conflict-error.js';
 import { UnsupportedFeatureError } from '../errors/unsupported-feature-error.js';
 import type { ClientContext } from '../context/client-context.js';
@@ -23,6 +25,7 @@ import {
 } from '../schemas/applications.js';
 import { type ConfigEntries, ConfigEntriesSchema } from '../schemas/cluster.js';
 import { KNOWN_EXECUTION_STATES, type JobDetails, JobDetailsSchema, type JobOverview, JobStatusInfoSchema } from '../schemas/jobs.js';
+import { isGloballyTerminalJobStatus } from '../schemas/job-status.js';
 import { EmptyResponseSchema } from '../schemas/operations.js';
 import { watchOne } from '../watch/watch-one.js';
 import type { ApplicationChange, ApplicationWatchOptions } from '../watch/watch-types.js';
@@ -177,8 +180,9 @@ export class ApplicationHandle implements ApplicationClient {
    * @throws FlinkTimeoutError (phase `wait`) when `timeoutMs` passes; FlinkAbortError on abort.
    */
   waitFor(target: ApplicationStatusTarget, options?: WaitOptions): Promise<ApplicationStatus> {
+    const read = this.#waitRead(typeof target === 'function' ? 'a matching state' : [target].flat().join(' or '));
     return waitForState({
-      read: (o) => this.status(o),
+      read,
       target,
       isTerminal: isTerminalApplicationStatus,
       resource: 'application',
@@ -234,7 +238,8 @@ export class ApplicationHandle implements ApplicationClient {
    */
   async result(options?: WaitOptions): Promise<ApplicationDescription> {
     const settings = waitSettings(options, this.#context.waits, STATUS_PACE, `application ${this.applicationId} result`, { name: 'flink.application.result', attributes: { 'flink.application.id': this.applicationId } });
-    const status = await pollUntil((signal) => this.status({ ...settings.request, signal }), isTerminalApplicationStatus, settings);
+    const read = this.#waitRead('the end of the application');
+    const status = await pollUntil((signal) => read({ ...settings.request, signal }), isTerminalApplicationStatus, settings);
     if (status === 'FINISHED') return this.describe({ ...settings.request, signal: settings.signal });
     const exception = await this.#lastException({ ...settings.request, signal: settings.signal });
     throw new ApplicationFailedError({ applicationId: this.applicationId, status, ...exception });
@@ -255,6 +260,32 @@ export class ApplicationHandle implements ApplicationClient {
     }
   }
 
+  /**
+   * The status read of one wait (`waitFor`, `result`). On Flink 2.3+ it also watches a CANCELING
+   * application for the state Flink 2.3.0 can leave it in for good (see ApplicationStuckError):
+   * jobs Flink left running are cancelled by the client, and once nothing of the application runs
+   * and Flink is known (or, without its evidence, long enough seen) not to move on, the wait ends
+   * with ApplicationStuckError instead of running into its deadline.
+   */
+  #waitRead(awaited: string): (options: RequestOptions) => Promise<ApplicationStatus> {
+    let watch: CancelingWatch | undefined;
+    return async (options) => {
+      if (!(await this.#native(options))) return this.status(options);
+      const details = await this.#details(options);
+      if (details.status !== 'CANCELING') {
+        watch = undefined;
+        return details.status;
+      }
+      watch ??= new CancelingWatch();
+      const verdict = await watch.observe(details, {
+        exceptions: () => this.exceptions(options),
+        cancelJob: (jobId) => this.#context.handles.job(jobId, this.applicationId).cancel(options),
+      });
+      if (verdict) throw new ApplicationStuckError({ id: this.applicationId, awaited, jobs: details.jobs.map((j) => ({ jid: j.jid, state: j.state })), canceledJobs: [...watch.canceled], evidence: verdict });
+      return details.status;
+    };
+  }
+
   #details(options?: RequestOptions) {
     return this.#context.pipeline.request(
       { method: 'GET', path: `/applications/${this.applicationId}`, schema: ApplicationDetailsSchema, alwaysValidate: true, resource: this.#resource },
@@ -267,6 +298,63 @@ export class ApplicationHandle implements ApplicationClient {
     if (!versionAtLeast(version, APPLICATIONS_SINCE)) {
       throw new UnsupportedFeatureError({ feature, clusterVersion: version, minimumVersion: `${APPLICATIONS_SINCE}.0` });
     }
+  }
+}
+
+/** After this long CANCELING with a job still neither ending nor being cancelled, Flink has given up on it (it cancels them within milliseconds otherwise). */
+const LEFTOVER_JOBS_AFTER_MS = 2_000;
+/**
+ * After this long CANCELING with every job ended and no exception recorded, Flink is not going to
+ * move on: it notices its last job ended within one `client.retry-period` (2 s by default).
+ */
+const STUCK_AFTER_MS = 6_000;
+/** The exception history is read at most this often while CANCELING. */
+const EXCEPTIONS_EVERY_MS = 1_000;
+
+/**
+ * What one wait has seen of a CANCELING application: when, which jobs it cancelled. Flink 2.3.0
+ * leaves a cancelled application CANCELING for good when the end of its `main()` or of its jobs is
+ * handled after the cancel (the handler's next state change is refused); then the exception of
+ * `main()` (an InterruptedException when the cancel interrupted it) is recorded after the
+ * CANCELING timestamp, or — when the end was a success — nothing is, and its jobs have all ended.
+ */
+class CancelingWatch {
+  readonly canceled = new Set<string>();
+  readonly #since = Date.now();
+  #allEndedSince: number | undefined;
+  #exceptionsReadAt: number | undefined;
+  #failedAfterCancel = false;
+
+  /** The evidence that the application is stuck, once nothing of it runs any more; else undefined. */
+  async observe(
+    details: { timestamps: Record<string, number>; jobs: ReadonlyArray<{ jid: string; state: string }> },
+    io: { exceptions: () => Promise<ApplicationExceptions>; cancelJob: (jobId: string) => Promise<void> },
+  ): Promise<string | undefined> {
+    const now = Date.now();
+    const open = details.jobs.filter((j) => !isGloballyTerminalJobStatus(j.state));
+    this.#allEndedSince = open.length > 0 ? undefined : (this.#allEndedSince ?? now);
+    const cancelingAt = details.timestamps.CANCELING ?? 0;
+    if (!this.#failedAfterCancel && cancelingAt > 0 && (this.#exceptionsReadAt === undefined || now - this.#exceptionsReadAt >= EXCEPTIONS_EVERY_MS)) {
+      this.#exceptionsReadAt = now;
+      const { entries } = (await io.exceptions()).exceptionHistory;
+      this.#failedAfterCancel = entries.some((e) => e.timestamp >= cancelingAt);
+    }
+    if (this.#failedAfterCancel || now - this.#since >= LEFTOVER_JOBS_AFTER_MS) {
+      for (const job of open) {
+        if (job.state === 'CANCELLING' || this.canceled.has(job.jid)) continue;
+        try {
+          await io.cancelJob(job.jid);
+          this.canceled.add(job.jid);
+        } catch (err) {
+          // The job ended (or went away) meanwhile: nothing left to cancel.
+          if (!(err instanceof FlinkConflictError || err instanceof FlinkNotFoundError)) throw err;
+        }
+      }
+    }
+    if (open.length > 0) return undefined;
+    if (this.#failedAfterCancel) return 'Flink recorded a failure of the application after it began cancelling, and cannot leave CANCELING after that (Flink 2.3.0)';
+    if (now - (this.#allEndedSince as number) >= STUCK_AFTER_MS) return `every job of it ended ${Math.round((now - (this.#allEndedSince as number)) / 1000)} s ago and Flink did not finish the cancel (Flink 2.3.0 leaves it CANCELING when the end of main() is handled after the cancel)`;
+    return undefined;
   }
 }
 

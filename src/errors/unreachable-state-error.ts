@@ -14,8 +14,8 @@ export class UnreachableStateError extends FlinkError {
   readonly state: string;
   /** A description of what was awaited. */
   readonly awaited: string;
-  constructor(init: { resource: 'job' | 'application'; id: string; state: string; awaited: string }) {
-    super(`${init.resource} ${init.id} reached terminal state ${init.state} while waiting for ${init.awaited}`, 'FLINK_UNREACHABLE_STATE');
+  constructor(init: { resource: 'job' | 'application'; id: string; state: string; awaited: string; message?: string }) {
+    super(init.message ?? `${init.resource} ${init.id} reached terminal state ${init.state} while waiting for ${init.awaited}`, 'FLINK_UNREACHABLE_STATE');
     this.resource = init.resource;
     this.id = init.id;
     this.state = init.state;

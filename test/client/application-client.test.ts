@@ -2,6 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApplicationNotFoundError,
+  ApplicationStuckError,
   applicationStatusOfJobStatus,
   ClusterClient,
   FlinkConflictError,
@@ -146,6 +147,52 @@ describe('on Flink 2.3 (FLIP-549 endpoints)', () => {
     const before = server.requests.length;
     expect(await job.applicationId()).toBe(job.jobId);
     expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('an application Flink 2.3.0 leaves CANCELING for good', () => {
+  it('a wait cancels the job Flink left running and ends with ApplicationStuckError once it stopped', async () => {
+    // The state real Flink 2.3.0 was seen in (FINDINGS.md, Applications): the cancel interrupted
+    // main() while it submitted its job, the InterruptedException was recorded after CANCELING,
+    // and Flink never cancelled the job nor left CANCELING.
+    const c = connect('2.3.0');
+    const base = recorded('2.3.0', 'application-canceled').body as Body & { timestamps: Record<string, number>; jobs: Body[] };
+    const id = base.id as string;
+    const jid = base.jobs[0]?.jid as string;
+    const cancelingAt = base.timestamps.CANCELING as number;
+    let jobState = 'RUNNING';
+    const details = () => ({ ...base, status: 'CANCELING', 'end-time': -1, timestamps: { ...base.timestamps, CANCELED: 0 }, jobs: [{ ...base.jobs[0], state: jobState, 'end-time': -1 }] });
+    const thrown = recorded('2.3.0', 'application-exceptions-throwing').body as { exceptionHistory: { entries: Body[] } };
+    const exceptions = { exceptionHistory: { entries: [{ ...thrown.exceptionHistory.entries[0], timestamp: cancelingAt + 4 }] } };
+    server.use(
+      http.get(`*/v1/applications/${id}`, () => HttpResponse.json(details())),
+      http.get(`*/v1/applications/${id}/exceptions`, () => HttpResponse.json(exceptions)),
+      http.patch(`*/v1/jobs/${jid}`, () => {
+        jobState = 'CANCELED';
+        return HttpResponse.json({}, { status: 202 });
+      }),
+    );
+    const err = await c.application(id).waitFor('CANCELED', { timeoutMs: 30_000, pollIntervalMs: 5, maxPollIntervalMs: 5 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApplicationStuckError);
+    expect(err).toMatchObject({ code: 'FLINK_UNREACHABLE_STATE', state: 'CANCELING', canceledJobs: [jid], jobs: [{ jid, state: 'CANCELED' }] });
+    expect(err.message).toContain('stuck in CANCELING');
+    expect(nonConfig().filter((r) => r.method === 'PATCH').map((r) => r.url)).toEqual([expect.stringContaining(`/v1/jobs/${jid}?mode=cancel`)]);
+  });
+
+  it('a normal cancel (no failure recorded after CANCELING, jobs being cancelled) is waited for as before', async () => {
+    const c = connect('2.3.0');
+    const done = recorded('2.3.0', 'application-canceled');
+    const base = done.body as Body & { timestamps: Record<string, number>; jobs: Body[] };
+    const id = base.id as string;
+    let polls = 0;
+    server.use(
+      http.get(`*/v1/applications/${id}`, () =>
+        ++polls < 4 ? HttpResponse.json({ ...base, status: 'CANCELING', timestamps: { ...base.timestamps, CANCELED: 0 }, jobs: [{ ...base.jobs[0], state: 'CANCELLING' }] }) : replay(done),
+      ),
+      http.get(`*/v1/applications/${id}/exceptions`, () => replay(recorded('2.3.0', 'application-exceptions-canceled'))),
+    );
+    expect(await c.application(id).waitFor('CANCELED', { timeoutMs: 30_000, pollIntervalMs: 5, maxPollIntervalMs: 5 })).toBe('CANCELED');
+    expect(nonConfig().filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 });
 

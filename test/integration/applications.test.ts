@@ -3,11 +3,12 @@ import {
   type ApplicationStatus,
   ApplicationFailedError,
   ApplicationNotFoundError,
+  ApplicationStuckError,
   FlinkConflictError,
   UnsupportedFeatureError,
 } from 'flink-client';
 import { hexId } from '../support/ids.js';
-import { atLeast, realClusters, sharedCluster } from './support.js';
+import { atLeast, eventually, realClusters, sharedCluster } from './support.js';
 
 const clusters = realClusters();
 const native = clusters.filter((c) => atLeast(c.version, '2.3.0'));
@@ -74,6 +75,24 @@ describe.each(native)('applications (FLIP-549) against real Flink $version', (fl
     // A second cancel of a CANCELED application is accepted (Flink itself answers 404).
     await app.cancel();
     await expect(app.result()).rejects.toMatchObject({ code: 'FLINK_APPLICATION_FAILED', status: 'CANCELED' });
+  });
+
+  it('a cancel handled before Flink\'s own end of the application leaves it CANCELING for good: the wait says so (Flink 2.3.0)', async () => {
+    // Decoupled from its job, main() returns 1.5 s after execute(); Flink then cancels the job,
+    // which takes 2 s to stop, and only ends the application (FINISHED) after that. A cancel in
+    // that window moves it to CANCELING first, and Flink's FINISHED is then refused: the same
+    // refused transition as when a cancel races main()'s InterruptedException (FINDINGS.md).
+    const app = await cluster.runApplication(jar.streaming as string, {
+      args: ['--rate', '20', '--linger-ms', '1500', '--close-delay-ms', '2000'],
+      configuration: { 'execution.terminate-application-on-any-job-terminated-exceptionally': 'false' },
+    });
+    const window = await eventually(() => app.describe(), (d) => d.status !== 'RUNNING' || d.jobs.some((j) => j.state === 'CANCELLING'), 60_000, 'Flink cancelling the job');
+    expect(window.status).toBe('RUNNING');
+    await app.cancel();
+    const err = await app.waitFor('CANCELED', { timeoutMs: 60_000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApplicationStuckError);
+    expect(err).toMatchObject({ state: 'CANCELING', canceledJobs: [], jobs: [{ state: 'CANCELED' }] });
+    expect(await app.status()).toBe('CANCELING');
   });
 
   it.each([
