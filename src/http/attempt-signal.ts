@@ -17,10 +17,40 @@ export interface AbortWatcher {
 export class AttemptSignal {
   aborted = false;
   reason: unknown = undefined;
-  #listeners: Listener[] = [];
+  // Made on the first listener: most attempts (those read by the answer collector) have none.
+  #listeners: Listener[] | undefined;
   // One watcher in a field of its own: the collector of every call would otherwise need a closure
   // as a listener, and a thousand calls in flight keep a thousand of them alive.
   #watcher: AbortWatcher | undefined;
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #linked: AbortSignal | undefined;
+  #onLinkedAbort: (() => void) | undefined;
+
+  /**
+   * Arms the attempt: it aborts with `timeoutReason` after `ms` (none when undefined), and when
+   * `linked` (the caller's signal) aborts, with its reason. Undo with {@link dispose}.
+   */
+  start(ms: number | undefined, timeoutReason: unknown, linked: AbortSignal | undefined): void {
+    if (linked?.aborted) {
+      this.abort(linked.reason);
+      return;
+    }
+    if (ms !== undefined) this.#timer = setTimeout(abortOnTimeout, ms, this, timeoutReason);
+    if (linked) {
+      this.#linked = linked;
+      this.#onLinkedAbort = () => this.abort(linked.reason);
+      linked.addEventListener('abort', this.#onLinkedAbort, { once: true });
+    }
+  }
+
+  /** Clears the deadline and lets go of the caller's signal; the attempt is over. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#onLinkedAbort) this.#linked?.removeEventListener('abort', this.#onLinkedAbort);
+    this.#linked = this.#onLinkedAbort = undefined;
+  }
 
   /** Sets the one object told first when the signal aborts (called at once if it already has). */
   watch(watcher: AbortWatcher): void {
@@ -36,7 +66,7 @@ export class AttemptSignal {
   on(type: string, listener: Listener): this {
     if (type === 'abort') {
       if (this.aborted) queueMicrotask(listener);
-      else this.#listeners.push(listener);
+      else (this.#listeners ??= []).push(listener);
     }
     return this;
   }
@@ -50,7 +80,7 @@ export class AttemptSignal {
   }
 
   removeListener(type: string, listener: Listener): this {
-    if (type === 'abort') {
+    if (type === 'abort' && this.#listeners) {
       const i = this.#listeners.indexOf(listener);
       if (i >= 0) this.#listeners.splice(i, 1);
     }
@@ -70,7 +100,11 @@ export class AttemptSignal {
     this.#watcher = undefined;
     watcher?.signalAborted(reason);
     const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const listener of listeners) listener();
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
+}
+
+function abortOnTimeout(signal: AttemptSignal, reason: unknown): void {
+  signal.abort(reason);
 }

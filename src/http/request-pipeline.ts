@@ -197,12 +197,9 @@ interface EncodedRequest {
 
 /** One attempt's answer, read. */
 interface Answer {
-  /** What `spec.consume` made of a successful body, when the spec has one. */
-  consumed?: { value: unknown };
   status: number;
   headers: Record<string, string | string[] | undefined>;
   read: ReadBodyResult;
-  durationMs: number;
 }
 
 const ATTEMPT_TIMEOUT = Symbol('attempt timeout');
@@ -330,21 +327,37 @@ export class RequestPipeline {
     if (signal?.aborted) throw new FlinkAbortError(signal.reason, `${spec.method} ${spec.path}`);
     if (!telemetryLoaded()) await loadTelemetry();
     const call = this.#newCall(spec, options);
+    const { endpoint, index } = this.endpoints.current();
+    const outcome = await this.#attempt(call, endpoint, 1);
+    if (outcome.ok) return outcome.value;
+    return this.#retry(call, endpoint, index, outcome.failure);
+  }
+
+  /**
+   * The rest of a call whose first attempt failed: retries with backoff, failover to the next
+   * JobManager, duplicate recovery, the final error. Apart from `request()`, so the suspended
+   * frame of a call that succeeds at once stays small.
+   */
+  async #retry<T>(call: Call<T>, firstEndpoint: Endpoint, firstIndex: number, firstFailure: AttemptFailure): Promise<T> {
+    const { spec, options } = call;
     const maxRetries = options.maxRetries ?? this.options.maxRetries;
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
-    // Which JobManagers this call asked: only needed once an attempt failed, so made only then.
-    let triedSet: Set<number> | undefined;
-    let urlList: string[] | undefined;
+    // Which JobManagers this call asked.
+    const tried = new Set<number>();
+    const urls: string[] = [];
     let retries = 0;
+    let endpoint = firstEndpoint;
+    let index = firstIndex;
+    let failure = firstFailure;
     for (let attempt = 1; ; attempt++) {
-      const { endpoint, index } = this.endpoints.current();
-      const outcome = await this.#attempt(call, endpoint, attempt);
-      if (outcome.ok) return outcome.value;
-      const tried = (triedSet ??= new Set<number>());
-      const urls = (urlList ??= []);
+      if (attempt > 1) {
+        ({ endpoint, index } = this.endpoints.current());
+        const outcome = await this.#attempt(call, endpoint, attempt);
+        if (outcome.ok) return outcome.value;
+        failure = outcome.failure;
+      }
       tried.add(index);
       if (!urls.includes(endpoint.origin + endpoint.root)) urls.push(endpoint.origin + endpoint.root);
-      const failure = outcome.failure;
       if (failure.failover) this.#outages++;
       if (attempt > 1 && spec.recoverDuplicate && failure.error instanceof FlinkApiError) {
         const recovered = spec.recoverDuplicate(failure.error);
@@ -353,19 +366,18 @@ export class RequestPipeline {
           return recovered;
         }
       }
-      const give = (): never => this.#fail(call, endpoint, failure.error, attempt, urls);
       const allowed = failure.retry === 'any' || (failure.retry === 'idempotent' && idempotent);
-      if (!allowed) give();
+      if (!allowed) this.#fail(call, endpoint, failure.error, attempt, urls);
       // A JobManager not yet tried in this call is worth asking at once, and does not use up a retry.
       let delayMs: number;
       if (failure.failover && this.endpoints.endpoints.length > 1 && !tried.has(this.endpoints.failover(index))) {
         delayMs = 0;
       } else {
-        if (retries >= maxRetries) give();
+        if (retries >= maxRetries) this.#fail(call, endpoint, failure.error, attempt, urls);
         retries++;
         if (failure.failover) this.endpoints.failover(index);
         if (failure.retryAfterMs !== undefined) {
-          if (failure.retryAfterMs > this.options.retry.maxRetryAfterMs) give();
+          if (failure.retryAfterMs > this.options.retry.maxRetryAfterMs) this.#fail(call, endpoint, failure.error, attempt, urls);
           delayMs = failure.retryAfterMs;
         } else {
           delayMs = backoffDelay(retries, this.options.retry);
@@ -470,47 +482,71 @@ export class RequestPipeline {
    * One HTTP attempt, in three steps: encode the request (headers, auth, body), send it and read
    * the answer, classify the outcome. The attempt deadline, the caller's signal and `close()`
    * cover all of it, from asking a token provider for a token to reading the last byte of the body.
+   *
+   * This is the common call (no token provider, no streamed request or answer), kept small on
+   * purpose: a suspended async function keeps a copy of all its registers, and a thousand calls in
+   * flight keep a thousand copies alive long enough to be promoted; the other calls go through
+   * {@link #attemptStreamed}.
    */
   async #attempt<T>(call: Call<T>, endpoint: Endpoint, attempt: number): Promise<AttemptOutcome<T>> {
-    const attemptSignal = new AttemptSignal();
-    const ms = timerMs(call.timeoutMs);
-    const timer = ms === undefined ? undefined : setTimeout(abortOnTimeout, ms, attemptSignal);
-    const userSignal = call.options.signal;
-    let onAbort: (() => void) | undefined;
-    if (userSignal?.aborted) attemptSignal.abort(userSignal.reason);
-    else if (userSignal) {
-      onAbort = () => attemptSignal.abort(userSignal.reason);
-      userSignal.addEventListener('abort', onAbort, { once: true });
+    const signal = this.#attemptSignal(call);
+    if (this.#tokenSource || call.spec.stream || call.spec.consume) return this.#attemptStreamed(call, endpoint, attempt, signal);
+    const collector = new AnswerCollector(this.options.maxResponseBytes, signal);
+    try {
+      const request = this.#encodeSync(call, endpoint, attempt, this.#headers(call, call.options.headers), undefined);
+      let answer: CollectedAnswer;
+      if (call.span.recording) {
+        spanAttempt(call.span, endpoint.origin, this.#displayUrl(endpoint, call.spec), attempt);
+        // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
+        answer = await call.span.run((): Promise<CollectedAnswer> => collector.collect(this.#dispatcher, dispatchOptions(request)));
+      } else answer = await collector.collect(this.#dispatcher, dispatchOptions(request));
+      return this.#classifyAnswer(call, endpoint, attempt, answer, undefined, performance.now() - request.started);
+    } catch (err) {
+      // An answer that began to arrive means the request was sent.
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, signal, collector.started, false) };
+    } finally {
+      this.#endAttempt(signal);
     }
-    if (this.closed) attemptSignal.abort(this.#closing.signal.reason);
-    else this.#attempts.add(attemptSignal);
+  }
+
+  /** The abort signal of one attempt: its deadline, the caller's signal and `close()`. */
+  #attemptSignal(call: Call<unknown>): AttemptSignal {
+    const signal = new AttemptSignal();
+    signal.start(timerMs(call.timeoutMs), ATTEMPT_TIMEOUT, call.options.signal);
+    if (this.closed) signal.abort(this.#closing.signal.reason);
+    else this.#attempts.add(signal);
+    return signal;
+  }
+
+  #endAttempt(signal: AttemptSignal): void {
+    signal.dispose();
+    this.#attempts.delete(signal);
+  }
+
+  /** An attempt with a token to ask for, a request body to stream or an answer `spec.consume` streams. */
+  async #attemptStreamed<T>(call: Call<T>, endpoint: Endpoint, attempt: number, signal: AttemptSignal): Promise<AttemptOutcome<T>> {
     let sent = false;
     let collector: AnswerCollector | undefined;
     // Set once a successful body was handed to `spec.consume`: the attempt cannot be repeated then.
     let consuming = false;
     try {
-      // Each await of an async function costs a promise and a tick, and a thousand calls in flight
-      // keep them alive long enough to be promoted: the common call (no token provider, no stream)
-      // encodes synchronously, and sending and reading happen here rather than in helpers.
-      const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, attemptSignal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call, call.options.headers), undefined);
+      const request = this.#tokenSource || call.spec.stream ? await this.#encode(call, endpoint, attempt, signal) : this.#encodeSync(call, endpoint, attempt, this.#headers(call, call.options.headers), undefined);
       if (call.span.recording) spanAttempt(call.span, endpoint.origin, this.#displayUrl(endpoint, call.spec), attempt);
       const consume = call.spec.consume;
       if (!consume) {
-        // The common call: the whole answer read in one undici handler, no body stream.
-        const answerCollector = (collector = new AnswerCollector(this.options.maxResponseBytes, attemptSignal));
-        // The call's span is active while undici creates the request, so its diagnostics-channel spans nest under it.
+        const answerCollector = (collector = new AnswerCollector(this.options.maxResponseBytes, signal));
         const answer = await (call.span.recording
           ? call.span.run((): Promise<CollectedAnswer> => answerCollector.collect(this.#dispatcher, dispatchOptions(request)))
           : answerCollector.collect(this.#dispatcher, dispatchOptions(request)));
         sent = true;
-        return this.#classifyAnswer(call, endpoint, attempt, { status: answer.status, headers: answer.headers, read: answer.read, durationMs: performance.now() - request.started });
+        return this.#classifyAnswer(call, endpoint, attempt, answer, undefined, performance.now() - request.started);
       }
-      const response = await (call.span.recording ? call.span.run(() => this.#send(request, attemptSignal)) : this.#send(request, attemptSignal));
+      const response = await (call.span.recording ? call.span.run(() => this.#send(request, signal)) : this.#send(request, signal));
       sent = true;
       if (response.statusCode >= 200 && response.statusCode < 300) {
         consuming = true;
         const value = await consume(response.body, response.headers);
-        return this.#classifyAnswer(call, endpoint, attempt, { consumed: { value }, status: response.statusCode, headers: response.headers, read: { ok: true, text: '' }, durationMs: performance.now() - request.started });
+        return this.#classifyAnswer(call, endpoint, attempt, { status: response.statusCode, headers: response.headers, read: { ok: true, text: '' } }, { value }, performance.now() - request.started);
       }
       const lengthHeader = response.headers['content-length'];
       const contentLength = typeof lengthHeader === 'string' ? Number(lengthHeader) : undefined;
@@ -519,13 +555,11 @@ export class RequestPipeline {
       // With a Content-Length within the cap (Flink always sends one), undici's own consumer reads it.
       const read: ReadBodyResult =
         contentLength !== undefined && contentLength <= limit && typeof body.text === 'function' ? { ok: true, text: await body.text() } : await readBody(body, limit, contentLength);
-      return this.#classifyAnswer(call, endpoint, attempt, { status: response.statusCode, headers: response.headers, read, durationMs: performance.now() - request.started });
+      return this.#classifyAnswer(call, endpoint, attempt, { status: response.statusCode, headers: response.headers, read }, undefined, performance.now() - request.started);
     } catch (err) {
-      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, attemptSignal, sent || collector?.started === true, consuming) };
+      return { ok: false, failure: this.#classifyThrown(call, endpoint, err, signal, sent || collector?.started === true, consuming) };
     } finally {
-      if (timer) clearTimeout(timer);
-      if (onAbort) userSignal?.removeEventListener('abort', onAbort);
-      this.#attempts.delete(attemptSignal);
+      this.#endAttempt(signal);
     }
   }
 
@@ -569,7 +603,7 @@ export class RequestPipeline {
   }
 
   /** Turns an answer into the parsed value, or into a typed failure saying whether to try again. */
-  #classifyAnswer<T>(call: Call<T>, endpoint: Endpoint, attempt: number, answer: Answer): AttemptOutcome<T> {
+  #classifyAnswer<T>(call: Call<T>, endpoint: Endpoint, attempt: number, answer: Answer, consumed: { value: unknown } | undefined, durationMs: number): AttemptOutcome<T> {
     const { spec } = call;
     const { status, read } = answer;
     const method = spec.method;
@@ -577,10 +611,10 @@ export class RequestPipeline {
     const logger = this.options.logger;
     if (emitter.listenerCount('response') > 0 || logger) {
       const url = this.#displayUrl(endpoint, spec);
-      emitter.emit('response', { requestId: call.requestId, method, url, path: spec.path, attempt, status, durationMs: answer.durationMs });
-      logger?.debug('flink-client response', { requestId: call.requestId, method, url, attempt, status, durationMs: Math.round(answer.durationMs) });
+      emitter.emit('response', { requestId: call.requestId, method, url, path: spec.path, attempt, status, durationMs });
+      logger?.debug('flink-client response', { requestId: call.requestId, method, url, attempt, status, durationMs: Math.round(durationMs) });
     }
-    if (answer.consumed) return { ok: true, value: answer.consumed.value as T };
+    if (consumed) return { ok: true, value: consumed.value as T };
     if (!read.ok) {
       return { ok: false, failure: { error: new FlinkResponseTooLargeError({ endpoint: `${method} ${spec.path}`, limit: this.options.maxResponseBytes }), retry: 'never', failover: false } };
     }
@@ -727,10 +761,6 @@ export class RequestPipeline {
 /** The path prefix of a call: the endpoint's root, its `/v1` swapped for the call's `apiRoot`. */
 function rootOf(endpoint: Endpoint, spec: RequestSpec<unknown>): string {
   return spec.apiRoot === undefined ? endpoint.root : endpoint.root.replace(/\/v1$/, '') + spec.apiRoot;
-}
-
-function abortOnTimeout(signal: AttemptSignal): void {
-  signal.abort(ATTEMPT_TIMEOUT);
 }
 
 /** Resolves as `promise` does, or rejects as soon as the attempt is aborted. */
