@@ -12,8 +12,12 @@
  * floor), `--reads` times per round each, interleaved, and `listJobs()` once per round (adds the
  * SDK's parse and validation: see overview-parse.ts).
  * `--before <rev>` adds the simulator as of that commit (extracted under .tmp/), same client.
+ * Last, the simulator's own capacity: the simulator, and the plain stub, each alone in a child
+ * process (its own core), driven by an undici `Pool` (32 connections, 1,000 calls in flight) so
+ * the client is not what limits it; calls/s and the child's CPU per call, whose inverse is the
+ * calls/s one core of simulator serves.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -148,6 +152,52 @@ for (const t of targets) {
   const xs = reads.get(t.name) as number[];
   const ls = lists.get(t.name) as number[];
   console.log(`overview read as bytes: ${t.name} ${median(xs).toFixed(1)} ms (${spread(xs, 1)}); ÷ stub ${ratio(xs, stubReads)} (target ≤ 15 ms); listJobs() ${median(ls).toFixed(1)} ms (${spread(ls, 1)})`);
+}
+
+// ---- capacity: the server alone on its core -----------------------------------------------
+interface Served {
+  name: string;
+  child: ReturnType<typeof fork>;
+  pool: Pool;
+  path: string;
+}
+async function served(kind: 'simulator' | 'stub'): Promise<Served> {
+  const child = fork(fileURLToPath(new URL('./support/sim-child.ts', import.meta.url)), [kind], { execArgv: ['--import', 'tsx'] });
+  const { url, jobId } = await new Promise<{ url: string; jobId: string }>((r) => child.once('message', r as never));
+  return { name: kind, child, pool: new Pool(url, { connections: 32 }), path: `/v1/jobs/${jobId}/status` };
+}
+const childCpu = (s: Served): Promise<number> =>
+  new Promise((resolve) => {
+    s.child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu.user + m.cpu.system));
+    s.child.send('cpu');
+  });
+const poolCall = (s: Served) => async (): Promise<unknown> => {
+  const res = await s.pool.request({ method: 'GET', path: s.path, headers: { accept: 'application/json' } });
+  return JSON.parse(await res.body.text());
+};
+const capacity = [await served('simulator'), await served('stub')];
+for (const s of capacity) for (let i = 0; i < 3; i++) await rate(poolCall(s));
+const capRates = new Map<string, number[]>(capacity.map((s) => [s.name, []]));
+const capCpu = new Map<string, number[]>(capacity.map((s) => [s.name, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  for (const s of r % 2 === 0 ? capacity : [...capacity].reverse()) {
+    const before = await childCpu(s);
+    capRates.get(s.name)?.push(await rate(poolCall(s)));
+    capCpu.get(s.name)?.push((await childCpu(s)) - before);
+  }
+}
+const simCap = capRates.get('simulator') as number[];
+const stubCap = capRates.get('stub') as number[];
+for (const s of capacity) {
+  const xs = capRates.get(s.name) as number[];
+  const perCall = (capCpu.get(s.name) as number[]).map((us) => us / IN_FLIGHT);
+  console.log(
+    `capacity, ${s.name} alone in a child process (undici Pool client): ${median(xs).toFixed(0)} calls/s (${spread(xs)}); its CPU ${median(perCall).toFixed(1)} µs per call (${spread(perCall, 1)}) = ${(1e6 / median(perCall)).toFixed(0)} calls/s per core${s.name === 'simulator' ? ` (target ≥ 10,000/s); ÷ stub ${ratio(simCap, stubCap)}` : ''}`,
+  );
+}
+for (const s of capacity) {
+  await s.pool.close();
+  s.child.disconnect();
 }
 
 for (const pool of [...pools.values(), stubPool]) await pool.close();

@@ -1,5 +1,5 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import type { FastAnswer, FastPath } from './server.js';
+import type { FastAnswer, FastPath, FastRequest } from './server.js';
 import { RouteTable } from './route-table.js';
 import type { Fault, FaultRegistry } from './faults.js';
 import { internalServerError, LEADER_ELECTION_BODY } from './java.js';
@@ -95,6 +95,41 @@ interface Incoming {
   readonly contentType: string;
   text(): string | Promise<string>;
   request(): Request;
+}
+
+/**
+ * A request of the fast path as the dispatcher reads it. A class rather than an object of
+ * closures: a load test sends thousands of requests a second, and each closure is one more object
+ * per request.
+ */
+class FastIncoming implements Incoming {
+  readonly method: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly contentType: string;
+  readonly #req: FastRequest;
+  #query: URLSearchParams | undefined;
+
+  constructor(req: FastRequest) {
+    this.#req = req;
+    this.method = req.method;
+    this.pathname = req.pathname;
+    this.search = req.search;
+    this.contentType = req.headers['content-type'] ?? '';
+  }
+
+  // One per request: a route may change its own copy.
+  searchParams(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.#req.search));
+  }
+
+  text(): string {
+    return this.#req.body ? UTF8.decode(this.#req.body) : '';
+  }
+
+  request(): Request {
+    return this.#req.toRequest();
+  }
 }
 
 /** A route's exception as the answer Flink's dispatcher gives (500). */
@@ -320,17 +355,7 @@ export function buildSimulatorHandlers(host: HandlerHost, baseUrl: string): Simu
     if (basePath !== '') return undefined;
     const found = table.match(req.method, req.pathname);
     if (found === undefined) return undefined;
-    let query: URLSearchParams | undefined;
-    const incoming: Incoming = {
-      method: req.method,
-      pathname: req.pathname,
-      search: req.search,
-      // One per request: a route may change its own copy.
-      searchParams: () => (query ??= new URLSearchParams(req.search)),
-      contentType: req.headers['content-type'] ?? '',
-      text: () => (req.body ? UTF8.decode(req.body) : ''),
-      request: () => req.toRequest(),
-    };
+    const incoming = new FastIncoming(req);
     return found ? serve(incoming, found.value, found.params) : serve(incoming, undefined, {});
   };
   return { handlers, fastPath };
