@@ -11,8 +11,9 @@
  * interval (target 1), and the time from a server-side status change to the watcher's event.
  * Then the floor: the same clusters polled by the least a hand-written poller does (one undici
  * `Client` per cluster, a `setTimeout` loop, `body.text()` + `JSON.parse`, a state map per job),
- * CPU measured the same way, in phases alternating with the SDK's (SDK, floor, SDK, floor, SDK) so
- * drift of the machine falls on both; printed per phase and as the SDK/floor ratio.
+ * CPU measured the same way, in phases alternating with the SDK's (floor, SDK, floor, SDK, floor
+ * for `--floor-rounds 2`; the first floor phase also warms the process up) so drift of the machine
+ * falls on both; printed per phase and as the SDK/floor ratio.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -61,7 +62,12 @@ const { urls } = await ask<Extract<FleetReply, { type: 'ready' }>>('ready');
 const counts = () => ask<Extract<FleetReply, { type: 'counts' }>>('counts', { type: 'counts' });
 
 console.log(`Node ${process.version}; ${CLUSTERS} clusters × ${JOBS} jobs; interval ${INTERVAL} ms; ${CYCLES} measured intervals; ${CHANGES} timed changes`);
+// The floor goes first: the process warms up (JIT, heap growth) in a phase of its own, and every
+// SDK phase is then measured between two floor phases.
+const floorPhases: number[] = [];
+if (FLOOR_ROUNDS > 0) floorPhases.push(await floorPhase());
 const heap0 = heapMb();
+const cStart = await counts();
 const clients = urls.map((url) => new ClusterClient({ url, connections: 1 }));
 const pending = new Map<string, (at: number) => void>();
 let initial = 0;
@@ -96,7 +102,7 @@ const cpuPct = ((cpu.user + cpu.system) / 1000 / elapsed) * 100;
 console.log(`watch errors: ${errors}`);
 console.log(`CPU: ${cpuPct.toFixed(2)} % of one core over ${(elapsed / 1000).toFixed(1)} s, the first phase (target ≤ 5 %)`);
 console.log(`heap after full GC: ${heap.toFixed(1)} MB with ${CLUSTERS} clients and watchers (${(heap - heap0).toFixed(1)} MB above the empty process; target ≤ 64 MB)`);
-console.log(`sockets: ${c1.openSockets} open, ${c1.connections} connections made in all, for ${CLUSTERS} clusters (target 1 per cluster); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+console.log(`sockets: ${c1.openSockets} open, ${c1.connections - cStart.connections} connections made by the SDK's clients, for ${CLUSTERS} clusters (target 1 per cluster); rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
 console.log(
   `overview requests per cluster per interval: median ${(sorted[sorted.length >> 1] as number).toFixed(2)}, min ${(sorted[0] as number).toFixed(2)}, max ${(sorted[sorted.length - 1] as number).toFixed(2)} (target 1); other requests ${c1.other - c0.other}`,
 );
@@ -178,17 +184,18 @@ async function floorPhase(): Promise<number> {
 }
 
 if (FLOOR_ROUNDS > 0) {
-  // Phases alternate SDK, floor, SDK, floor, …, SDK (the first SDK phase is the one above); each
-  // floor phase is compared with the mean of the SDK phases on either side of it.
-  const phases: { sdk: number[]; floor: number[] } = { sdk: [cpuPct], floor: [] };
-  for (let r = 0; r < FLOOR_ROUNDS; r++) {
-    phases.floor.push(await floorPhase());
+  // Phases alternate floor, SDK, floor, …, floor (the first two are above); each SDK phase is
+  // compared with the mean of the floor phases on either side of it.
+  const phases: { sdk: number[]; floor: number[] } = { sdk: [cpuPct], floor: floorPhases };
+  phases.floor.push(await floorPhase());
+  for (let r = 1; r < FLOOR_ROUNDS; r++) {
     phases.sdk.push(await sdkPhase());
+    phases.floor.push(await floorPhase());
   }
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  const ratios = phases.floor.map((f, i) => ((phases.sdk[i] as number) + (phases.sdk[i + 1] as number)) / 2 / f);
-  console.log(`CPU by phase (% of one core): sdk ${phases.sdk.map((v) => v.toFixed(2)).join(', ')}; floor ${phases.floor.map((v) => v.toFixed(2)).join(', ')}`);
+  const ratios = phases.sdk.map((v, i) => v / (((phases.floor[i] as number) + (phases.floor[i + 1] as number)) / 2));
+  console.log(`CPU by phase (% of one core, in order floor, sdk, floor, …): floor ${phases.floor.map((v) => v.toFixed(2)).join(', ')}; sdk ${phases.sdk.map((v) => v.toFixed(2)).join(', ')}`);
   console.log(`CPU, median of the phases: sdk ${med(phases.sdk).toFixed(2)} %, floor ${med(phases.floor).toFixed(2)} % of one core (target ≤ 5 %)`);
-  console.log(`CPU sdk / floor, each floor phase against the SDK phases either side: median ${med(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
+  console.log(`CPU sdk / floor, each SDK phase against the floor phases either side: median ${med(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
 }
 stub.disconnect();
