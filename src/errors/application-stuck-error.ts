@@ -14,7 +14,12 @@ import { UnreachableStateError } from './unreachable-state-error.js';
 export class ApplicationStuckError extends UnreachableStateError {
   static override readonly kind: string = 'ApplicationStuckError';
   /** The application's jobs and their last states (all globally terminal). */
-  readonly jobs: ReadonlyArray<{ jid: string; state: string }>;
+  readonly jobs: ReadonlyArray<{
+    /** The job's id. */
+    jid: string;
+    /** Its last status (globally terminal). */
+    state: string;
+  }>;
   /** The jobs Flink left running that the SDK cancelled. */
   readonly canceledJobs: readonly string[];
   constructor(init: { id: string; awaited: string; jobs: ReadonlyArray<{ jid: string; state: string }>; canceledJobs: readonly string[]; evidence: string }) {
