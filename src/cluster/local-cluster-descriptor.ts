@@ -21,6 +21,9 @@ import { createLocalTls, type LocalTlsMaterial } from './local-tls.js';
 import { dynamicProperties, flinkConfigYaml, LOCAL_WORK_SUBDIRS, localFlinkConfiguration, zooKeeperConfig, zooKeeperHaConfiguration } from './local-flink-config.js';
 import type { ClusterDescriptor, RetrieveOptions } from './cluster-descriptor.js';
 
+/** Deploys with ports the descriptor picked, when one was taken before the JVM bound it. */
+const PORT_ATTEMPTS = 3;
+
 /** Options of a {@link LocalClusterDescriptor}. */
 export interface LocalClusterOptions {
   /**
@@ -507,12 +510,20 @@ export class LocalClusterDescriptor implements ClusterDescriptor {
   }
 
   async #deploy(signal: AbortSignal | undefined, application: LocalApplicationOptions | undefined): Promise<ClusterClient> {
-    try {
-      return await this.#deployProcesses(signal, application);
-    } catch (err) {
-      // A failed deploy leaves nothing behind either: the error already quotes the log lines that matter.
-      await this.#removeWorkDir();
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#deployProcesses(signal, application);
+      } catch (err) {
+        // A failed deploy leaves nothing behind either: the error already quotes the log lines that matter.
+        await this.#removeWorkDir();
+        // A port the descriptor picked as free can be taken by another process in the seconds before
+        // the JVM binds it (seen in CI: a standby JobManager's REST port, 20 s into its start-up):
+        // with ports of its own choosing it deploys again on new ones. A port the caller fixed is
+        // the caller's to change.
+        const portTaken = err instanceof ClusterDeploymentError && err.reason === 'PORT_IN_USE';
+        if (portTaken && attempt < PORT_ATTEMPTS && !this.#options.restPort && !signal?.aborted) continue;
+        throw err;
+      }
     }
   }
 
